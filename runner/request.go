@@ -1,0 +1,156 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Position is a place in a source file. Line and Col are 1-based; a zero
+// value means unknown.
+type Position struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position as file:line:col, leaving out what is unknown.
+func (p Position) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+		if p.Col > 0 {
+			fmt.Fprintf(&b, ":%d", p.Col)
+		}
+	}
+	return b.String()
+}
+
+// Header is one header field, kept in the order the author wrote it.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Request is one HTTP request as an author declared it.
+//
+// Variables have already been substituted. References to environment
+// variables, which are secrets, are kept in the canonical form
+// "{{$env NAME}}" in URL, header values and Body, so that code examples can
+// show them as environment lookups and snapshots never see their values;
+// see [Segments] and [Expand].
+type Request struct {
+	// Name is the request's name from "# @name" or a "### name" separator;
+	// empty when the author gave none.
+	Name string
+	// Method is the request method in upper case; GET when the author
+	// wrote none.
+	Method string
+	// URL is the request target as written (absolute, or a path).
+	URL string
+	// HTTPVersion is the version from the request line ("HTTP/1.1"), or
+	// empty.
+	HTTPVersion string
+	// Headers are the header fields in source order.
+	Headers []Header
+	// Body is the request body; empty for none.
+	Body string
+	// BodyFile is the path of a "< ./file" body, relative to the source
+	// file's directory; empty when the body is inline.
+	BodyFile string
+	// Pos is the position of the request line in the source file.
+	Pos Position
+	// Unsupported names the features the source uses that snapdoc does
+	// not execute (for example response handler scripts). They are
+	// reported, never silently dropped.
+	Unsupported []string
+}
+
+// Header returns the value of the first header field with the given name,
+// compared case-insensitively, and whether there was one.
+func (r *Request) Header(name string) (string, bool) {
+	for _, h := range r.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value, true
+		}
+	}
+	return "", false
+}
+
+// Segment is a piece of a request string: either literal text or a
+// reference to an environment variable (a secret).
+type Segment struct {
+	// Text is the literal text; empty when Env is set.
+	Text string
+	// Env is the name of the environment variable; empty for literal text.
+	Env string
+}
+
+const envOpen, envClose = "{{$env ", "}}"
+
+// EnvRef returns the canonical reference to the environment variable name,
+// as it appears in a parsed [Request].
+func EnvRef(name string) string { return envOpen + name + envClose }
+
+// Segments splits s into literal text and environment references. Adjacent
+// literal text is merged; the result is empty for an empty s.
+func Segments(s string) []Segment {
+	var segs []Segment
+	for s != "" {
+		i := strings.Index(s, envOpen)
+		if i < 0 {
+			segs = append(segs, Segment{Text: s})
+			break
+		}
+		j := strings.Index(s[i+len(envOpen):], envClose)
+		if j < 0 {
+			segs = append(segs, Segment{Text: s})
+			break
+		}
+		name := s[i+len(envOpen) : i+len(envOpen)+j]
+		if i > 0 {
+			segs = append(segs, Segment{Text: s[:i]})
+		}
+		segs = append(segs, Segment{Env: name})
+		s = s[i+len(envOpen)+j+len(envClose):]
+	}
+	return segs
+}
+
+// Expand replaces every environment reference in s with getenv(name).
+func Expand(s string, getenv func(string) string) string {
+	if !strings.Contains(s, envOpen) {
+		return s
+	}
+	var b strings.Builder
+	for _, seg := range Segments(s) {
+		if seg.Env != "" {
+			b.WriteString(getenv(seg.Env))
+		} else {
+			b.WriteString(seg.Text)
+		}
+	}
+	return b.String()
+}
+
+// Secrets returns the names of the environment variables the request
+// refers to, in order of first use.
+func (r *Request) Secrets() []string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		for _, seg := range Segments(s) {
+			if seg.Env != "" && !seen[seg.Env] {
+				seen[seg.Env] = true
+				names = append(names, seg.Env)
+			}
+		}
+	}
+	add(r.URL)
+	for _, h := range r.Headers {
+		add(h.Name)
+		add(h.Value)
+	}
+	add(r.Body)
+	return names
+}
