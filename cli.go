@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the work failed: invalid content, drift, failed requests
+	exitUsage = 2
+)
+
+// command is a snapdoc subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a command may touch: its output streams.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// logger logs to stderr as text.
+func (e *env) logger(verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+var commands = map[string]command{
+	"build":   {"build the site into public/", runBuild},
+	"new":     {"scaffold a lesson in content/", runNew},
+	"version": {"print the version", runVersion},
+}
+
+// usageError is wrong usage of the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// run runs snapdoc with args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "snapdoc: unknown command %q\n", args[0])
+		printUsage(stderr)
+		return exitUsage
+	}
+	err := cmd.run(ctx, e, args[1:])
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "snapdoc %s: %s\n", args[0], ue.msg)
+		return exitUsage
+	default:
+		fmt.Fprintln(stderr, formatError(err))
+		return exitFail
+	}
+}
+
+// formatError prints one line per joined error.
+func formatError(err error) string {
+	var lines []string
+	var walk func(error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		lines = append(lines, "error: "+err.Error())
+	}
+	walk(err)
+	return strings.Join(lines, "\n")
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "snapdoc builds API tutorials whose examples really run.")
+	fmt.Fprintln(w, "\nUsage: snapdoc <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'snapdoc <command> -h' for a command's flags.")
+}
+
+// newFlagSet returns a flag set for a command whose usage goes to stdout
+// when asked for with -h and to stderr on a mistake.
+func newFlagSet(e *env, name, args, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("snapdoc "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: snapdoc %s %s\n\n%s\n\nFlags:\n", name, args, summary)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning a flag mistake into a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+		}
+		return err
+	}
+	return usageError{err.Error()}
+}
+
+// version is set by the linker, or read from the build info.
+var version = ""
+
+func runVersion(_ context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "version", "", "Print snapdoc's version.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "" {
+		v = info.Main.Version
+	}
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	fmt.Fprintln(e.stdout, "snapdoc", v)
+	return nil
+}
+
+// plural formats a count with its noun, adding an s when it is not one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

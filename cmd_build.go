@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/templates"
+)
+
+func runBuild(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "build", "[flags]", "Build the site into public/ (atomically: a failed build leaves the old site).")
+	source := fs.String("source", ".", "the site's root `dir`")
+	dest := fs.String("dest", "", "the output `dir` (default SOURCE/public)")
+	drafts := fs.Bool("drafts", false, "include lessons marked draft")
+	baseURL := fs.String("base-url", "", "the `URL` the site is served from, e.g. https://docs.example.org/api/")
+	verbose := fs.Bool("verbose", false, "log what the build does")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	res, err := generator.Build(ctx, generator.Options{
+		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
+		Theme: templates.FS, Logger: e.logger(*verbose),
+	})
+	if err != nil {
+		return err
+	}
+	rel := res.Dest
+	if r, err := filepath.Rel(".", res.Dest); err == nil {
+		rel = r
+	}
+	fmt.Fprintf(e.stdout, "Built %s (%d pages) into %s/ in %s\n", plural(res.Lessons, "lesson"), res.Pages, rel, res.Elapsed.Round(time.Millisecond))
+	return nil
+}

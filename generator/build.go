@@ -1,0 +1,319 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a build.
+type Options struct {
+	// Source is the site's root directory.
+	Source string
+	// Dest is the output directory; "" means public/ under Source.
+	Dest string
+	// Drafts includes lessons marked draft.
+	Drafts bool
+	// BaseURL, when set, overrides the config's base_url.
+	BaseURL string
+	// Theme is the default theme; a site's templates/ overrides its files.
+	Theme fs.FS
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// Result says what a build did.
+type Result struct {
+	Dest    string
+	Lessons int
+	Pages   int
+	Elapsed time.Duration
+}
+
+// Build builds the site at opts.Source into opts.Dest. The output is
+// written to a temporary directory beside Dest and swapped in only when
+// the whole build has succeeded, so a failed build leaves the previous
+// site untouched.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Dest == "" {
+		opts.Dest = filepath.Join(opts.Source, "public")
+	}
+	siteFS := os.DirFS(opts.Source)
+	cfg, err := LoadConfig(siteFS)
+	if err != nil {
+		return nil, err
+	}
+	if opts.BaseURL != "" {
+		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	md := NewMarkdown()
+	lessons, err := LoadLessons(siteFS, md, LoadOptions{Drafts: opts.Drafts})
+	if err != nil {
+		return nil, err
+	}
+	var siteTheme fs.FS
+	if st, err := os.Stat(filepath.Join(opts.Source, "templates")); err == nil && st.IsDir() {
+		siteTheme = os.DirFS(filepath.Join(opts.Source, "templates"))
+	}
+	theme, err := LoadTheme(opts.Theme, siteTheme, cfg.funcs())
+	if err != nil {
+		return nil, err
+	}
+	site := newSite(cfg, lessons)
+	out, err := newOutput(opts.Dest)
+	if err != nil {
+		return nil, err
+	}
+	defer out.discard()
+	r := &builder{site: site, theme: theme, md: md, out: out}
+	if err := r.renderAll(ctx); err != nil {
+		return nil, err
+	}
+	if err := out.commit(); err != nil {
+		return nil, err
+	}
+	res := &Result{Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Elapsed: time.Since(start)}
+	opts.Logger.Info("built site", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
+	return res, nil
+}
+
+// funcs are the template functions that depend on the config.
+func (c *SiteConfig) funcs() template.FuncMap {
+	return template.FuncMap{
+		"relURL":      c.relURL,
+		"absURL":      c.absURL,
+		"tagURL":      func(name string) string { return taxonomyURL("tags", name) },
+		"categoryURL": func(name string) string { return taxonomyURL("categories", name) },
+	}
+}
+
+// builder renders every page of a site into an output.
+type builder struct {
+	site  *Site
+	theme *Theme
+	md    *Markdown
+	out   *output
+	pages atomic.Int64
+}
+
+func (r *builder) renderAll(ctx context.Context) error {
+	s := r.site
+	jobs := []func() error{
+		func() error {
+			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
+		},
+		func() error {
+			return r.page("404.html", "404.html", &Page{Kind: "404", Title: "Page not found", URL: "404.html"})
+		},
+		r.static, r.feed, r.sitemap, r.searchIndex, r.robots,
+	}
+	for _, l := range s.Lessons {
+		jobs = append(jobs, func() error { return r.lesson(l) })
+	}
+	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {
+		kind := "tag"
+		if t.Kind == "categories" {
+			kind = "category"
+		}
+		jobs = append(jobs, func() error {
+			return r.page("list.html", t.URL+"index.html", &Page{Kind: kind, Title: t.Name, URL: t.URL, Term: t})
+		})
+	}
+	errs := make([]error, len(jobs))
+	parallel(len(jobs), func(i int) {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			return
+		}
+		errs[i] = jobs[i]()
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, in a stable order
+		}
+	}
+	return nil
+}
+
+// lesson renders a lesson's page.
+func (r *builder) lesson(l *Lesson) error {
+	for _, b := range l.Blocks {
+		b.HTML = codeBlockHTML("http", b.Code)
+	}
+	var body bytes.Buffer
+	if err := r.md.render(&body, l); err != nil {
+		return fmt.Errorf("%s: render markdown: %w", l.File, err)
+	}
+	p := &Page{
+		Kind: "lesson", Title: l.Title, Description: l.Description, URL: l.URL(),
+		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
+	}
+	if err := r.page("lesson.html", l.URL()+"index.html", p); err != nil {
+		return fmt.Errorf("%s: %w", l.File, err)
+	}
+	return nil
+}
+
+// page executes a page template and writes the result to name.
+func (r *builder) page(tmpl, name string, p *Page) error {
+	p.Site = r.site
+	var buf bytes.Buffer
+	if err := r.theme.Execute(&buf, tmpl, p); err != nil {
+		return err
+	}
+	r.pages.Add(1)
+	return r.out.write(name, buf.Bytes())
+}
+
+func (r *builder) static() error {
+	var css bytes.Buffer
+	if err := WriteHighlightCSS(&css); err != nil {
+		return err
+	}
+	if err := r.out.write("static/chroma.css", css.Bytes()); err != nil {
+		return err
+	}
+	return r.theme.Static(r.out.write)
+}
+
+func (r *builder) robots() error {
+	body := "User-agent: *\nAllow: /\nSitemap: " + r.site.Config.absURL("sitemap.xml") + "\n"
+	return r.out.write("robots.txt", []byte(body))
+}
+
+// searchEntry is one lesson in the client-side search index.
+type searchEntry struct {
+	Title       string   `json:"title"`
+	URL         string   `json:"url"`
+	Description string   `json:"description,omitempty"`
+	Category    string   `json:"category,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	Headings    []string `json:"headings,omitempty"`
+}
+
+func (r *builder) searchIndex() error {
+	entries := make([]searchEntry, 0, len(r.site.Lessons))
+	for _, l := range r.site.Lessons {
+		e := searchEntry{Title: l.Title, URL: r.site.Config.relURL(l.URL()), Description: l.Description, Category: l.Category, Tags: l.Tags}
+		for _, h := range l.TOC {
+			e.Headings = append(e.Headings, h.Text)
+		}
+		entries = append(entries, e)
+	}
+	data, err := json.Marshal(entries)
+	if err != nil {
+		return err
+	}
+	return r.out.write("search.json", data)
+}
+
+func (r *builder) sitemap() error {
+	type url struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	set := struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []url    `xml:"url"`
+	}{}
+	c := &r.site.Config
+	set.URLs = append(set.URLs, url{Loc: c.absURL("")})
+	for _, l := range r.site.Lessons {
+		set.URLs = append(set.URLs, url{Loc: c.absURL(l.URL()), LastMod: l.Updated.String()})
+	}
+	for _, t := range append(append([]*Term{}, r.site.Categories...), r.site.Tags...) {
+		set.URLs = append(set.URLs, url{Loc: c.absURL(t.URL)})
+	}
+	return r.writeXML("sitemap.xml", set)
+}
+
+func (r *builder) feed() error {
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+	}
+	type entry struct {
+		Title   string `xml:"title"`
+		ID      string `xml:"id"`
+		Link    link   `xml:"link"`
+		Updated string `xml:"updated"`
+		Summary string `xml:"summary,omitempty"`
+	}
+	c := &r.site.Config
+	f := struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string   `xml:"title"`
+		ID      string   `xml:"id"`
+		Links   []link   `xml:"link"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []entry `xml:"entry"`
+	}{Title: c.Title, ID: c.absURL(""), Links: []link{{Href: c.absURL("feed.xml"), Rel: "self"}, {Href: c.absURL("")}}}
+	f.Author.Name = c.Title
+	f.Updated = atomDate(Date{})
+	for i, l := range r.site.Lessons {
+		if i == 0 {
+			f.Updated = atomDate(l.Updated)
+		}
+		if i == 50 {
+			break
+		}
+		f.Entries = append(f.Entries, entry{Title: l.Title, ID: c.absURL(l.URL()), Link: link{Href: c.absURL(l.URL())}, Updated: atomDate(l.Updated), Summary: l.Description})
+	}
+	return r.writeXML("feed.xml", f)
+}
+
+// atomDate formats a date as RFC 3339; a lesson without a date gets the
+// Unix epoch, so builds stay reproducible.
+func atomDate(d Date) string {
+	return d.UTC().Format(time.RFC3339)
+}
+
+func (r *builder) writeXML(name string, v any) error {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	buf.WriteByte('\n')
+	return r.out.write(name, buf.Bytes())
+}
+
+// parallel calls fn(0) to fn(n-1) on as many goroutines as there are
+// processors.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

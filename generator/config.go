@@ -1,0 +1,118 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ConfigFile is the name of the optional site config at the site's root.
+const ConfigFile = "snapdoc.yaml"
+
+// SiteConfig is the content of snapdoc.yaml. Every key has a default.
+type SiteConfig struct {
+	Title       string            `yaml:"title"`
+	Description string            `yaml:"description"`
+	BaseURL     string            `yaml:"base_url"`
+	Language    string            `yaml:"language"` // the HTML lang attribute
+	Languages   []string          `yaml:"languages"`
+	Vars        map[string]string `yaml:"vars"`
+	Runner      RunnerConfig      `yaml:"runner"`
+}
+
+// RunnerConfig is the runner section of snapdoc.yaml.
+type RunnerConfig struct {
+	Timeout Duration          `yaml:"timeout"`
+	Hosts   map[string]string `yaml:"hosts"`
+	Redact  []string          `yaml:"redact"`
+	Headers []string          `yaml:"headers"` // response headers shown on pages
+}
+
+// Duration is a time.Duration written as "10s" in YAML.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration such as "10s".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil || v <= 0 {
+		return fmt.Errorf("want a positive duration such as 10s, not %q", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// DefaultConfig returns the configuration of a site without snapdoc.yaml.
+func DefaultConfig() SiteConfig {
+	return SiteConfig{
+		Title:     "API Tutorials",
+		BaseURL:   "/",
+		Language:  "en",
+		Languages: []string{"python", "curl", "javascript", "go", "java", "http"},
+		Runner: RunnerConfig{
+			Timeout: Duration{10 * time.Second},
+			Headers: []string{"Content-Type", "Cache-Control", "ETag", "Last-Modified", "Age"},
+		},
+	}
+}
+
+// LoadConfig reads snapdoc.yaml from the site root fsys, if there is one,
+// over the defaults.
+func LoadConfig(fsys fs.FS) (SiteConfig, error) {
+	c := DefaultConfig()
+	src, err := fs.ReadFile(fsys, ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("read config: %w", err)
+	}
+	if _, err := decodeStrict(ConfigFile, "config", src, 1, &c); err != nil {
+		return c, err
+	}
+	if err := c.SetBaseURL(c.BaseURL); err != nil {
+		return c, errorf(ConfigFile, 0, 0, "base_url: %v", err)
+	}
+	return c, nil
+}
+
+// SetBaseURL sets the URL the site is served from: an absolute URL such as
+// https://docs.example.org/api/, or a path such as /api/. A missing
+// trailing slash is added.
+func (c *SiteConfig) SetBaseURL(s string) error {
+	if s == "" {
+		s = "/"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "" && u.Host == "" || u.Scheme == "" && !strings.HasPrefix(u.Path, "/") {
+		return fmt.Errorf("want an absolute URL or a path starting with /, not %q", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	c.BaseURL = u.String()
+	return nil
+}
+
+// basePath is the path part of the base URL, with a trailing slash.
+func (c *SiteConfig) basePath() string {
+	u, _ := url.Parse(c.BaseURL)
+	return u.Path
+}
+
+// absURL makes a site path such as "tags/go/" absolute using the base
+// URL. When the base URL is only a path, the result is root-relative.
+func (c *SiteConfig) absURL(p string) string {
+	return c.BaseURL + strings.TrimPrefix(p, "/")
+}
+
+// relURL makes a site path such as "tags/go/" a root-relative URL under
+// the base path.
+func (c *SiteConfig) relURL(p string) string {
+	return c.basePath() + strings.TrimPrefix(p, "/")
+}

@@ -1,0 +1,185 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// ContentDir is the directory of a site's lessons.
+const ContentDir = "content"
+
+// Lesson is one lesson of a site: its front matter, its parsed Markdown,
+// and the http blocks it declares.
+type Lesson struct {
+	Meta
+	// File is the lesson's path relative to the site root.
+	File string
+	// Slug is the lesson's URL path without slashes, for example
+	// "python-cache-control".
+	Slug string
+	// Blocks are the lesson's http blocks, in order.
+	Blocks []*Block
+	// TOC lists the lesson's second- and third-level headings.
+	TOC []Heading
+	// Words is the number of words of prose and code in the body.
+	Words int
+
+	src []byte   // the Markdown body
+	doc ast.Node // the parsed body
+}
+
+// URL is the lesson's site path, for example "python-cache-control/".
+func (l *Lesson) URL() string { return l.Slug + "/" }
+
+// ReadingTime is the estimated reading time in whole minutes, at least 1.
+func (l *Lesson) ReadingTime() int { return max(1, (l.Words+199)/200) }
+
+// Heading is an entry of a lesson's table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// LoadOptions say which lessons to load.
+type LoadOptions struct {
+	Drafts bool // include lessons marked draft
+}
+
+// LoadLessons reads and parses every lesson under content/ in the site
+// root fsys. It reports every bad lesson, one error each.
+func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ContentDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), ".") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load lessons: %w", err)
+	}
+	lessons := make([]*Lesson, len(files))
+	errs := make([]error, len(files))
+	parallel(len(files), func(i int) {
+		lessons[i], errs[i] = loadLesson(fsys, files[i], md)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	kept := lessons[:0]
+	for _, l := range lessons {
+		if opts.Drafts || !l.Draft {
+			kept = append(kept, l)
+		}
+	}
+	if err := checkSlugs(kept); err != nil {
+		return nil, err
+	}
+	sortLessons(kept)
+	return kept, nil
+}
+
+func loadLesson(fsys fs.FS, file string, md *Markdown) (*Lesson, error) {
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("read lesson: %w", err)
+	}
+	return ParseLesson(file, src, md)
+}
+
+// ParseLesson parses the lesson file (a path relative to the site root)
+// whose content is src.
+func ParseLesson(file string, src []byte, md *Markdown) (*Lesson, error) {
+	fm, body, bodyLine, err := splitFrontMatter(file, src)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := decodeMeta(file, fm, 2)
+	if err != nil {
+		return nil, err
+	}
+	l := &Lesson{Meta: meta, File: file, src: body}
+	l.Slug = meta.Slug
+	if l.Slug == "" {
+		l.Slug = strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
+	} else if !validSlug.MatchString(l.Slug) {
+		return nil, errorf(file, findKeyLine(fm, "slug")+1, 1, "front matter: slug %q: use lowercase letters, digits, - and / only", l.Slug)
+	}
+	if err := md.parse(l, bodyLine); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+var validSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$`)
+
+// findKeyLine returns the 1-based line of key in front matter fm, or 0.
+func findKeyLine(fm []byte, key string) int {
+	for i, l := range bytes.Split(fm, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte(key+":")) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// checkSlugs reports lessons that share a slug, naming both files.
+func checkSlugs(lessons []*Lesson) error {
+	seen := map[string]*Lesson{}
+	var errs []error
+	for _, l := range lessons {
+		if prev, ok := seen[l.Slug]; ok {
+			errs = append(errs, errorf(l.File, 1, 1, "duplicate slug %q: %s has it too", l.Slug, prev.File))
+			continue
+		}
+		seen[l.Slug] = l
+	}
+	return errors.Join(errs...)
+}
+
+// sortLessons orders lessons newest first, then by weight, then by title.
+func sortLessons(ls []*Lesson) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		if !a.Updated.Equal(b.Updated.Time) {
+			return a.Updated.After(b.Updated.Time)
+		}
+		if a.Weight != b.Weight {
+			return a.Weight < b.Weight
+		}
+		return a.Title < b.Title
+	})
+}
+
+// slugify makes a URL path segment of a tag or category name.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+// taxonomyURL is the site path of the page listing a tag or category.
+func taxonomyURL(kind, name string) string { return path.Join(kind, slugify(name)) + "/" }

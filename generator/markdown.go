@@ -1,0 +1,216 @@
+package generator
+
+import (
+	"bytes"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Block is an http fenced code block of a lesson: the requests it declares
+// and, once the build has asked the runner, what they returned.
+type Block struct {
+	// Index is the block's 0-based position among the lesson's http blocks.
+	Index int
+	// ID names the block: the fence's id=NAME option, or "http-N".
+	ID string
+	// NoRun is set by the fence's norun option: show, never execute.
+	NoRun bool
+	// Code is the block's text.
+	Code string
+	// Line is the line of the lesson file on which Code starts.
+	Line int
+	// HTML is what the page shows for the block, set by the build before
+	// the lesson is rendered.
+	HTML template.HTML
+}
+
+// Markdown converts lesson bodies to HTML with goldmark: GitHub Flavored
+// Markdown, footnotes, heading anchors, and code blocks highlighted with
+// chroma, each with a copy button. It is safe for concurrent use.
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// NewMarkdown returns a converter. It writes an http block as the block's
+// HTML field.
+func NewMarkdown() *Markdown {
+	m := &Markdown{}
+	m.md = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
+			util.Prioritized(codeRenderer{}, 100),
+		)),
+	)
+	return m
+}
+
+// parse parses the lesson's body, which starts on line bodyLine of its
+// file, and fills in its blocks, table of contents and word count.
+func (m *Markdown) parse(l *Lesson, bodyLine int) error {
+	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	seen := map[string]bool{}
+	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if n.Level == 2 || n.Level == 3 {
+				id, _ := n.AttributeString("id")
+				idb, _ := id.([]byte)
+				l.TOC = append(l.TOC, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, l.src)})
+			}
+		case *ast.FencedCodeBlock:
+			lang, opts := fenceInfo(n, l.src)
+			if lang != "http" {
+				return ast.WalkSkipChildren, nil
+			}
+			line := bodyLine
+			if n.Lines().Len() > 0 {
+				line, _ = lineCol(l.src, n.Lines().At(0).Start)
+				line += bodyLine - 1
+			}
+			b := &Block{Index: len(l.Blocks), Code: blockText(n, l.src), Line: line}
+			b.ID = "http-" + itoa(b.Index+1)
+			for _, o := range opts {
+				switch k, v, _ := strings.Cut(o, "="); k {
+				case "norun":
+					b.NoRun = true
+				case "id":
+					b.ID = v
+				default:
+					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME)", o)
+				}
+			}
+			if seen[b.ID] {
+				return ast.WalkStop, errorf(l.File, line-1, 1, "http block: duplicate id %q", b.ID)
+			}
+			seen[b.ID] = true
+			l.Blocks = append(l.Blocks, b)
+			n.SetAttributeString(blockAttr, b)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if err != nil {
+		return err
+	}
+	l.doc = doc
+	l.Words = len(strings.Fields(string(l.src)))
+	return nil
+}
+
+// render writes the lesson's body as HTML.
+func (m *Markdown) render(w io.Writer, l *Lesson) error {
+	return m.md.Renderer().Render(w, l.src, l.doc)
+}
+
+// blockAttr is the attribute that ties an http fenced code block to its
+// [Block].
+const blockAttr = "snapdoc-block"
+
+// codeRenderer renders fenced and indented code blocks.
+type codeRenderer struct{}
+
+func (r codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.renderFenced)
+	reg.Register(ast.KindCodeBlock, r.renderIndented)
+}
+
+func (r codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	fb := n.(*ast.FencedCodeBlock)
+	if v, ok := fb.AttributeString(blockAttr); ok {
+		_, err := w.WriteString(string(v.(*Block).HTML))
+		return ast.WalkSkipChildren, err
+	}
+	lang, _ := fenceInfo(fb, src)
+	_, err := io.WriteString(w, string(codeBlockHTML(lang, blockText(fb, src))))
+	return ast.WalkSkipChildren, err
+}
+
+func (r codeRenderer) renderIndented(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	_, err := io.WriteString(w, string(codeBlockHTML("", blockText(n, src))))
+	return ast.WalkSkipChildren, err
+}
+
+// codeBlockHTML is a highlighted code block with its copy button. The
+// button is hidden until the page's script shows it, so a page without
+// JavaScript shows no dead control.
+func codeBlockHTML(lang, code string) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<div class="code-block">`)
+	b.WriteString(`<div class="code-head"><span class="code-lang">`)
+	b.WriteString(template.HTMLEscapeString(lang))
+	b.WriteString(`</span><button type="button" class="copy" hidden>Copy</button></div>`)
+	b.WriteString(string(Highlight(code, lang)))
+	b.WriteString("</div>\n")
+	return template.HTML(b.String())
+}
+
+// fenceInfo splits a fenced code block's info string into its language and
+// options.
+func fenceInfo(n *ast.FencedCodeBlock, src []byte) (lang string, opts []string) {
+	if n.Info == nil {
+		return "", nil
+	}
+	f := strings.Fields(string(n.Info.Segment.Value(src)))
+	if len(f) == 0 {
+		return "", nil
+	}
+	return strings.ToLower(f[0]), f[1:]
+}
+
+// blockText is the content of a code block.
+func blockText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	lines := n.Lines()
+	for i := range lines.Len() {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.String()
+}
+
+// plainText is the text of an inline container such as a heading.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if tt, ok := t.(*ast.Text); ok {
+					b.Write(tt.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

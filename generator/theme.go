@@ -1,0 +1,118 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/Masterminds/sprig/v3"
+)
+
+// Theme is a parsed set of page templates plus the static files that go
+// with them. Templates are html/template files at the theme's root and
+// under partials/, named by their path ("lesson.html",
+// "partials/head.html"); static files live under static/.
+type Theme struct {
+	fsys fs.FS
+	t    *template.Template
+}
+
+// overlayFS serves a file from top when it has one, else from base.
+type overlayFS struct{ top, base fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if o.top != nil {
+		f, err := o.top.Open(name)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return o.base.Open(name)
+}
+
+// ReadDir merges the entries of both file systems, top first.
+func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	base, errBase := fs.ReadDir(o.base, name)
+	if o.top == nil {
+		return base, errBase
+	}
+	top, errTop := fs.ReadDir(o.top, name)
+	if errTop != nil && errBase != nil {
+		return nil, errBase
+	}
+	seen := map[string]bool{}
+	var out []fs.DirEntry
+	for _, e := range append(top, base...) {
+		if !seen[e.Name()] {
+			seen[e.Name()] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// LoadTheme parses the templates of base, each overridden by a file at the
+// same path in site (which may be nil). The funcs are sprig's hermetic
+// function map plus extra.
+func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
+	fsys := overlayFS{top: site, base: base}
+	funcs := sprig.HermeticHtmlFuncMap()
+	for k, v := range extra {
+		funcs[k] = v
+	}
+	t := template.New("").Funcs(funcs).Option("missingkey=error")
+	for _, pattern := range []string{"*.html", "partials/*.html"} {
+		names, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			src, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("theme: %w", err)
+			}
+			if _, err := t.New(name).Parse(string(src)); err != nil {
+				return nil, &Error{File: path.Join("templates", name), Msg: strings.TrimPrefix(err.Error(), "template: ")}
+			}
+		}
+	}
+	return &Theme{fsys: fsys, t: t}, nil
+}
+
+// Execute renders the template called name with data into w.
+func (th *Theme) Execute(w io.Writer, name string, data any) error {
+	if err := th.t.ExecuteTemplate(w, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return nil
+}
+
+// Has reports whether the theme has a template called name.
+func (th *Theme) Has(name string) bool { return th.t.Lookup(name) != nil }
+
+// Static calls fn for each file under the theme's static/ directory.
+func (th *Theme) Static(fn func(name string, data []byte) error) error {
+	return fs.WalkDir(th.fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == "static" {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := fs.ReadFile(th.fsys, p)
+		if err != nil {
+			return err
+		}
+		return fn(p, data)
+	})
+}
