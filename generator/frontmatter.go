@@ -163,6 +163,12 @@ func yamlError(file, what string, firstLine int, err error) error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
+		// yaml.v3 reports the lines of its parser's errors, all of which
+		// read "did not find expected ...", counting from 0, and those of
+		// its scanner counting from 1.
+		if strings.HasPrefix(m[2], "did not find expected") {
+			n++
+		}
 		return errorf(file, firstLine+n-1, 0, "%s: %s", what, m[2])
 	}
 	return errorf(file, firstLine, 0, "%s: %s", what, strings.TrimPrefix(msg, "yaml: "))
