@@ -1,0 +1,374 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Snapshot is what the runner recorded for the http blocks of one source
+// file. It is stored as a reviewable text file; see [Snapshot.Marshal].
+type Snapshot struct {
+	// Source is the path of the lesson or .http file, slash-separated and
+	// relative to the site's root.
+	Source string
+	// Blocks are the recorded blocks in the order they appear in Source.
+	Blocks []*Record
+}
+
+// Record is the recorded run of one block.
+type Record struct {
+	// Block is the block's id.
+	Block string
+	// Hash identifies the requests that were run; see [Hash]. A block
+	// whose requests hash differently must be run again.
+	Hash string
+	// Recorded is when the block ran, in UTC to the second.
+	Recorded time.Time
+	// Exchanges are the block's requests and responses, in order.
+	Exchanges []*Exchange
+}
+
+// Exchange is one request of a block and the response it got.
+type Exchange struct {
+	// Name is the request's name; may be empty.
+	Name string
+	// Method and URL are the request as declared, with secrets kept as
+	// references.
+	Method string
+	URL    string
+	// Status is the response's status code.
+	Status int
+	// Cache says how the response was obtained: "miss" (from the
+	// network), "hit" (from the cache), "revalidated" (the cache asked
+	// the origin, which answered 304 Not Modified) or "stale" (the cache
+	// served a stale response).
+	Cache string
+	// CacheStatus is the response's Cache-Status header (RFC 9211).
+	CacheStatus string
+	// Headers are the response header fields, sorted by name, volatile
+	// and secret values redacted.
+	Headers []Header
+	// Body is the response body, redacted, possibly cut at the size cap.
+	Body []byte
+	// Truncated is set when Body was cut at the size cap.
+	Truncated bool
+}
+
+// Record returns the record for the block with the given id, or nil.
+func (s *Snapshot) Record(block string) *Record {
+	if s == nil {
+		return nil
+	}
+	for _, r := range s.Blocks {
+		if r.Block == block {
+			return r
+		}
+	}
+	return nil
+}
+
+// Header returns the value of the exchange's first response header field
+// with the given name, compared case-insensitively.
+func (e *Exchange) Header(name string) string {
+	for _, h := range e.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// SnapshotPath is where the snapshot of the source file src (a lesson such
+// as content/a/b.md) is kept under dir: dir/a/b.snap, mirroring the file's
+// path below content/.
+func SnapshotPath(dir, src string) string {
+	rel := strings.TrimPrefix(filepath.ToSlash(src), "content/")
+	rel = strings.TrimSuffix(rel, filepath.Ext(rel)) + ".snap"
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
+const snapshotHeader = "# snapdoc snapshot of "
+
+// Marshal writes the snapshot in its text form. The form is deterministic:
+// the same snapshot always gives the same bytes. Each body is written as
+// is, preceded by its length, so no body can be mistaken for the format's
+// own lines; a body that is not UTF-8 text is written as base64.
+func (s *Snapshot) Marshal() []byte {
+	var b bytes.Buffer
+	b.WriteString(snapshotHeader + s.Source + "\n")
+	b.WriteString("# What its http blocks returned. Review changes like code; `snapdoc build --run refresh` records them again.\n")
+	for _, r := range s.Blocks {
+		fmt.Fprintf(&b, "\nblock %s\nhash %s\nrecorded %s\n", r.Block, r.Hash, r.Recorded.UTC().Format(time.RFC3339))
+		for _, e := range r.Exchanges {
+			b.WriteString("\n")
+			if e.Name != "" {
+				fmt.Fprintf(&b, "name %s\n", e.Name)
+			}
+			fmt.Fprintf(&b, "request %s %s\n", e.Method, e.URL)
+			fmt.Fprintf(&b, "status %d\n", e.Status)
+			fmt.Fprintf(&b, "cache %s\n", e.Cache)
+			if e.CacheStatus != "" {
+				fmt.Fprintf(&b, "cache-status %s\n", e.CacheStatus)
+			}
+			for _, h := range e.Headers {
+				fmt.Fprintf(&b, "header %s: %s\n", h.Name, h.Value)
+			}
+			if e.Truncated {
+				b.WriteString("truncated\n")
+			}
+			body, enc := e.Body, "utf-8"
+			if !utf8.Valid(body) {
+				body, enc = []byte(base64.StdEncoding.EncodeToString(body)), "base64"
+			}
+			fmt.Fprintf(&b, "body %s %d\n", enc, len(body))
+			b.Write(body)
+			b.WriteString("\n")
+		}
+	}
+	return b.Bytes()
+}
+
+// SnapshotError is a malformed snapshot file.
+type SnapshotError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *SnapshotError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// UnmarshalSnapshot parses the text form of a snapshot; file names it in
+// errors.
+func UnmarshalSnapshot(file string, data []byte) (*Snapshot, error) {
+	p := &snapshotParser{file: file, r: bufio.NewReader(bytes.NewReader(data)), size: len(data)}
+	return p.parse()
+}
+
+type snapshotParser struct {
+	file string
+	r    *bufio.Reader
+	size int // of the whole input, which bounds every length in it
+	line int
+}
+
+func (p *snapshotParser) errorf(format string, args ...any) error {
+	return &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// next returns the next line without its newline; io.EOF at the end.
+func (p *snapshotParser) next() (string, error) {
+	s, err := p.r.ReadString('\n')
+	if err == io.EOF && s == "" {
+		return "", io.EOF
+	}
+	p.line++
+	if err == io.EOF {
+		return "", p.errorf("truncated: the last line has no newline")
+	}
+	return strings.TrimSuffix(s, "\n"), err
+}
+
+func (p *snapshotParser) parse() (*Snapshot, error) {
+	first, err := p.next()
+	if err != nil || !strings.HasPrefix(first, snapshotHeader) {
+		p.line = 1
+		return nil, p.errorf("not a snapdoc snapshot (want a first line %q)", snapshotHeader+"FILE")
+	}
+	s := &Snapshot{Source: strings.TrimPrefix(first, snapshotHeader)}
+	var rec *Record
+	var ex *Exchange
+	for {
+		line, err := p.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, val, _ := strings.Cut(line, " ")
+		switch key {
+		case "block":
+			rec = &Record{Block: val}
+			ex = nil
+			s.Blocks = append(s.Blocks, rec)
+			continue
+		case "name", "request":
+			if rec == nil {
+				return nil, p.errorf("%s before any block", key)
+			}
+			if key == "name" || ex == nil || ex.Method != "" {
+				ex = &Exchange{}
+				rec.Exchanges = append(rec.Exchanges, ex)
+			}
+			if key == "name" {
+				ex.Name = val
+				continue
+			}
+			method, url, ok := strings.Cut(val, " ")
+			if !ok {
+				return nil, p.errorf("want request METHOD URL")
+			}
+			ex.Method, ex.URL = method, url
+			continue
+		}
+		if rec == nil {
+			return nil, p.errorf("%s before any block", key)
+		}
+		switch key {
+		case "hash":
+			rec.Hash = val
+			continue
+		case "recorded":
+			t, err := time.Parse(time.RFC3339, val)
+			if err != nil {
+				return nil, p.errorf("recorded: want an RFC 3339 time, not %q", val)
+			}
+			rec.Recorded = t
+			continue
+		}
+		if ex == nil || ex.Method == "" {
+			return nil, p.errorf("%s before its request line", key)
+		}
+		switch key {
+		case "status":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 100 || n > 999 {
+				return nil, p.errorf("status: want a three-digit code, not %q", val)
+			}
+			ex.Status = n
+		case "cache":
+			ex.Cache = val
+		case "cache-status":
+			ex.CacheStatus = val
+		case "header":
+			name, value, ok := strings.Cut(val, ": ")
+			if !ok {
+				return nil, p.errorf("want header NAME: VALUE")
+			}
+			ex.Headers = append(ex.Headers, Header{Name: name, Value: value})
+		case "truncated":
+			ex.Truncated = true
+		case "body":
+			if err := p.body(ex, val); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, p.errorf("unknown line %q", key)
+		}
+	}
+	for _, r := range s.Blocks {
+		if r.Hash == "" {
+			return nil, &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf("block %s has no hash", r.Block)}
+		}
+		for _, e := range r.Exchanges {
+			if e.Status == 0 || e.Cache == "" {
+				return nil, &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf("block %s: request %s %s has no status or cache line", r.Block, e.Method, e.URL)}
+			}
+		}
+	}
+	return s, nil
+}
+
+// body reads a body of the length its "body ENCODING LENGTH" line gives.
+func (p *snapshotParser) body(ex *Exchange, spec string) error {
+	enc, length, _ := strings.Cut(spec, " ")
+	n, err := strconv.Atoi(length)
+	if err != nil || n < 0 {
+		return p.errorf("body: want body ENCODING LENGTH")
+	}
+	if n >= p.size {
+		return p.errorf("truncated: the body is shorter than its %d bytes", n)
+	}
+	buf := make([]byte, n+1)
+	if _, err := io.ReadFull(p.r, buf); err != nil || buf[n] != '\n' {
+		return p.errorf("truncated: the body is shorter than its %d bytes", n)
+	}
+	p.line += bytes.Count(buf, []byte("\n"))
+	buf = buf[:n]
+	switch enc {
+	case "utf-8":
+		ex.Body = buf
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(string(buf))
+		if err != nil {
+			return p.errorf("body: bad base64: %v", err)
+		}
+		ex.Body = b
+	default:
+		return p.errorf("body: unknown encoding %q", enc)
+	}
+	return nil
+}
+
+// ReadSnapshot reads the snapshot file at path; a missing file gives a nil
+// snapshot and no error.
+func ReadSnapshot(path string) (*Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return UnmarshalSnapshot(path, data)
+}
+
+// WriteSnapshot writes s to path atomically: a reader sees the old file or
+// the new one, never a part. A snapshot whose bytes are unchanged is not
+// written again.
+func WriteSnapshot(path string, s *Snapshot) error {
+	data := s.Marshal()
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// sortHeaders sorts header fields by name, keeping the order of fields with
+// the same name.
+func sortHeaders(hs []Header) {
+	slices.SortStableFunc(hs, func(a, b Header) int { return strings.Compare(a.Name, b.Name) })
+}

@@ -1,0 +1,199 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleSnapshot() *Snapshot {
+	return &Snapshot{
+		Source: "content/python-cache-control.md",
+		Blocks: []*Record{{
+			Block:    "cache",
+			Hash:     Hash([]*Request{{Method: "GET", URL: "https://httpbin.org/cache"}}),
+			Recorded: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+			Exchanges: []*Exchange{
+				{
+					Name: "cache", Method: "GET", URL: "https://httpbin.org/cache", Status: 200,
+					Cache: "miss", CacheStatus: "snapdoc; fwd=uri-miss; stored",
+					Headers: []Header{{"Content-Type", "application/json"}, {"Date", Redacted}},
+					// A body whose lines look like the format's own.
+					Body: []byte("{\n  \"a\": 1\n}\n\nblock evil\nheader X: y\nbody utf-8 3\n"),
+				},
+				{
+					Method: "GET", URL: "https://httpbin.org/image/png", Status: 200, Cache: "hit",
+					Body: []byte{0x89, 'P', 'N', 'G', 0xff, 0x00}, Truncated: true,
+				},
+				{Method: "HEAD", URL: "https://httpbin.org/get", Status: 204, Cache: "revalidated"},
+			},
+		}},
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	s := sampleSnapshot()
+	data := s.Marshal()
+	got, err := UnmarshalSnapshot("x.snap", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Blocks[0].Exchanges[0], s.Blocks[0].Exchanges[0]) {
+		t.Errorf("exchange 0:\n got %+v\nwant %+v", got.Blocks[0].Exchanges[0], s.Blocks[0].Exchanges[0])
+	}
+	if !bytes.Equal(got.Marshal(), data) {
+		t.Errorf("marshal after unmarshal differs:\n%s\n---\n%s", got.Marshal(), data)
+	}
+	if len(got.Blocks) != 1 || len(got.Blocks[0].Exchanges) != 3 {
+		t.Fatalf("got %d blocks", len(got.Blocks))
+	}
+	if b := got.Blocks[0].Exchanges[1].Body; !bytes.Equal(b, s.Blocks[0].Exchanges[1].Body) {
+		t.Errorf("binary body = %q", b)
+	}
+	if !strings.Contains(string(data), "body base64 ") {
+		t.Errorf("binary body not written as base64:\n%s", data)
+	}
+}
+
+func TestSnapshotErrors(t *testing.T) {
+	good := sampleSnapshot().Marshal()
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"empty", "", "x.snap:1: not a snapdoc snapshot"},
+		{"truncated body", string(good[:len(good)-20]), "truncated"},
+		{"no final newline", string(good[:len(good)-1]), "truncated"},
+		{"bad status", strings.Replace(string(good), "status 200", "status OK", 1), "x.snap:10: status: want a three-digit code"},
+		{"unknown line", strings.Replace(string(good), "cache miss", "cash miss", 1), `x.snap:11: unknown line "cash"`},
+		{"no hash", strings.Replace(string(good), "hash ", "#ash ", 1), "block cache has no hash"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := UnmarshalSnapshot("x.snap", []byte(tc.data))
+			var se *SnapshotError
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestWriteSnapshotKeepsUnchangedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b.snap")
+	s := sampleSnapshot()
+	if err := WriteSnapshot(path, s); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSnapshot(path, s); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.ModTime().Equal(old) {
+		t.Errorf("an unchanged snapshot was written again")
+	}
+	got, err := ReadSnapshot(path)
+	if err != nil || got.Record("cache") == nil {
+		t.Fatalf("ReadSnapshot = %v, %v", got, err)
+	}
+	if s, err := ReadSnapshot(filepath.Join(t.TempDir(), "none.snap")); s != nil || err != nil {
+		t.Errorf("missing snapshot = %v, %v; want nil, nil", s, err)
+	}
+}
+
+func TestSnapshotPath(t *testing.T) {
+	if got, want := SnapshotPath("snapshots", "content/guides/etag.md"), filepath.Join("snapshots", "guides", "etag.snap"); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func FuzzUnmarshalSnapshot(f *testing.F) {
+	f.Add(sampleSnapshot().Marshal())
+	f.Add([]byte(snapshotHeader + "x\nblock a\nhash h\n\nrequest GET /\nbody utf-8 2\n{}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := UnmarshalSnapshot("f.snap", data)
+		if err != nil {
+			return
+		}
+		// What parses must survive a round trip.
+		again, err := UnmarshalSnapshot("f.snap", s.Marshal())
+		if err != nil {
+			t.Fatalf("re-parse: %v", err)
+		}
+		if !bytes.Equal(again.Marshal(), s.Marshal()) {
+			t.Fatalf("round trip changed the snapshot")
+		}
+	})
+}
+
+func TestRedactions(t *testing.T) {
+	r, err := ParseRedactions([]string{"header:Date", "body:origin", "body:headers.X-Amzn-Trace-Id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Exchange{
+		URL:     "https://api.example/x?key=s3cr3t",
+		Headers: []Header{{"date", "Wed, 25 Nov 2026 10:00:00 GMT"}, {"X-Echo", "Bearer s3cr3t"}},
+		Body: []byte(`{
+  "args": {"origin": "kept: not at the path"},
+  "headers": {"Authorization": "Bearer s3cr3t", "X-Amzn-Trace-Id": "Root=1-abc"},
+  "list": [{"origin": "x"}],
+  "origin": "203.0.113.9"
+}`),
+	}
+	r.Apply(e, map[string]string{"TOKEN": "s3cr3t", "EMPTY": ""})
+	want := `{
+  "args": {"origin": "kept: not at the path"},
+  "headers": {"Authorization": "Bearer {{$env TOKEN}}", "X-Amzn-Trace-Id": "[redacted]"},
+  "list": [{"origin": "x"}],
+  "origin": "[redacted]"
+}`
+	if string(e.Body) != want {
+		t.Errorf("body:\n%s\nwant:\n%s", e.Body, want)
+	}
+	if e.Headers[0].Value != Redacted || e.Headers[1].Value != "Bearer {{$env TOKEN}}" {
+		t.Errorf("headers = %v", e.Headers)
+	}
+	if e.URL != "https://api.example/x?key={{$env TOKEN}}" {
+		t.Errorf("url = %s", e.URL)
+	}
+	for _, bad := range []string{"date", "header:", "cookie:x"} {
+		if _, err := ParseRedactions([]string{bad}); err == nil {
+			t.Errorf("ParseRedactions(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestRedactJSONLeavesOtherBodiesAlone(t *testing.T) {
+	for _, body := range []string{"not json", `{"origin": `, `["origin"]`, ``} {
+		if got := redactJSON([]byte(body), [][]string{{"origin"}}); string(got) != body {
+			t.Errorf("redactJSON(%q) = %q", body, got)
+		}
+	}
+	got := redactJSON([]byte(`{"origin":{"a":[1,2]},"b":2}`), [][]string{{"origin"}})
+	if string(got) != `{"origin":"[redacted]","b":2}` {
+		t.Errorf("container redaction = %s", got)
+	}
+}
+
+func TestHash(t *testing.T) {
+	a := []*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "1"}}}}
+	b := []*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "2"}}}}
+	c := []*Request{{Method: "GET", URL: "https://x/", Body: "A1"}}
+	if Hash(a) == Hash(b) || Hash(a) == Hash(c) {
+		t.Errorf("different requests hash the same")
+	}
+	if Hash(a) != Hash([]*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "1"}}}}) {
+		t.Errorf("equal requests hash differently")
+	}
+}
