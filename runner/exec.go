@@ -1,0 +1,356 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a [Runner].
+type Config struct {
+	// Timeout bounds each request; 10 s when zero.
+	Timeout time.Duration
+	// Hosts routes requests by host name: "embedded" answers the host
+	// with the embedded demo API, an absolute URL such as
+	// http://127.0.0.1:8080 sends its requests there instead, "network"
+	// sends them to the host itself. Hosts not listed go to the network.
+	// Redirects are followed only to listed hosts and to the host of the
+	// request that was redirected.
+	Hosts map[string]string
+	// MaxBody caps the bytes of a response body that are kept; 1 MiB
+	// when zero.
+	MaxBody int64
+	// Concurrency bounds the blocks run at once; 8 when zero. PerHost
+	// bounds the requests in flight to one host; 4 when zero.
+	Concurrency int
+	PerHost     int
+	// Shared is the cache below every block's private cache; nil for
+	// none. Identical requests across blocks share its entries.
+	Shared http.RoundTripper
+	// Network is the transport to the network; http.DefaultTransport when
+	// nil.
+	Network http.RoundTripper
+	// Redact names the volatile response parts replaced in exchanges.
+	Redact Redactions
+	// Getenv looks up the values of secrets; os.LookupEnv when nil.
+	Getenv func(string) (string, bool)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Runner executes blocks of requests. It is safe for concurrent use.
+type Runner struct {
+	cfg      Config
+	upstream http.RoundTripper // the shared cache, or the router
+	blocks   chan struct{}
+	newCache func(upstream http.RoundTripper) http.RoundTripper
+}
+
+// New returns a runner. newCache makes the private cache of one block
+// over the given upstream transport; nil runs blocks without one.
+func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper) (*Runner, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.PerHost <= 0 {
+		cfg.PerHost = 4
+	}
+	if cfg.Network == nil {
+		cfg.Network = http.DefaultTransport
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.LookupEnv
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	rt, err := newRouter(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg, upstream: rt, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}
+	if cfg.Shared != nil {
+		r.upstream = cfg.Shared
+	}
+	return r, nil
+}
+
+// Router returns the transport that sends requests where the config's
+// Hosts say, with the per-host limit: the transport a shared cache wraps.
+func Router(cfg Config) (http.RoundTripper, error) {
+	if cfg.PerHost <= 0 {
+		cfg.PerHost = 4
+	}
+	if cfg.Network == nil {
+		cfg.Network = http.DefaultTransport
+	}
+	return newRouter(cfg)
+}
+
+// RunOptions configure the run of one block.
+type RunOptions struct {
+	// Dir is the directory that "< ./file" bodies are relative to.
+	Dir string
+	// Timeout overrides the runner's per-request timeout when positive.
+	Timeout time.Duration
+}
+
+// RequestError is a request of a block that failed: it could not be sent,
+// timed out, or the server answered with a 5xx status.
+type RequestError struct {
+	Pos    Position
+	Method string
+	URL    string
+	Err    error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s: %s %s: %v", e.Pos, e.Method, e.URL, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// Run executes the requests of one block in order through one private
+// cache, so a later request can be answered from what an earlier one
+// stored. It returns the exchanges of every request, or the first
+// failure.
+func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*Exchange, error) {
+	select {
+	case r.blocks <- struct{}{}:
+		defer func() { <-r.blocks }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	rt := r.upstream
+	if r.newCache != nil {
+		rt = r.newCache(rt)
+	}
+	client := &http.Client{Transport: rt, CheckRedirect: r.checkRedirect}
+	timeout := r.cfg.Timeout
+	if opts.Timeout > 0 {
+		timeout = opts.Timeout
+	}
+	var out []*Exchange
+	for _, req := range reqs {
+		e, err := r.do(ctx, client, req, opts.Dir, timeout)
+		if err != nil {
+			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// do sends one request and records its exchange.
+func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir string, timeout time.Duration) (*Exchange, error) {
+	secrets := map[string]string{}
+	var missing []string
+	getenv := func(name string) string {
+		v, ok := r.cfg.Getenv(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		secrets[name] = v
+		return v
+	}
+	target := Expand(req.URL, getenv)
+	body := Expand(req.Body, getenv)
+	headers := make([]Header, len(req.Headers))
+	for i, h := range req.Headers {
+		headers[i] = Header{Name: Expand(h.Name, getenv), Value: Expand(h.Value, getenv)}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("environment variable %s is not set", missing[0])
+	}
+	if req.BodyFile != "" {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(req.BodyFile)))
+		if err != nil {
+			return nil, fmt.Errorf("body file: %w", err)
+		}
+		body = string(data)
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("want an absolute http or https URL, not %q", req.URL)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var rb io.Reader
+	if body != "" {
+		rb = strings.NewReader(body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, target, rb)
+	if err != nil {
+		return nil, err
+	}
+	hreq.Header.Set("User-Agent", "snapdoc")
+	for _, h := range headers {
+		if strings.EqualFold(h.Name, "Host") {
+			hreq.Host = h.Value
+			continue
+		}
+		if strings.EqualFold(h.Name, "User-Agent") {
+			hreq.Header.Del("User-Agent")
+		}
+		hreq.Header.Add(h.Name, h.Value)
+	}
+	resp, err := client.Do(hreq)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("no answer within %s", timeout)
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode >= 500 {
+		return nil, fmt.Errorf("the server answered %s", resp.Status)
+	}
+	e := &Exchange{
+		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode,
+		Cache:       Outcome(resp),
+		CacheStatus: resp.Header.Get("Cache-Status"),
+		Body:        data,
+	}
+	if int64(len(data)) > r.cfg.MaxBody {
+		e.Body, e.Truncated = data[:r.cfg.MaxBody], true
+	}
+	for name, values := range resp.Header {
+		if name == "Cache-Status" {
+			continue
+		}
+		for _, v := range values {
+			e.Headers = append(e.Headers, Header{Name: name, Value: v})
+		}
+	}
+	sortHeaders(e.Headers)
+	r.cfg.Redact.Apply(e, secrets)
+	return e, nil
+}
+
+// checkRedirect follows a redirect only to a host the site declares or to
+// the host of the request being redirected.
+func (r *Runner) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	host := strings.ToLower(req.URL.Hostname())
+	if host == strings.ToLower(via[len(via)-1].URL.Hostname()) {
+		return nil
+	}
+	if _, ok := r.cfg.Hosts[host]; ok {
+		return nil
+	}
+	return http.ErrUseLastResponse
+}
+
+// router sends requests where the config's Hosts say, at most PerHost at
+// a time to one host.
+type router struct {
+	embedded http.RoundTripper
+	bases    map[string]*url.URL
+	hosts    map[string]string
+	network  http.RoundTripper
+	perHost  int
+
+	mu   sync.Mutex
+	sems map[string]chan struct{}
+}
+
+func newRouter(cfg Config) (*router, error) {
+	rt := &router{bases: map[string]*url.URL{}, hosts: map[string]string{}, network: cfg.Network, perHost: cfg.PerHost, sems: map[string]chan struct{}{}}
+	for host, to := range cfg.Hosts {
+		host = strings.ToLower(host)
+		switch to {
+		case Embedded:
+			if rt.embedded == nil {
+				rt.embedded = handlerTransport{DemoAPI()}
+			}
+		case "network", "":
+		default:
+			u, err := url.Parse(to)
+			if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+				return nil, fmt.Errorf("runner.hosts: %s: want embedded, network or an absolute URL, not %q", host, to)
+			}
+			rt.bases[host] = u
+		}
+		rt.hosts[host] = to
+	}
+	return rt, nil
+}
+
+func (rt *router) RoundTrip(req *http.Request) (*http.Response, error) {
+	host := strings.ToLower(req.URL.Hostname())
+	if rt.hosts[host] == Embedded {
+		return rt.embedded.RoundTrip(req)
+	}
+	if base, ok := rt.bases[host]; ok {
+		req = req.Clone(req.Context())
+		if req.Host == "" {
+			req.Host = req.URL.Host
+		}
+		req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
+		req.URL.Path = strings.TrimSuffix(base.Path, "/") + req.URL.Path
+		if req.URL.RawPath != "" {
+			req.URL.RawPath = strings.TrimSuffix(base.Path, "/") + req.URL.RawPath
+		}
+	}
+	sem := rt.sem(req.URL.Host)
+	select {
+	case sem <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
+	resp, err := rt.network.RoundTrip(req)
+	if err != nil {
+		<-sem
+		return nil, err
+	}
+	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-sem }}
+	return resp, nil
+}
+
+func (rt *router) sem(host string) chan struct{} {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	s, ok := rt.sems[host]
+	if !ok {
+		s = make(chan struct{}, rt.perHost)
+		rt.sems[host] = s
+	}
+	return s
+}
+
+// releaseBody releases its host's slot once, when the body is closed.
+type releaseBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releaseBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
+}
