@@ -39,6 +39,9 @@ type Result struct {
 	Dest    string
 	Lessons int
 	Pages   int
+	// Written counts the files that changed; a build that changes nothing
+	// writes nothing.
+	Written int
 	Elapsed time.Duration
 }
 
@@ -78,7 +81,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	site := newSite(cfg, lessons)
-	out, err := newOutput(opts.Dest)
+	out, err := newDirOutput(opts.Dest)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +93,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := out.commit(); err != nil {
 		return nil, err
 	}
-	res := &Result{Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Elapsed: time.Since(start)}
+	res := &Result{Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Elapsed: time.Since(start)}
 	opts.Logger.Info("built site", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
 	return res, nil
 }
@@ -105,12 +108,19 @@ func (c *SiteConfig) funcs() template.FuncMap {
 	}
 }
 
+// sink receives the files of a built site.
+type sink interface {
+	// write stores the file at the slash-separated path name. It is
+	// called concurrently.
+	write(name string, data []byte) error
+}
+
 // builder renders every page of a site into an output.
 type builder struct {
 	site  *Site
 	theme *Theme
 	md    *Markdown
-	out   *output
+	out   sink
 	pages atomic.Int64
 }
 

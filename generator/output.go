@@ -1,39 +1,69 @@
 package generator
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 )
 
-// output is a build's destination directory under construction. Files are
-// written into a temporary directory beside the destination; commit swaps
-// it in, discard throws it away.
-type output struct {
-	dest string
-	tmp  string
+// dirOutput is a build's destination directory under construction.
+//
+// Files are written into a staging directory beside the destination, and
+// only when they differ from the destination's current file, so a build
+// that changes nothing writes nothing and unchanged files keep their bytes
+// and modification times. commit moves the staged files in and removes
+// the files this build did not produce; discard throws the staging away,
+// leaving the destination as it was. Nothing touches the destination
+// before commit, so a failed build leaves the previous site intact.
+type dirOutput struct {
+	dest  string
+	stage string
+	fresh bool // dest did not exist: commit renames the whole stage
+
+	mu      sync.Mutex
+	names   map[string]bool // every file of the new site
+	written atomic.Int64    // files that differ from the old site
 }
 
-func newOutput(dest string) (*output, error) {
+func newDirOutput(dest string) (*dirOutput, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-new-")
+	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-new-")
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := os.Chmod(stage, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	return &output{dest: dest, tmp: tmp}, nil
+	o := &dirOutput{dest: dest, stage: stage, names: map[string]bool{}}
+	if _, err := os.Stat(dest); errors.Is(err, fs.ErrNotExist) {
+		o.fresh = true
+	}
+	return o, nil
 }
 
-// write writes a file at the slash-separated path name. It is safe for
-// concurrent use.
-func (o *output) write(name string, data []byte) error {
-	p := filepath.Join(o.tmp, filepath.FromSlash(name))
+// write stages the file at the slash-separated path name unless the
+// destination already holds these bytes. It is safe for concurrent use.
+func (o *dirOutput) write(name string, data []byte) error {
+	o.mu.Lock()
+	o.names[name] = true
+	o.mu.Unlock()
+	rel := filepath.FromSlash(name)
+	if !o.fresh {
+		if old, err := os.ReadFile(filepath.Join(o.dest, rel)); err == nil && bytes.Equal(old, data) {
+			return nil
+		}
+	}
+	o.written.Add(1)
+	p := filepath.Join(o.stage, rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
@@ -43,33 +73,71 @@ func (o *output) write(name string, data []byte) error {
 	return nil
 }
 
-// commit replaces the destination with what was written. The old
-// destination is moved aside first and removed last, so at every moment
-// one complete site exists on disk.
-func (o *output) commit() error {
-	old := ""
-	if _, err := os.Stat(o.dest); err == nil {
-		old = o.tmp + "-old"
-		if err := os.Rename(o.dest, old); err != nil {
+// commit makes the destination the new site.
+func (o *dirOutput) commit() error {
+	if o.fresh {
+		if err := os.Rename(o.stage, o.dest); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+		o.stage = ""
+		return nil
+	}
+	// Move the changed files in, each with one rename.
+	err := filepath.WalkDir(o.stage, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(o.stage, p)
+		target := filepath.Join(o.dest, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if fi, err := os.Lstat(target); err == nil && fi.IsDir() {
+			if err := os.RemoveAll(target); err != nil {
+				return err
+			}
+		}
+		return os.Rename(p, target)
+	})
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	// Remove what the new site no longer has.
+	var stale, dirs []string
+	err = filepath.WalkDir(o.dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(o.dest, p)
+		if d.IsDir() {
+			if rel != "." {
+				dirs = append(dirs, p)
+			}
+			return nil
+		}
+		if !o.names[filepath.ToSlash(rel)] {
+			stale = append(stale, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
 			return fmt.Errorf("output: %w", err)
 		}
 	}
-	if err := os.Rename(o.tmp, o.dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.dest)
-		}
-		return fmt.Errorf("output: %w", err)
+	// Deepest first, so emptied parents go too; non-empty ones stay.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		_ = os.Remove(dirs[i])
 	}
-	o.tmp = ""
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
+	return os.RemoveAll(o.stage)
 }
 
-// discard removes what was written, unless it was committed.
-func (o *output) discard() {
-	if o.tmp != "" {
-		_ = os.RemoveAll(o.tmp)
+// discard removes the staging directory, unless it became the site.
+func (o *dirOutput) discard() {
+	if o.stage != "" {
+		_ = os.RemoveAll(o.stage)
 	}
 }

@@ -1,0 +1,102 @@
+package generator_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/templates"
+)
+
+// TestRebuildWritesOnlyWhatChanged checks that a build over an existing
+// site keeps unchanged files as they are (bytes and modification times),
+// rewrites only what changed, and removes what the site no longer has.
+func TestRebuildWritesOnlyWhatChanged(t *testing.T) {
+	src := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(src, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/a.md", "---\ntitle: A\ntags: [x]\nupdated: 2025-01-02\n---\nAlpha.\n")
+	write("content/b.md", "---\ntitle: B\ntags: [y]\nupdated: 2025-01-01\n---\nBeta.\n")
+	build := func() *generator.Result {
+		t.Helper()
+		res, err := generator.Build(context.Background(), generator.Options{Source: src, Theme: templates.FS})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := build()
+	public := filepath.Join(src, "public")
+	if files := countFiles(t, public); first.Written != files {
+		t.Errorf("the first build reports %d files written; public/ has %d", first.Written, files)
+	}
+	// Age every file, so a rewrite shows in its modification time.
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := filepath.Walk(public, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, old, old)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res := build(); res.Written != 0 {
+		t.Errorf("a build with nothing changed wrote %d files", res.Written)
+	}
+	if fi, err := os.Stat(filepath.Join(public, "a/index.html")); err != nil || !fi.ModTime().Equal(old) {
+		t.Errorf("an unchanged page was touched: %v", err)
+	}
+
+	write("content/b.md", "---\ntitle: B\ntags: [y]\nupdated: 2025-01-01\n---\nBeta, edited.\n")
+	if res := build(); res.Written != 1 {
+		t.Errorf("editing one lesson's body rewrote %d files, want 1", res.Written)
+	}
+	if fi, _ := os.Stat(filepath.Join(public, "b/index.html")); fi.ModTime().Equal(old) {
+		t.Errorf("the edited lesson's page was not rewritten")
+	}
+	if fi, _ := os.Stat(filepath.Join(public, "a/index.html")); !fi.ModTime().Equal(old) {
+		t.Errorf("another lesson's page was rewritten")
+	}
+
+	if err := os.Remove(filepath.Join(src, "content/b.md")); err != nil {
+		t.Fatal(err)
+	}
+	build()
+	for _, gone := range []string{"b/index.html", "b", "tags/y/index.html", "tags/y"} {
+		if _, err := os.Stat(filepath.Join(public, gone)); !os.IsNotExist(err) {
+			t.Errorf("%s still exists after its lesson was removed", gone)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(public, "a/index.html")); err != nil {
+		t.Errorf("a remaining page is gone: %v", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(src, ".public-new-*")); len(m) != 0 {
+		t.Errorf("staging directories left behind: %v", m)
+	}
+}
+
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
