@@ -1,0 +1,236 @@
+package runner
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// value is the expansion of a variable: its text, and the unsupported
+// features (dynamic or request variables) left in it as written.
+type value struct {
+	text        string
+	unsupported []string
+}
+
+// resolver substitutes variables in requests, in source order: a file
+// variable is visible from its definition to the end of the text.
+type resolver struct {
+	opts  ParseOptions
+	vars  map[string]value // file variables defined so far
+	names map[string]bool  // names of the requests so far
+}
+
+var (
+	envNameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	envRefRE   = regexp.MustCompile(`^\$(?:env[ \t.]|processEnv[ \t])[ \t]*(.*)$`)
+	varLookRE  = regexp.MustCompile(`^[\w.-]+$`)
+	requestVar = regexp.MustCompile(`^[\w-]+\.(?:response|request)\.`)
+)
+
+// resolve substitutes variables in the scanned entries and returns the
+// requests.
+func resolve(entries []entry, opts ParseOptions) ([]*Request, error) {
+	r := &resolver{opts: opts, vars: map[string]value{}, names: map[string]bool{}}
+	var reqs []*Request
+	for _, e := range entries {
+		if e.def != nil {
+			v, err := r.expand(e.def.value, nil)
+			if err != nil {
+				return nil, err
+			}
+			r.vars[e.def.name] = v
+			continue
+		}
+		req, err := r.request(e.req)
+		if err != nil {
+			return nil, err
+		}
+		reqs = append(reqs, req)
+		if req.Name != "" {
+			r.names[req.Name] = true
+		}
+	}
+	return reqs, nil
+}
+
+func (r *resolver) request(raw *rawRequest) (*Request, error) {
+	req := &Request{
+		Name:        raw.name,
+		Method:      raw.method,
+		HTTPVersion: raw.version,
+		Pos:         raw.pos,
+		Unsupported: slices.Clone(raw.unsupported),
+	}
+	expand := func(sp span) (string, error) {
+		v, err := r.expand(sp, raw.prompts)
+		req.Unsupported = append(req.Unsupported, v.unsupported...)
+		return v.text, err
+	}
+	var url strings.Builder
+	for _, sp := range raw.target {
+		s, err := expand(sp)
+		if err != nil {
+			return nil, err
+		}
+		url.WriteString(s)
+	}
+	req.URL = url.String()
+	for _, h := range raw.headers {
+		name, err := expand(h.name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := expand(h.value)
+		if err != nil {
+			return nil, err
+		}
+		req.Headers = append(req.Headers, Header{name, v})
+	}
+	if v, ok := req.Header("X-Request-Type"); ok && strings.EqualFold(v, "graphql") {
+		req.Unsupported = append(req.Unsupported, "GraphQL request X-Request-Type: "+v)
+	}
+	ct, _ := req.Header("Content-Type")
+	var body strings.Builder
+	for i, line := range raw.body {
+		s, err := expand(line)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case i == 0:
+		case mediaType(ct) == "application/x-www-form-urlencoded" && strings.HasPrefix(strings.TrimLeft(line.text, " \t"), "&"):
+			// REST Client and httpyac join "&" lines to the previous one.
+			s = strings.TrimLeft(s, " \t")
+		case mediaType(ct) == "multipart/form-data":
+			body.WriteString("\r\n")
+		default:
+			body.WriteString("\n")
+		}
+		body.WriteString(s)
+	}
+	req.Body = body.String()
+	if raw.bodyFile != nil {
+		s, err := expand(*raw.bodyFile)
+		if err != nil {
+			return nil, err
+		}
+		req.BodyFile = s
+	}
+	req.Unsupported = dedupe(req.Unsupported)
+	return req, nil
+}
+
+// expand substitutes the {{variables}} in sp. Environment variables become
+// canonical references ([EnvRef]); dynamic, request and prompt variables
+// are kept as written and reported as unsupported.
+func (r *resolver) expand(sp span, prompts []string) (value, error) {
+	var v value
+	var b strings.Builder
+	s := sp.text
+	for off := 0; ; {
+		i := strings.Index(s[off:], "{{")
+		if i < 0 {
+			b.WriteString(s[off:])
+			break
+		}
+		i += off
+		b.WriteString(s[off:i])
+		j := strings.Index(s[i+2:], "}}")
+		if j < 0 {
+			return v, r.errorf(sp, i, "unterminated variable: missing }}")
+		}
+		written := s[i : i+2+j+2]
+		off = i + 2 + j + 2
+		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts)
+		if err != nil {
+			return v, r.errorf(sp, i, "%s", err)
+		}
+		b.WriteString(text)
+		v.unsupported = append(v.unsupported, unsupported...)
+	}
+	v.text = b.String()
+	return v, nil
+}
+
+func (r *resolver) errorf(sp span, col int, format string, args ...any) error {
+	pos := sp.pos
+	pos.Col += col
+	return &ParseError{pos, fmt.Sprintf(format, args...)}
+}
+
+// variable returns the expansion of the variable {{name}}, written as
+// written, and the unsupported features it brings.
+func (r *resolver) variable(name, written string, prompts []string) (string, []string, error) {
+	switch {
+	case name == "":
+		return "", nil, fmt.Errorf("empty variable %s", written)
+	case strings.HasPrefix(name, "$"):
+		m := envRefRE.FindStringSubmatch(name)
+		if m == nil || strings.HasPrefix(m[1], "%") {
+			return written, []string{"dynamic variable " + written}, nil
+		}
+		if !envNameRE.MatchString(m[1]) {
+			return "", nil, fmt.Errorf("bad environment variable name %q in %s", m[1], written)
+		}
+		return EnvRef(m[1]), nil, nil
+	case requestVar.MatchString(name) || r.names[strings.Split(name, ".")[0]] && strings.Contains(name, "."):
+		return written, []string{"request variable " + written}, nil
+	case slices.Contains(prompts, name):
+		return written, []string{"prompt variable " + written}, nil
+	case strings.HasPrefix(name, "%"):
+		v, err := r.lookup(strings.TrimSpace(name[1:]))
+		if err != nil {
+			return "", nil, err
+		}
+		if strings.Contains(v.text, "{{") {
+			return written, append(v.unsupported, "percent-encoded variable "+written), nil
+		}
+		return percentEncode(v.text), v.unsupported, nil
+	}
+	v, err := r.lookup(name)
+	return v.text, v.unsupported, err
+}
+
+func (r *resolver) lookup(name string) (value, error) {
+	if !varLookRE.MatchString(name) {
+		return value{}, fmt.Errorf("bad variable name %q", name)
+	}
+	if v, ok := r.vars[name]; ok {
+		return v, nil
+	}
+	if v, ok := r.opts.Vars[name]; ok {
+		return value{text: v}, nil
+	}
+	return value{}, fmt.Errorf("unknown variable %q", name)
+}
+
+// percentEncode encodes s as JavaScript's encodeURIComponent does, which
+// is what REST Client's {{%name}} applies.
+func percentEncode(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+// dedupe removes repeated strings, keeping the first of each.
+func dedupe(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
