@@ -1,0 +1,237 @@
+package httpcache
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"time"
+)
+
+// forward sends req to the origin. With a stored entry e and a client that
+// sent no validators of its own, the request is made conditional on e; a
+// 304 then refreshes e. stale-if-error may replace an error with e.
+func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *Entry, st status) (*http.Response, error) {
+	out := req
+	validating := e != nil && !rq.conditional
+	if validating {
+		out = conditionalRequest(req, e)
+	}
+	reqTime := t.now()
+	resp, err := t.next.RoundTrip(out)
+	respTime := t.now()
+	if e != nil && (err != nil || isServerError(resp.StatusCode)) {
+		if f := t.freshness(e, respTime); !f.fresh() && f.withinSIE(rq) {
+			if err == nil {
+				discard(resp)
+			}
+			return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: "stale-if-error"}), nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.fwdStatus = resp.StatusCode
+
+	if e != nil && resp.StatusCode == http.StatusNotModified {
+		if !validatorsMatch(e.Header, resp.Header) {
+			if validating {
+				// The 304 is about another representation: ask again
+				// without conditions.
+				discard(resp)
+				return t.forward(req, rq, key, nil, st)
+			}
+			t.status(resp.Header, st)
+			return resp, nil
+		}
+		updated := t.update(key, e, resp.Header, reqTime, respTime)
+		st.stored = updated != nil
+		if updated == nil {
+			updated = refreshed(e, resp.Header, reqTime, respTime, t.shared)
+		}
+		if !validating {
+			// The client's own conditional request: pass the 304 on.
+			t.status(resp.Header, st)
+			return resp, nil
+		}
+		discard(resp)
+		return t.serveStored(req, rq, updated, currentAge(updated, t.now()), st), nil
+	}
+
+	if req.Method == http.MethodHead {
+		if e != nil && resp.StatusCode == http.StatusOK {
+			if validatorsMatch(e.Header, resp.Header) {
+				st.stored = t.update(key, e, resp.Header, reqTime, respTime) != nil
+			} else {
+				t.delete(key)
+			}
+		}
+		t.status(resp.Header, st)
+		return resp, nil
+	}
+
+	respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+	if t.storable(req, rq, resp, respCC) {
+		st.stored = t.save(key, req, resp, respCC, reqTime, respTime)
+	} else if e != nil && resp.StatusCode < 500 {
+		t.delete(key) // superseded by a response we may not keep
+	}
+	t.status(resp.Header, st)
+	return resp, nil
+}
+
+func isServerError(code int) bool { return code >= 500 && code <= 599 }
+
+// conditionalRequest copies req and adds validators from the stored entry.
+func conditionalRequest(req *http.Request, e *Entry) *http.Request {
+	out := req.Clone(req.Context())
+	if etag := e.Header.Get("ETag"); etag != "" {
+		out.Header.Set("If-None-Match", etag)
+	}
+	if lm := e.Header.Get("Last-Modified"); lm != "" {
+		out.Header.Set("If-Modified-Since", lm)
+	}
+	return out
+}
+
+// validatorsMatch reports whether a 304 or HEAD response describes the
+// stored response: their entity tags, and their Last-Modified dates, agree
+// wherever both have one (RFC 9111, 4.3.4).
+func validatorsMatch(stored, update http.Header) bool {
+	if a, b := stored.Get("ETag"), update.Get("ETag"); a != "" && b != "" && a != b {
+		return false
+	}
+	if a, b := stored.Get("Last-Modified"), update.Get("Last-Modified"); a != "" && b != "" && a != b {
+		return false
+	}
+	return true
+}
+
+// refreshed returns a copy of e updated by the header of a 304 or HEAD
+// response received at respTime.
+func refreshed(e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
+	n := *e
+	n.Header = mergeHeader(e.Header, update, shared)
+	n.RequestTime, n.ResponseTime = reqTime, respTime
+	return &n
+}
+
+// update stores e refreshed by a 304 or HEAD response and returns the new
+// entry, or nil when the update forbids storing (it is then deleted).
+func (t *Transport) update(key string, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
+	n := refreshed(e, update, reqTime, respTime, t.shared)
+	cc := ParseCacheControl(n.Header.Values("Cache-Control"))
+	if cc.Has("no-store") && !cc.Has("must-understand") {
+		t.delete(key)
+		return nil
+	}
+	t.set(key, n)
+	return n
+}
+
+// storable reports whether a response to req may be stored (RFC 9111, 3).
+func (t *Transport) storable(req *http.Request, rq requestInfo, resp *http.Response, cc CacheControl) bool {
+	code := resp.StatusCode
+	if req.Method != http.MethodGet || code < 200 || code == http.StatusPartialContent || code == http.StatusNotModified {
+		return false
+	}
+	if rq.cc.Has("no-store") {
+		return false
+	}
+	if cc.Has("must-understand") {
+		if !understoodStatus(code) {
+			return false
+		}
+	} else if cc.Has("no-store") {
+		return false
+	}
+	if t.shared {
+		if cc.Has("private") {
+			return false
+		}
+		if req.Header.Get("Authorization") != "" && !cc.Has("must-revalidate") && !cc.Has("public") && !cc.Has("s-maxage") {
+			return false
+		}
+	}
+	if _, star := varyNames(resp.Header); star {
+		return false
+	}
+	explicit := hasExplicitExpiry(resp.Header, cc, t.shared)
+	if !explicit && !heuristicallyCacheable(code) && !cc.Has("public") && !(cc.Has("private") && !t.shared) {
+		return false
+	}
+	// A response that can never be reused or revalidated is not worth
+	// keeping.
+	useful := explicit || resp.Header.Get("ETag") != "" || resp.Header.Get("Last-Modified") != ""
+	return useful
+}
+
+// save reads the body of resp, stores the response and replaces the body
+// with one that replays what was read. It reports whether it stored.
+func (t *Transport) save(key string, req *http.Request, resp *http.Response, cc CacheControl, reqTime, respTime time.Time) bool {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, t.maxBody+1))
+	switch {
+	case err != nil:
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), errReader{err}), resp.Body}
+		return false
+	case int64(len(body)) > t.maxBody:
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		return false
+	}
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return t.set(key, &Entry{
+		URL:          key,
+		StatusCode:   resp.StatusCode,
+		Header:       storedHeader(resp.Header, cc, t.shared),
+		Body:         body,
+		RequestTime:  reqTime,
+		ResponseTime: respTime,
+		VaryHeader:   varyHeader(req, resp.Header),
+	})
+}
+
+func (t *Transport) set(key string, e *Entry) bool {
+	if err := t.store.Set(key, e); err != nil {
+		t.log.Warn("httpcache: store entry", "key", key, "err", err)
+		return false
+	}
+	return true
+}
+
+func (t *Transport) delete(key string) {
+	if err := t.store.Delete(key); err != nil {
+		t.log.Warn("httpcache: delete entry", "key", key, "err", err)
+	}
+}
+
+// invalidate removes the stored responses an unsafe request may have
+// changed: its target and the same-origin Location and Content-Location
+// of the response (RFC 9111, 4.4).
+func (t *Transport) invalidate(req *http.Request, resp *http.Response) {
+	t.delete(cacheKey(req))
+	for _, f := range [...]string{"Location", "Content-Location"} {
+		v := resp.Header.Get(f)
+		if v == "" {
+			continue
+		}
+		u, err := req.URL.Parse(v)
+		if err != nil || !sameOrigin(u, req.URL) {
+			continue
+		}
+		t.delete(urlKey(u, req.Host))
+	}
+}
+
+func discard(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	_ = resp.Body.Close()
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

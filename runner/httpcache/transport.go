@@ -1,0 +1,227 @@
+package httpcache
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Transport is an [http.RoundTripper] that caches responses in a [Store]
+// following RFC 9111. Create one with [New]; it is safe for concurrent use.
+type Transport struct {
+	next    http.RoundTripper
+	store   Store
+	now     func() time.Time
+	shared  bool
+	name    string
+	log     *slog.Logger
+	maxBody int64
+
+	mu       sync.Mutex
+	inflight map[string]chan struct{} // misses being fetched, by cache key
+	bg       sync.WaitGroup           // background revalidations
+}
+
+var _ http.RoundTripper = (*Transport)(nil)
+
+// Option configures a [Transport].
+type Option func(*Transport)
+
+// WithTransport sets the round tripper that reaches the origin; the default
+// is [http.DefaultTransport].
+func WithTransport(rt http.RoundTripper) Option { return func(t *Transport) { t.next = rt } }
+
+// WithClock sets the clock used for ages and freshness; the default is
+// [time.Now]. Tests inject a fake clock so that they need no sleeps.
+func WithClock(now func() time.Time) Option { return func(t *Transport) { t.now = now } }
+
+// WithShared makes the cache behave as a shared cache (honouring s-maxage,
+// private, proxy-revalidate and Authorization rules) instead of a private
+// one.
+func WithShared(shared bool) Option { return func(t *Transport) { t.shared = shared } }
+
+// WithName sets the cache name used in Cache-Status; the default is
+// "snapdoc".
+func WithName(name string) Option { return func(t *Transport) { t.name = name } }
+
+// WithLogger sets the logger for store failures; the default discards.
+func WithLogger(l *slog.Logger) Option { return func(t *Transport) { t.log = l } }
+
+// WithMaxBodySize sets the largest body that is stored; larger responses
+// are passed through without being stored. The default is 32 MiB.
+func WithMaxBodySize(n int64) Option { return func(t *Transport) { t.maxBody = n } }
+
+// New returns a caching transport over store. A nil store means a fresh
+// unbounded [MemoryStore].
+func New(store Store, opts ...Option) *Transport {
+	t := &Transport{
+		next:     http.DefaultTransport,
+		store:    store,
+		now:      time.Now,
+		name:     "snapdoc",
+		log:      slog.New(slog.DiscardHandler),
+		maxBody:  32 << 20,
+		inflight: make(map[string]chan struct{}),
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	if t.store == nil {
+		t.store = NewMemoryStore(0)
+	}
+	return t
+}
+
+// Wait blocks until background revalidations started for
+// stale-while-revalidate have finished, so that their results are stored.
+func (t *Transport) Wait() { t.bg.Wait() }
+
+// RoundTrip answers req from the cache or the origin, and adds a
+// Cache-Status header saying which (see [Outcome]).
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return t.cached(req, true)
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if !safeMethod(req.Method) && resp.StatusCode >= 200 && resp.StatusCode < 400 {
+		t.invalidate(req, resp)
+	}
+	t.status(resp.Header, status{fwd: "method", fwdStatus: resp.StatusCode})
+	return resp, nil
+}
+
+func safeMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
+}
+
+// lookup returns the entry stored under key, or nil.
+func (t *Transport) lookup(key string) *Entry {
+	e, err := t.store.Get(key)
+	if err != nil {
+		if !errors.Is(err, ErrNotExist) {
+			t.log.Warn("httpcache: read entry", "key", key, "err", err)
+		}
+		return nil
+	}
+	return e
+}
+
+// cached handles GET and HEAD. wait says whether a miss may wait for an
+// identical request already in flight (request collapsing).
+func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error) {
+	now := t.now()
+	rq := parseRequest(req)
+	if bypasses(req) {
+		resp, err := t.next.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		t.status(resp.Header, status{fwd: "bypass", fwdStatus: resp.StatusCode})
+		return resp, nil
+	}
+	key := cacheKey(req)
+	e := t.lookup(key)
+	fwd := "uri-miss"
+	if e != nil && !varyMatches(e, req) {
+		e, fwd = nil, "vary-miss"
+	}
+	if e == nil {
+		if rq.cc.Has("only-if-cached") {
+			return t.gatewayTimeout(req), nil
+		}
+		if wait && rq.collapsible() {
+			done, leader := t.join(key)
+			if !leader {
+				select {
+				case <-done:
+				case <-req.Context().Done():
+					return nil, req.Context().Err()
+				}
+				return t.cached(req, false)
+			}
+			defer t.leave(key, done)
+		}
+		return t.forward(req, rq, key, nil, status{fwd: fwd})
+	}
+
+	f := t.freshness(e, now)
+	if f.servable(rq) {
+		st := status{hit: true, ttl: f.ttl()}
+		if !f.fresh() {
+			st.detail = "max-stale"
+		}
+		return t.serveStored(req, rq, e, f.age, st), nil
+	}
+	if rq.cc.Has("only-if-cached") {
+		return t.gatewayTimeout(req), nil
+	}
+	fwd = "stale"
+	if f.fresh() {
+		fwd = "request"
+	}
+	if !f.fresh() && f.withinSWR() && !rq.forcesValidation() {
+		t.revalidateInBackground(req, key, e)
+		return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: "stale-while-revalidate"}), nil
+	}
+	return t.forward(req, rq, key, e, status{fwd: fwd})
+}
+
+// join registers a miss for key. The first caller becomes the leader and
+// must call leave; the others get the channel that leave closes.
+func (t *Transport) join(key string) (done chan struct{}, leader bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.inflight[key]; ok {
+		return c, false
+	}
+	c := make(chan struct{})
+	t.inflight[key] = c
+	return c, true
+}
+
+func (t *Transport) leave(key string, done chan struct{}) {
+	t.mu.Lock()
+	delete(t.inflight, key)
+	t.mu.Unlock()
+	close(done)
+}
+
+func (t *Transport) revalidateInBackground(req *http.Request, key string, e *Entry) {
+	bgReq := req.Clone(context.WithoutCancel(req.Context()))
+	bgReq.Method = http.MethodGet
+	bgReq.Body = nil
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		resp, err := t.forward(bgReq, parseRequest(bgReq), key, e, status{fwd: "stale"})
+		if err != nil {
+			t.log.Warn("httpcache: background revalidation", "url", bgReq.URL.String(), "err", err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}()
+}
+
+// gatewayTimeout is the answer to only-if-cached when nothing stored can be
+// used (RFC 9111, 5.2.1.7).
+func (t *Transport) gatewayTimeout(req *http.Request) *http.Response {
+	h := http.Header{"Content-Length": {"0"}}
+	t.status(h, status{detail: "only-if-cached"})
+	return &http.Response{
+		Status: "504 Gateway Timeout", StatusCode: http.StatusGatewayTimeout,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: http.NoBody, Request: req,
+	}
+}
