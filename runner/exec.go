@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
 // Config configures a [Runner].
@@ -229,7 +231,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	}
 	e := &Exchange{
 		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode,
-		Cache:       Outcome(resp),
+		Cache:       outcome(resp),
 		CacheStatus: resp.Header.Get("Cache-Status"),
 		Body:        data,
 	}
@@ -353,4 +355,13 @@ func (b *releaseBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.once.Do(b.release)
 	return err
+}
+
+// outcome says how the response was obtained; a response that passed
+// through no cache came from the network.
+func outcome(resp *http.Response) string {
+	if o := httpcache.Outcome(resp); o != "" {
+		return o
+	}
+	return httpcache.OutcomeMiss
 }

@@ -171,23 +171,3 @@ func TestRunBodyFile(t *testing.T) {
 		t.Errorf("body = %s", ex[0].Body)
 	}
 }
-
-func TestOutcome(t *testing.T) {
-	for cs, want := range map[string]string{
-		"":                                         "miss",
-		"snapdoc; fwd=uri-miss; stored":            "miss",
-		"snapdoc; hit; ttl=55":                     "hit",
-		"snapdoc; hit; ttl=-3":                     "stale",
-		"snapdoc; fwd=stale; fwd-status=304":       "revalidated",
-		"shared; hit, snapdoc; fwd=uri-miss":       "miss",
-		"shared; fwd=uri-miss, snapdoc; hit;ttl=1": "hit",
-	} {
-		resp := &http.Response{Header: http.Header{}}
-		if cs != "" {
-			resp.Header.Set("Cache-Status", cs)
-		}
-		if got := Outcome(resp); got != want {
-			t.Errorf("Outcome(%q) = %s, want %s", cs, got, want)
-		}
-	}
-}
