@@ -1,0 +1,48 @@
+package runner
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestOpenBlockDemonstratesCaching runs the sample caching lesson's block
+// against the embedded demo API: the second GET of a max-age resource is
+// a cache hit, and an ETag resource is revalidated with a 304.
+func TestOpenBlockDemonstratesCaching(t *testing.T) {
+	r, err := Open(Config{Hosts: map[string]string{"httpbin.org": Embedded}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	get := func(url string) *Request { return &Request{Method: "GET", URL: url} }
+	block := []*Request{
+		get("https://httpbin.org/cache/60"), get("https://httpbin.org/cache/60"),
+		get("https://httpbin.org/etag/v1"), get("https://httpbin.org/etag/v1"),
+	}
+	ex, err := r.Run(context.Background(), block, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		status int
+		cache  string
+	}{{200, "miss"}, {200, "hit"}, {200, "miss"}, {200, "revalidated"}}
+	for i, w := range want {
+		if ex[i].Status != w.status || ex[i].Cache != w.cache {
+			t.Errorf("request %d: %d %s (Cache-Status %q), want %d %s", i+1, ex[i].Status, ex[i].Cache, ex[i].CacheStatus, w.status, w.cache)
+		}
+	}
+	// A second block has its own private cache, but the shared one
+	// answers the max-age resource without the network.
+	ex, err = r.Run(context.Background(), block[:1], RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex[0].Cache != "miss" {
+		t.Errorf("the next block's first request is %s; its private cache is fresh, so want miss", ex[0].Cache)
+	}
+	if !strings.HasPrefix(ex[0].CacheStatus, "snapdoc-shared; hit") {
+		t.Errorf("Cache-Status %q: want a hit in the shared cache", ex[0].CacheStatus)
+	}
+}
