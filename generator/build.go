@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner"
 )
 
 // Options configure a build.
@@ -32,6 +34,22 @@ type Options struct {
 	Theme fs.FS
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
+	// Run says when http blocks are executed; Strict makes a block that
+	// cannot be run an error instead of a warning.
+	Run    RunMode
+	Strict bool
+	// Runner executes blocks; nil uses a local runner configured by the
+	// site's runner section, with its shared cache under .snapdoc/.
+	Runner BlockRunner
+	// Now is the clock that dates snapshots; time.Now when nil.
+	Now func() time.Time
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
 }
 
 // Result says what a build did.
@@ -42,7 +60,13 @@ type Result struct {
 	// Written counts the files that changed; a build that changes nothing
 	// writes nothing.
 	Written int
-	Elapsed time.Duration
+	// Run, Replayed and Failed count the http blocks executed, shown from
+	// their snapshots, and that could not be run.
+	Run, Replayed, Failed int
+	// Warnings are problems that did not fail the build, such as a block
+	// that could not be run and kept its previous snapshot.
+	Warnings []error
+	Elapsed  time.Duration
 }
 
 // Build builds the site at opts.Source into opts.Dest. The output is
@@ -72,6 +96,21 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := parseBlocks(&cfg, lessons); err != nil {
+		return nil, err
+	}
+	if opts.Runner == nil && opts.Run != RunReplay {
+		rn, closeRunner, err := newRunner(&cfg, opts.Source)
+		if err != nil {
+			return nil, err
+		}
+		defer closeRunner()
+		opts.Runner = rn
+	}
+	snapshots, warnings, stats, err := runBlocks(ctx, &opts, lessons)
+	if err != nil {
+		return nil, err
+	}
 	var siteTheme fs.FS
 	if st, err := os.Stat(filepath.Join(opts.Source, "templates")); err == nil && st.IsDir() {
 		siteTheme = os.DirFS(filepath.Join(opts.Source, "templates"))
@@ -93,7 +132,16 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := out.commit(); err != nil {
 		return nil, err
 	}
-	res := &Result{Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Elapsed: time.Since(start)}
+	for path, snap := range snapshots {
+		if err := runner.WriteSnapshot(path, snap); err != nil {
+			return nil, fmt.Errorf("write snapshot: %w", err)
+		}
+	}
+	res := &Result{
+		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()),
+		Run: stats.Run, Replayed: stats.Replayed, Failed: stats.Failed,
+		Warnings: warnings, Elapsed: time.Since(start),
+	}
 	opts.Logger.Info("built site", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
 	return res, nil
 }
@@ -166,7 +214,11 @@ func (r *builder) renderAll(ctx context.Context) error {
 // lesson renders a lesson's page.
 func (r *builder) lesson(l *Lesson) error {
 	for _, b := range l.Blocks {
-		b.HTML = codeBlockHTML("http", b.Code)
+		html, err := r.example(l, b)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+		}
+		b.HTML = html
 	}
 	var body bytes.Buffer
 	if err := r.md.render(&body, l); err != nil {

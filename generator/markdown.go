@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -28,8 +29,12 @@ type Block struct {
 	Code string
 	// Line is the line of the lesson file on which Code starts.
 	Line int
-	// HTML is what the page shows for the block, set by the build before
-	// the lesson is rendered.
+	// Requests are the block's requests, parsed from Code.
+	Requests []*runner.Request
+	// Example is what the page shows for the block, set by the build
+	// before the lesson is rendered.
+	Example *Example
+	// HTML is Example rendered by the theme.
 	HTML template.HTML
 }
 

@@ -1,0 +1,199 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// Example is what a page shows for an http block: the request as code in
+// several languages and what the request returned. The theme's "example"
+// partial renders it.
+type Example struct {
+	Block *Block
+	// Tabs are the code tabs, the lesson's language first.
+	Tabs []Tab
+	// State is "recorded" (the output is from a snapshot that matches the
+	// block), "stale" (the block could not be run again and shows its
+	// previous snapshot), "failed" (it could not be run and has no
+	// snapshot), "norun" (the author asked not to run it) or "pending"
+	// (not run in this build, for example in a dry run).
+	State string
+	// Error says why a stale or failed block could not be run.
+	Error string
+	// Recorded is when the shown output was recorded.
+	Recorded time.Time
+	// Outputs are the responses, one per request.
+	Outputs []Output
+
+	exchanges []*runner.Exchange
+}
+
+// Tab is the code of one language.
+type Tab struct {
+	// Lang identifies the language ("python"); Label names it for readers.
+	Lang, Label string
+	// Code is the code as a reader copies it; HTML is it highlighted.
+	Code string
+	HTML template.HTML
+}
+
+// Output is one recorded response, ready to show.
+type Output struct {
+	Name, Method, URL string
+	Status            int
+	StatusText        string
+	// Cache is "miss", "hit", "revalidated" or "stale"; CacheLabel says it
+	// for readers.
+	Cache, CacheLabel string
+	CacheStatus       string
+	// Headers are the response header fields the site shows.
+	Headers []runner.Header
+	// Body is the body, pretty-printed and highlighted when it is JSON;
+	// empty when there is none. Note explains a body that is not shown
+	// whole.
+	Body template.HTML
+	Note string
+}
+
+// Bodies longer than these are cut on the page; the snapshot keeps them.
+const (
+	maxBodyLines = 200
+	maxBodyBytes = 32 << 10
+)
+
+var cacheLabels = map[string]string{
+	"miss":        "from the network",
+	"hit":         "cache hit",
+	"revalidated": "revalidated (304 Not Modified)",
+	"stale":       "stale copy from the cache",
+}
+
+// outputOf prepares an exchange for the page, showing the named response
+// headers (compared case-insensitively) in the order given.
+func outputOf(e *runner.Exchange, show []string) Output {
+	o := Output{
+		Name: e.Name, Method: e.Method, URL: e.URL,
+		Status: e.Status, StatusText: http.StatusText(e.Status),
+		Cache: e.Cache, CacheLabel: cacheLabels[e.Cache], CacheStatus: e.CacheStatus,
+	}
+	for _, name := range show {
+		for _, h := range e.Headers {
+			if strings.EqualFold(h.Name, name) {
+				o.Headers = append(o.Headers, h)
+			}
+		}
+	}
+	o.Body, o.Note = bodyHTML(e.Body, e.Header("Content-Type"))
+	if e.Truncated {
+		o.Note = strings.TrimSpace(o.Note + " The recorded body was cut at the runner's size cap.")
+	}
+	return o
+}
+
+// bodyHTML shows a response body: JSON pretty-printed and highlighted, text
+// as it is, binary summarised, long bodies cut with a note. Everything is
+// escaped.
+func bodyHTML(body []byte, contentType string) (template.HTML, string) {
+	if len(body) == 0 {
+		return "", ""
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if !utf8.Valid(body) {
+		if mt == "" {
+			mt = http.DetectContentType(body)
+		}
+		return "", fmt.Sprintf("Binary body (%s, %s bytes), not shown.", mt, thousands(len(body)))
+	}
+	lang := "plaintext"
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "" && json.Valid(body):
+		var b bytes.Buffer
+		if json.Indent(&b, body, "", "  ") == nil {
+			body = b.Bytes()
+			lang = "json"
+		}
+	case mt == "text/html":
+		lang = "html"
+	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+		lang = "xml"
+	}
+	text, note := cutBody(string(body))
+	return Highlight(text, lang), note
+}
+
+// cutBody cuts a long body at a line boundary and says so.
+func cutBody(s string) (string, string) {
+	lines := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			lines++
+			if lines == maxBodyLines || i >= maxBodyBytes {
+				return s[:i+1], fmt.Sprintf("Showing the first %s of %s bytes.", thousands(i+1), thousands(len(s)))
+			}
+		}
+	}
+	if len(s) > maxBodyBytes {
+		cut := maxBodyBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut], fmt.Sprintf("Showing the first %s of %s bytes.", thousands(cut), thousands(len(s)))
+	}
+	return s, ""
+}
+
+// thousands formats n with comma separators.
+func thousands(n int) string {
+	s := itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// orderLanguages puts first the lesson's language, then the others in the
+// site's order, keeping only those the lesson allows when it narrows them.
+func orderLanguages(site []string, first string, only []string) []string {
+	langs := slices.Clone(site)
+	if len(only) > 0 {
+		langs = slices.DeleteFunc(langs, func(l string) bool { return !slices.Contains(only, l) })
+	}
+	if i := slices.Index(langs, first); i > 0 {
+		langs = append([]string{first}, slices.Delete(langs, i, i+1)...)
+	}
+	return langs
+}
+
+// example renders what the page shows for an http block with the theme's
+// "example" partial.
+func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
+	e := b.Example
+	if e == nil {
+		e = &Example{Block: b, State: "pending"}
+	}
+	e.Tabs = r.tabs(l, b)
+	e.Outputs = e.Outputs[:0]
+	for _, x := range e.exchanges {
+		e.Outputs = append(e.Outputs, outputOf(x, r.site.Config.Runner.Headers))
+	}
+	var buf bytes.Buffer
+	if err := r.theme.Execute(&buf, "example", e); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// tabs is the block's code in each language the lesson shows.
+func (r *builder) tabs(l *Lesson, b *Block) []Tab {
+	return []Tab{{Lang: "http", Label: "HTTP", Code: b.Code, HTML: Highlight(b.Code, "http-request")}}
+}

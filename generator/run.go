@@ -1,0 +1,182 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// RunMode says when a build executes the requests of a block.
+type RunMode int
+
+const (
+	// RunAuto executes the blocks that have no snapshot or whose requests
+	// changed since it was recorded.
+	RunAuto RunMode = iota
+	// RunRefresh executes every block, through the cache.
+	RunRefresh
+	// RunReplay never executes a block: a block without a matching
+	// snapshot is an error.
+	RunReplay
+)
+
+// ParseRunMode parses "auto", "refresh" or "replay".
+func ParseRunMode(s string) (RunMode, error) {
+	switch s {
+	case "auto":
+		return RunAuto, nil
+	case "refresh":
+		return RunRefresh, nil
+	case "replay":
+		return RunReplay, nil
+	}
+	return 0, fmt.Errorf("want auto, refresh or replay, not %q", s)
+}
+
+func (m RunMode) String() string {
+	return [...]string{"auto", "refresh", "replay"}[m]
+}
+
+// BlockRunner executes the requests of one block. *runner.Runner is one;
+// a client of a remote runner service is another.
+type BlockRunner interface {
+	Run(ctx context.Context, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error)
+}
+
+// SnapshotDir is where a site keeps its snapshots, under its root.
+const SnapshotDir = "snapshots"
+
+// parseBlocks parses the requests of every http block of the lessons.
+// Variables come from the site config, overridden by the lesson's vars.
+func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
+	var errs []error
+	for _, l := range lessons {
+		vars := maps.Clone(cfg.Vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		maps.Copy(vars, l.Vars)
+		for _, b := range l.Blocks {
+			reqs, err := runner.Parse([]byte(b.Code), runner.ParseOptions{File: l.File, LineOffset: b.Line - 1, Vars: vars})
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			b.Requests = reqs
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// runStats counts what the runner did in a build.
+type runStats struct {
+	Run, Replayed, Failed int
+}
+
+// runBlocks gives every http block of the lessons its output: from the
+// lesson's snapshot, or by executing it, as the mode says. It returns the
+// snapshots that changed, by path, to be written once the build has
+// succeeded, and warnings about blocks that could not be run.
+func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*runner.Snapshot, []error, runStats, error) {
+	var (
+		mu       sync.Mutex
+		changed  = map[string]*runner.Snapshot{}
+		warnings []error
+		errs     []error
+		stats    runStats
+	)
+	snapDir := filepath.Join(o.Source, SnapshotDir)
+	parallel(len(lessons), func(i int) {
+		l := lessons[i]
+		if len(l.Blocks) == 0 {
+			return
+		}
+		path := runner.SnapshotPath(snapDir, l.File)
+		old, err := runner.ReadSnapshot(path)
+		if err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			return
+		}
+		next := &runner.Snapshot{Source: l.File}
+		dirty := old == nil
+		for _, b := range l.Blocks {
+			rec := old.Record(b.ID)
+			hash := runner.Hash(b.Requests)
+			b.Example = &Example{Block: b}
+			if b.NoRun {
+				b.Example.State = "norun"
+				if rec != nil {
+					dirty = true
+				}
+				continue
+			}
+			fresh := rec != nil && rec.Hash == hash
+			if fresh && o.Run != RunRefresh || o.Run == RunReplay {
+				if !fresh {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("%s:%d: block %s has no snapshot that matches its requests, and --run replay never runs one; build with --run auto to record it", l.File, b.Line, b.ID))
+					mu.Unlock()
+					continue
+				}
+				b.Example.show(rec, "recorded")
+				next.Blocks = append(next.Blocks, rec)
+				mu.Lock()
+				stats.Replayed++
+				mu.Unlock()
+				continue
+			}
+			ex, err := o.Runner.Run(ctx, b.Requests, runner.RunOptions{Dir: filepath.Join(o.Source, filepath.Dir(l.File))})
+			mu.Lock()
+			if err != nil {
+				stats.Failed++
+				w := fmt.Errorf("block %s: %w", b.ID, err)
+				if rec != nil {
+					w = fmt.Errorf("%w (kept the snapshot recorded %s)", w, rec.Recorded.Format(time.RFC3339))
+				}
+				if o.Strict {
+					errs = append(errs, w)
+				} else {
+					warnings = append(warnings, w)
+				}
+				mu.Unlock()
+				b.Example.Error = err.Error()
+				if rec != nil {
+					b.Example.show(rec, "stale")
+					next.Blocks = append(next.Blocks, rec)
+				} else {
+					b.Example.State = "failed"
+				}
+				continue
+			}
+			stats.Run++
+			mu.Unlock()
+			rec = &runner.Record{Block: b.ID, Hash: hash, Recorded: o.now().UTC().Truncate(time.Second), Exchanges: ex}
+			b.Example.show(rec, "recorded")
+			next.Blocks = append(next.Blocks, rec)
+			dirty = true
+		}
+		if old != nil && len(old.Blocks) != len(next.Blocks) {
+			dirty = true
+		}
+		if dirty && len(next.Blocks) > 0 {
+			mu.Lock()
+			changed[path] = next
+			mu.Unlock()
+		}
+	})
+	return changed, warnings, stats, errors.Join(errs...)
+}
+
+// show sets the example's output from a record.
+func (e *Example) show(rec *runner.Record, state string) {
+	e.State, e.Recorded = state, rec.Recorded
+	e.exchanges = rec.Exchanges
+}
