@@ -17,23 +17,40 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	drafts := fs.Bool("drafts", false, "include lessons marked draft")
 	baseURL := fs.String("base-url", "", "the `URL` the site is served from, e.g. https://docs.example.org/api/")
 	verbose := fs.Bool("verbose", false, "log what the build does")
+	run := fs.String("run", "auto", "when to execute http blocks: `auto` (blocks without a matching snapshot), refresh (all), replay (none; a missing snapshot is an error)")
+	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	mode, err := generator.ParseRunMode(*run)
+	if err != nil {
+		return usageError{"--run: " + err.Error()}
+	}
 	res, err := generator.Build(ctx, generator.Options{
 		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
 		Theme: templates.FS, Logger: e.logger(*verbose),
+		Run: mode, Strict: *strict,
 	})
 	if err != nil {
 		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %v\n", w)
 	}
 	rel := res.Dest
 	if r, err := filepath.Rel(".", res.Dest); err == nil {
 		rel = r
 	}
-	fmt.Fprintf(e.stdout, "Built %s (%d pages) into %s/ in %s\n", plural(res.Lessons, "lesson"), res.Pages, rel, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Built %s (%d pages) into %s/ in %s", plural(res.Lessons, "lesson"), res.Pages, rel, res.Elapsed.Round(time.Millisecond))
+	if n := res.Run + res.Replayed + res.Failed; n > 0 {
+		fmt.Fprintf(e.stdout, "; %s: %d run, %d from snapshots", plural(n, "http block"), res.Run, res.Replayed)
+		if res.Failed > 0 {
+			fmt.Fprintf(e.stdout, ", %d failed", res.Failed)
+		}
+	}
+	fmt.Fprintln(e.stdout)
 	return nil
 }

@@ -18,14 +18,21 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/render/golden")
 
 // TestRenderGolden builds a small site that exercises every page kind and
-// compares each output file with its golden copy. Run with -update after
-// an intended change to the theme or the renderer, and review the diff.
+// compares each output file with its golden copy. It replays the site's
+// committed snapshots, so it needs no network. Run with -update after an
+// intended change to the theme or the renderer, and review the diff;
+// -update also records the snapshots again, against the embedded demo API.
 func TestRenderGolden(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
+	mode := generator.RunReplay
+	if *update {
+		mode = generator.RunRefresh
+	}
 	_, err := generator.Build(context.Background(), generator.Options{
 		Source: "testdata/render/site",
 		Dest:   dest,
 		Theme:  templates.FS,
+		Run:    mode,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -137,9 +137,9 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 			mu.Lock()
 			if err != nil {
 				stats.Failed++
-				w := fmt.Errorf("block %s: %w", b.ID, err)
+				w := err
 				if rec != nil {
-					w = fmt.Errorf("%w (kept the snapshot recorded %s)", w, rec.Recorded.Format(time.RFC3339))
+					w = fmt.Errorf("%w; kept the snapshot recorded %s", err, rec.Recorded.Format(time.RFC3339))
 				}
 				if o.Strict {
 					errs = append(errs, w)
