@@ -72,6 +72,7 @@ func Write(dir string, n int, opts Options) error {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
+					next.Store(int64(n)) // stop the other writers too
 					return
 				}
 			}
@@ -107,13 +108,12 @@ var epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (g *gen) lesson(i int) {
 	b := g.buf
-	topic := g.pick(nouns)
-	title := fmt.Sprintf("%s %s %s, part %d", capitalize(g.pick(verbs)), g.pick(adjectives), topic, i)
+	title := fmt.Sprintf("%s %s %s, part %d", capitalize(g.pick(verbs)), g.pick(adjectives), g.pick(nouns), i)
 	tags := g.tags()
 	fmt.Fprintf(b, "---\ntitle: %q\n", title)
 	fmt.Fprintf(b, "description: %q\n", strings.TrimSuffix(g.sentence(), "."))
 	fmt.Fprintf(b, "category: %s\n", g.pick(categories))
-	fmt.Fprintf(b, "language: python\n")
+	b.WriteString("language: python\n")
 	fmt.Fprintf(b, "tags: [%s]\n", strings.Join(tags[:], ", "))
 	fmt.Fprintf(b, "updated: %s\n---\n\n", epoch.AddDate(0, 0, g.rng.IntN(731)).Format(time.DateOnly))
 
