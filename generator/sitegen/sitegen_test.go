@@ -134,9 +134,17 @@ func TestWriteBuilds(t *testing.T) {
 	}
 }
 
-func TestWriteNegative(t *testing.T) {
+func TestWriteErrors(t *testing.T) {
 	if err := sitegen.Write(t.TempDir(), -1, sitegen.Options{}); err == nil {
 		t.Error("Write with n = -1 succeeded")
+	}
+	// A directory where a lesson file should go makes that write fail.
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, sitegen.LessonFile(2)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := sitegen.Write(dir, 5, sitegen.Options{}); err == nil {
+		t.Error("Write over a directory named like a lesson succeeded")
 	}
 }
 
