@@ -232,7 +232,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	e := &Exchange{
 		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode,
 		Cache:       outcome(resp),
-		CacheStatus: resp.Header.Get("Cache-Status"),
+		CacheStatus: strings.Join(resp.Header.Values("Cache-Status"), ", "),
 		Body:        data,
 	}
 	if int64(len(data)) > r.cfg.MaxBody {
