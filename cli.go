@@ -41,7 +41,9 @@ func (e *env) logger(verbose bool) *slog.Logger {
 
 var commands = map[string]command{
 	"build":   {"build the site into public/", runBuild},
+	"check":   {"run every http block again and report drift from its snapshot", runCheck},
 	"new":     {"scaffold a lesson in content/", runNew},
+	"run":     {"execute the http blocks of lessons or .http files", runRun},
 	"version": {"print the version", runVersion},
 }
 

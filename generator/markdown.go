@@ -25,6 +25,9 @@ type Block struct {
 	ID string
 	// NoRun is set by the fence's norun option: show, never execute.
 	NoRun bool
+	// Redact lists what the block redacts from its responses beyond the
+	// site's redactions, from the fence's redact=SPEC,SPEC option.
+	Redact []string
 	// Code is the block's text.
 	Code string
 	// Line is the line of the lesson file on which Code starts.
@@ -93,8 +96,13 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 					b.NoRun = true
 				case "id":
 					b.ID = v
+				case "redact":
+					b.Redact = append(b.Redact, strings.Split(v, ",")...)
+					if _, err := runner.ParseRedactions(b.Redact); err != nil {
+						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: %v", err)
+					}
 				default:
-					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME)", o)
+					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, redact=header:NAME,body:KEY)", o)
 				}
 			}
 			if seen[b.ID] {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -133,7 +134,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 				mu.Unlock()
 				continue
 			}
-			ex, err := o.Runner.Run(ctx, b.Requests, runner.RunOptions{Dir: filepath.Join(o.Source, filepath.Dir(l.File))})
+			ex, err := o.Runner.Run(ctx, b.Requests, b.RunOptions(o.Source, l.File))
 			mu.Lock()
 			if err != nil {
 				stats.Failed++
@@ -158,6 +159,13 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 			}
 			stats.Run++
 			mu.Unlock()
+			if rec != nil && rec.Hash == hash && slices.Equal(comparable(rec.Exchanges), comparable(ex)) {
+				// Nothing that matters changed: keep the record, and its
+				// date, so a refresh leaves unchanged snapshots alone.
+				b.Example.show(rec, "recorded")
+				next.Blocks = append(next.Blocks, rec)
+				continue
+			}
 			rec = &runner.Record{Block: b.ID, Hash: hash, Recorded: o.now().UTC().Truncate(time.Second), Exchanges: ex}
 			b.Example.show(rec, "recorded")
 			next.Blocks = append(next.Blocks, rec)

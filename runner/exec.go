@@ -109,6 +109,8 @@ type RunOptions struct {
 	Dir string
 	// Timeout overrides the runner's per-request timeout when positive.
 	Timeout time.Duration
+	// Redact adds to the runner's redactions for this block.
+	Redact Redactions
 }
 
 // RequestError is a request of a block that failed: it could not be sent,
@@ -149,6 +151,9 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 	var out []*Exchange
 	for _, req := range reqs {
 		e, err := r.do(ctx, client, req, opts.Dir, timeout)
+		if e != nil {
+			opts.Redact.Apply(e, nil)
+		}
 		if err != nil {
 			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
 		}
@@ -210,6 +215,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 		}
 		hreq.Header.Add(h.Name, h.Value)
 	}
+	start := r.cfg.Now()
 	resp, err := client.Do(hreq)
 	if err != nil {
 		var ue *url.Error
@@ -234,6 +240,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 		Cache:       outcome(resp),
 		CacheStatus: strings.Join(resp.Header.Values("Cache-Status"), ", "),
 		Body:        data,
+		Duration:    r.cfg.Now().Sub(start),
 	}
 	if int64(len(data)) > r.cfg.MaxBody {
 		e.Body, e.Truncated = data[:r.cfg.MaxBody], true

@@ -63,6 +63,9 @@ type Exchange struct {
 	Body []byte
 	// Truncated is set when Body was cut at the size cap.
 	Truncated bool
+	// Duration is how long the request took; it is not recorded in
+	// snapshots, which must not change from run to run.
+	Duration time.Duration
 }
 
 // Record returns the record for the block with the given id, or nil.

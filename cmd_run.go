@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "run", "[flags] FILE...", "Execute the http blocks of lessons or .http files and print the exchanges.")
+	source := fs.String("source", ".", "the site's root `dir`, whose snapdoc.yaml routes hosts and defines vars")
+	asJSON := fs.Bool("json", false, "print one JSON array of exchanges")
+	dryRun := fs.Bool("dry-run", false, "print the parsed requests without sending them")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"want at least one FILE"}
+	}
+	cfg, err := generator.LoadConfig(os.DirFS(*source))
+	if err != nil {
+		return err
+	}
+	var rn *runner.Runner
+	if !*dryRun {
+		rcfg, err := cfg.RunnerConfig()
+		if err != nil {
+			return err
+		}
+		if rn, err = runner.Open(rcfg, filepath.Join(*source, generator.CacheDir)); err != nil {
+			return err
+		}
+		defer rn.Close()
+	}
+	var out []jsonExchange
+	var failed []error
+	for _, file := range fs.Args() {
+		rel, err := siteRelative(*source, file)
+		if err != nil {
+			return err
+		}
+		blocks, err := generator.LoadBlocks(os.DirFS(*source), &cfg, rel)
+		if err != nil {
+			return err
+		}
+		for _, b := range blocks {
+			if *dryRun {
+				for _, r := range b.Requests {
+					out = append(out, jsonExchange{File: rel, Block: b.ID, Name: r.Name, Line: r.Pos.Line, Request: jsonRequestOf(r)})
+				}
+				continue
+			}
+			if b.NoRun {
+				continue
+			}
+			ex, err := rn.Run(ctx, b.Requests, b.RunOptions(*source, rel))
+			for i, r := range b.Requests {
+				j := jsonExchange{File: rel, Block: b.ID, Name: r.Name, Line: r.Pos.Line, Request: jsonRequestOf(r)}
+				switch {
+				case i < len(ex):
+					j.fill(ex[i])
+				case i == len(ex) && err != nil:
+					msg := err.Error()
+					j.Error = &msg
+				default:
+					continue // not sent: an earlier request of the block failed
+				}
+				out = append(out, j)
+			}
+			if err != nil {
+				failed = append(failed, err)
+			}
+		}
+	}
+	if *asJSON || *dryRun {
+		if err := printJSON(e.stdout, out, *dryRun); err != nil {
+			return err
+		}
+	} else {
+		printExchanges(e.stdout, out)
+	}
+	return errors.Join(failed...)
+}
+
+// siteRelative makes file, given relative to the working directory,
+// relative to the site's root.
+func siteRelative(root, file string) (string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(absRoot, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("%s is not inside the site at %s", file, root)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// jsonExchange is one element of `snapdoc run --json`, as DESIGN.md
+// specifies it.
+type jsonExchange struct {
+	File       string        `json:"file"`
+	Block      string        `json:"block"`
+	Name       string        `json:"name"`
+	Line       int           `json:"line"`
+	Request    jsonRequest   `json:"request"`
+	Response   *jsonResponse `json:"response,omitempty"`
+	Cache      string        `json:"cache,omitempty"`
+	CacheState string        `json:"cache_status,omitempty"`
+	DurationMS *int64        `json:"duration_ms,omitempty"`
+	Error      *string       `json:"error"`
+}
+
+type jsonRequest struct {
+	Method  string      `json:"method"`
+	URL     string      `json:"url"`
+	Headers [][2]string `json:"headers"`
+	Body    string      `json:"body"`
+}
+
+type jsonResponse struct {
+	Status       int         `json:"status"`
+	Headers      [][2]string `json:"headers"`
+	Body         string      `json:"body"`
+	BodyEncoding string      `json:"body_encoding"`
+}
+
+func jsonRequestOf(r *runner.Request) jsonRequest {
+	j := jsonRequest{Method: r.Method, URL: r.URL, Headers: [][2]string{}, Body: r.Body}
+	for _, h := range r.Headers {
+		j.Headers = append(j.Headers, [2]string{h.Name, h.Value})
+	}
+	if r.BodyFile != "" {
+		j.Body = "< " + r.BodyFile
+	}
+	return j
+}
+
+func (j *jsonExchange) fill(x *runner.Exchange) {
+	resp := &jsonResponse{Status: x.Status, Headers: [][2]string{}, Body: string(x.Body), BodyEncoding: "utf-8"}
+	if !utf8.Valid(x.Body) {
+		resp.Body, resp.BodyEncoding = base64.StdEncoding.EncodeToString(x.Body), "base64"
+	}
+	for _, h := range x.Headers {
+		resp.Headers = append(resp.Headers, [2]string{h.Name, h.Value})
+	}
+	ms := x.Duration.Milliseconds()
+	j.Response, j.Cache, j.CacheState, j.DurationMS = resp, x.Cache, x.CacheStatus, &ms
+}
+
+// printJSON prints the exchanges as one JSON array; a dry run keeps only
+// file, block, name, line and request.
+func printJSON(w io.Writer, out []jsonExchange, dryRun bool) error {
+	var v any = out
+	if dryRun {
+		type dry struct {
+			File    string      `json:"file"`
+			Block   string      `json:"block"`
+			Name    string      `json:"name"`
+			Line    int         `json:"line"`
+			Request jsonRequest `json:"request"`
+		}
+		d := make([]dry, len(out))
+		for i, x := range out {
+			d[i] = dry{x.File, x.Block, x.Name, x.Line, x.Request}
+		}
+		v = d
+	}
+	if out == nil {
+		v = []any{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printExchanges prints the exchanges for a reader.
+func printExchanges(w io.Writer, out []jsonExchange) {
+	for i, x := range out {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		name := x.Block
+		if x.Name != "" {
+			name += " · " + x.Name
+		}
+		fmt.Fprintf(w, "%s:%d (%s)\n%s %s\n", x.File, x.Line, name, x.Request.Method, x.Request.URL)
+		if x.Error != nil {
+			fmt.Fprintf(w, "error: %s\n", *x.Error)
+			continue
+		}
+		fmt.Fprintf(w, "→ %d (%s, %d ms)\n", x.Response.Status, x.Cache, *x.DurationMS)
+		for _, h := range x.Response.Headers {
+			fmt.Fprintf(w, "%s: %s\n", h[0], h[1])
+		}
+		if x.Response.Body != "" {
+			fmt.Fprintln(w)
+			if x.Response.BodyEncoding == "base64" {
+				fmt.Fprintf(w, "(binary body, %d bytes of base64)\n", len(x.Response.Body))
+			} else {
+				fmt.Fprintln(w, strings.TrimRight(x.Response.Body, "\n"))
+			}
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// Drift is a block whose requests, run again, no longer return what its
+// snapshot recorded.
+type Drift struct {
+	// File and Line locate the block; Block is its id.
+	File  string
+	Line  int
+	Block string
+	// Diff shows the recorded output (-) against the new one (+).
+	Diff string
+}
+
+// Check runs every block of the site again, through the runner, and
+// reports the blocks whose output drifted from their snapshots. Blocks
+// that cannot be run are errors. Nothing is written.
+func Check(ctx context.Context, opts Options) ([]Drift, error) {
+	siteFS := os.DirFS(opts.Source)
+	cfg, err := LoadConfig(siteFS)
+	if err != nil {
+		return nil, err
+	}
+	lessons, err := LoadLessons(siteFS, NewMarkdown(), LoadOptions{Drafts: opts.Drafts})
+	if err != nil {
+		return nil, err
+	}
+	if err := parseBlocks(&cfg, lessons); err != nil {
+		return nil, err
+	}
+	if opts.Runner == nil {
+		rn, closeRunner, err := newRunner(&cfg, opts.Source)
+		if err != nil {
+			return nil, err
+		}
+		defer closeRunner()
+		opts.Runner = rn
+	}
+	var (
+		drifts = make([][]Drift, len(lessons))
+		errs   = make([][]error, len(lessons))
+	)
+	parallel(len(lessons), func(i int) {
+		l := lessons[i]
+		if len(l.Blocks) == 0 {
+			return
+		}
+		snap, err := runner.ReadSnapshot(runner.SnapshotPath(filepath.Join(opts.Source, SnapshotDir), l.File))
+		if err != nil {
+			errs[i] = append(errs[i], err)
+			return
+		}
+		for _, b := range l.Blocks {
+			if b.NoRun {
+				continue
+			}
+			ex, err := opts.Runner.Run(ctx, b.Requests, b.RunOptions(opts.Source, l.File))
+			if err != nil {
+				errs[i] = append(errs[i], err)
+				continue
+			}
+			old := snap.Record(b.ID)
+			d := Drift{File: l.File, Line: b.Line, Block: b.ID}
+			switch {
+			case old == nil:
+				d.Diff = "no snapshot recorded; build to record one\n"
+			case old.Hash != runner.Hash(b.Requests):
+				d.Diff = "the block's requests changed since its snapshot was recorded; build to record it again\n"
+			default:
+				d.Diff = lineDiff(comparable(old.Exchanges), comparable(ex))
+			}
+			if d.Diff != "" {
+				drifts[i] = append(drifts[i], d)
+			}
+		}
+	})
+	var all []Drift
+	var allErrs []error
+	for i := range lessons {
+		all = append(all, drifts[i]...)
+		allErrs = append(allErrs, errs[i]...)
+	}
+	return all, errors.Join(allErrs...)
+}
+
+// comparable is the text of exchanges that must not change between runs:
+// the snapshot form without the parts that vary by design (the time it
+// was recorded, Cache-Status ttls and Age).
+func comparable(ex []*runner.Exchange) []string {
+	snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: "x", Hash: "x", Exchanges: ex}}}
+	var keep []string
+	for _, line := range strings.Split(string(snap.Marshal()), "\n") {
+		if strings.HasPrefix(line, "cache-status ") || strings.HasPrefix(line, "header Age: ") || strings.HasPrefix(line, "#") ||
+			strings.HasPrefix(line, "recorded ") || strings.HasPrefix(line, "block ") || strings.HasPrefix(line, "hash ") {
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return keep
+}
+
+// lineDiff shows the lines only in a with "-" and those only in b with
+// "+", around their longest common subsequence; "" when equal.
+func lineDiff(a, b []string) string {
+	// Trim the common prefix and suffix, then run the quadratic LCS on
+	// what is left, which for a drifted response is small.
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	a, b = a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if len(a) == 0 && len(b) == 0 {
+		return ""
+	}
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "@@ line %d of the output @@\n", pre+1)
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			s.WriteString("  " + a[i] + "\n")
+			i, j = i+1, j+1
+		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+			s.WriteString("+ " + b[j] + "\n")
+			j++
+		default:
+			s.WriteString("- " + a[i] + "\n")
+			i++
+		}
+	}
+	return s.String()
+}
