@@ -1,0 +1,68 @@
+package generator_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/templates"
+)
+
+// TestCheckReportsDrift records a block against a loopback API, changes
+// what the API answers, and expects check to report the block with a diff
+// of the change, and nothing while the API is unchanged.
+func TestCheckReportsDrift(t *testing.T) {
+	var version atomic.Value
+	version.Store("1.0")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"name": "widget", "version": "` + version.Load().(string) + `"}` + "\n"))
+	}))
+	defer api.Close()
+	src := t.TempDir()
+	files := map[string]string{
+		"snapdoc.yaml":     "runner:\n  hosts:\n    api.example.com: " + api.URL + "\n  redact: [header:Date]\n",
+		"content/item.md":  "---\ntitle: Item\n---\n\n```http id=item\nGET https://api.example.com/item\n```\n",
+		"content/plain.md": "---\ntitle: Plain\n---\n\nNo requests.\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(src, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	if _, err := generator.Build(ctx, generator.Options{Source: src, Theme: templates.FS}); err != nil {
+		t.Fatal(err)
+	}
+	drifts, err := generator.Check(ctx, generator.Options{Source: src})
+	if err != nil || len(drifts) != 0 {
+		t.Fatalf("check of an unchanged API: %v, %+v", err, drifts)
+	}
+	version.Store("2.0")
+	drifts, err = generator.Check(ctx, generator.Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(drifts) != 1 {
+		t.Fatalf("got %d drifts, want 1: %+v", len(drifts), drifts)
+	}
+	d := drifts[0]
+	if d.File != "content/item.md" || d.Line != 6 || d.Block != "item" {
+		t.Errorf("drift at %s:%d block %s", d.File, d.Line, d.Block)
+	}
+	for _, want := range []string{`- {"name": "widget", "version": "1.0"}`, `+ {"name": "widget", "version": "2.0"}`} {
+		if !strings.Contains(d.Diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, d.Diff)
+		}
+	}
+}
