@@ -213,3 +213,194 @@ func written(r *rawRequest) Request {
 	w.Unsupported = sortedCopy(dedupe(r.unsupported))
 	return w
 }
+
+// choice is where snapdoc departs from, or adds to, what a corpus record
+// documents, and why.
+type choice struct {
+	vars map[string]string                          // Vars for variables the text uses but does not define
+	err  string                                     // the error, when the record must not parse
+	fix  func(want []*Request, doc []corpusRequest) // turns the documented result into snapdoc's
+}
+
+// choices are the corpus records whose documented result snapdoc does not
+// take as is. Every other record must parse to exactly what it documents
+// (url_resolved, body_sent or body_resolved where given).
+var choices = map[string]choice{
+	// REST Client turns X-Request-Type: GraphQL into a JSON payload;
+	// snapdoc sends the body as written and reports the feature.
+	"rc-12": {fix: func(w []*Request, doc []corpusRequest) {
+		w[0].Body = *doc[0].Body
+		w[0].Unsupported = append(w[0].Unsupported, "GraphQL request X-Request-Type: GraphQL")
+	}},
+	// The text uses variables it does not define: they come from Vars,
+	// and $processEnv becomes the canonical secret reference.
+	"rc-14": {vars: map[string]string{"host": "example.org", "version": "v1/", "token": "{{$env TOKEN}}"}, fix: func(w []*Request, _ []corpusRequest) {
+		w[0].URL = "https://example.org/api/v1/comments/1"
+		w[0].Headers[0].Value = "{{$env TOKEN}}"
+	}},
+	// Dynamic variables are kept as written and reported; {{$processEnv
+	// USERNAME}}, through a file variable, becomes a secret reference.
+	"rc-15": {fix: func(w []*Request, _ []corpusRequest) {
+		w[1].Headers[0].Value = "application/json"
+		w[1].Body = "{\n    \"content\": \"foo bar\",\n    \"created_at\": \"{{$datetime iso8601}}\",\n    \"modified_by\": \"{{$env USERNAME}}\"\n}"
+		w[1].Unsupported = append(w[1].Unsupported, "dynamic variable {{$datetime iso8601}}")
+	}},
+	// Prompt variables are kept as written and reported.
+	"rc-16": {fix: func(w []*Request, _ []corpusRequest) {
+		w[0].URL = "https://api.example.com:8080/verify-otp/{{refCode}}"
+		w[0].Headers[0].Value = "application/json"
+		w[0].Unsupported = append(w[0].Unsupported, "prompt variable {{refCode}}", "prompt variable {{username}}", "prompt variable {{otp}}")
+	}},
+	// Request variables (response of an earlier request) are kept as
+	// written, also through file variables, and reported.
+	"rc-17": {fix: func(w []*Request, _ []corpusRequest) {
+		token := "{{login.response.headers.X-AuthToken}}"
+		id := "{{createComment.response.body.$.id}}"
+		reply := "{{getReplies.response.body.//reply[1]/@id}}"
+		w[1].Headers[0].Value = token
+		w[1].Unsupported = []string{"request variable " + token}
+		for i, suffix := range []string{"", "/replies", "/replies/" + reply} {
+			r := w[2+i]
+			r.URL = "https://example.com/api/comments/" + id + suffix
+			r.Unsupported = []string{"request variable " + id}
+		}
+		w[2].Headers[0].Value = token
+		w[2].Unsupported = append(w[2].Unsupported, "request variable "+token)
+		w[4].Unsupported = append(w[4].Unsupported, "request variable "+reply)
+	}},
+	"rc-18": {vars: map[string]string{"host": "example.org", "version": "v2"}, fix: func(w []*Request, _ []corpusRequest) {
+		w[0].URL = "https://example.org/v2/values/item1?user={{$env USERNAME}}"
+		w[0].Headers[0].Value = "{{$env PRODSECRET}}"
+	}},
+	"rc-19": {fix: func(w []*Request, _ []corpusRequest) {
+		for _, v := range []string{"$datetime rfc1123", "$dotenv USERNAME", "$guid", "$timestamp", "$timestamp -1 d",
+			"$randomInt 5 200", "$datetime 'YYYY-MM-DD'", "$localDatetime 'YYYY-MM-DD'"} {
+			w[0].Unsupported = append(w[0].Unsupported, "dynamic variable {{"+v+"}}")
+		}
+	}},
+	"jb-16": {vars: map[string]string{"host": "example.org", "element-id": "42"}, fix: func(w []*Request, _ []corpusRequest) {
+		w[0].URL = "http://example.org/api/get?id=42"
+	}},
+	// snapdoc does not read files: the "< ./body.json" line stays in the
+	// multipart body, and is reported.
+	"yac-t08": {fix: func(w []*Request, _ []corpusRequest) {
+		w[0].Body = strings.ReplaceAll(w[0].Body, "\r\ntest\r\n", "\r\n< ./body.json\r\n")
+	}},
+	// httpyac prefixes a relative URL with {{host}}; REST Client and
+	// JetBrains take the host from the Host header. snapdoc keeps the URL
+	// as written and leaves the Host header to the runner.
+	"yac-t09": {fix: func(w []*Request, _ []corpusRequest) { w[0].URL = "/json" }},
+	"yac-d16": {fix: func(w []*Request, _ []corpusRequest) {
+		for _, r := range w {
+			r.URL = strings.TrimPrefix(r.URL, "https://httpbin.org")
+		}
+	}},
+	// {{fooString.slideshow.author}} is an httpyac request variable (the
+	// response of the request named fooString): kept and reported.
+	"yac-t11": {fix: func(w []*Request, _ []corpusRequest) {
+		w[1].URL = "/test?author={{fooString.slideshow.author}}"
+		w[1].Unsupported = append(w[1].Unsupported, "request variable {{fooString.slideshow.author}}")
+	}},
+	// \{\{ is an httpyac escape; REST Client and JetBrains send it as
+	// written, and so does snapdoc.
+	"yac-t12": {fix: func(w []*Request, _ []corpusRequest) { w[0].Body = "<html>\n<div>\\{\\{title\\}\\}</div>\n</html>" }},
+	"yac-d20": {fix: func(w []*Request, _ []corpusRequest) {
+		w[0].Body = "{\n  \"template\": \"My \\{\\{someVerb\\}\\} template!!\"\n}"
+	}},
+	"yac-d09": {fix: func(w []*Request, _ []corpusRequest) { w[0].BodyFile = "./requestBodyImport.json" }},
+	"yac-d12": {fix: func(w []*Request, _ []corpusRequest) {
+		w[1].Unsupported = append(w[1].Unsupported, "request variable {{json.slideshow.author}}")
+	}},
+	"yac-d15": {fix: func(w []*Request, _ []corpusRequest) { w[0].Unsupported = []string{"response example HTTP/2.0 200 OK"} }},
+	"yac-d17": {fix: func(w []*Request, _ []corpusRequest) {
+		for _, v := range []string{"$timestamp", "$uuid", "$random.uuid", "$randomInt", "$isoTimestamp", "$random.integer(2, 8)",
+			"$random.float(2, 8)", "$random.alphabetic(50)", "$random.email", "$random.hexadecimal(3)"} {
+			w[0].Unsupported = append(w[0].Unsupported, "dynamic variable {{"+v+"}}")
+		}
+	}},
+	// firstname is set by the pre-request script, which snapdoc does not
+	// run: an unknown variable.
+	"yac-d19": {err: `yac-d19.http:4:24: unknown variable "firstname"`},
+}
+
+// TestCorpusParse parses every record of the corpus and checks the result
+// against what the record documents, or the choice made in [choices].
+func TestCorpusParse(t *testing.T) {
+	records := loadCorpus(t)
+	passed := 0
+	for _, rec := range records {
+		ok := t.Run(rec.ID, func(t *testing.T) {
+			c := choices[rec.ID]
+			got, err := Parse([]byte(rec.Text), ParseOptions{File: rec.ID + ".http", Vars: c.vars})
+			if c.err != "" {
+				if err == nil || err.Error() != c.err {
+					t.Fatalf("error %v, want %s", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := documented(rec)
+			if c.fix != nil {
+				c.fix(want, rec.Expected)
+			}
+			if g, w := describe(values(got, true)), describe(values(want, true)); g != w {
+				t.Errorf("got:\n%s\nwant:\n%s", g, w)
+			}
+		})
+		if ok {
+			passed++
+		}
+	}
+	t.Logf("corpus parse: %d of %d records pass", passed, len(records))
+}
+
+// documented returns the requests a record documents, as they are sent:
+// variables resolved, and multipart/form-data lines joined with CRLF as
+// REST Client and httpyac do.
+func documented(rec corpusRecord) []*Request {
+	var want []*Request
+	for _, e := range rec.Expected {
+		w := &Request{
+			Name:        str(e.Name),
+			Method:      e.Method,
+			URL:         e.URL,
+			HTTPVersion: str(e.HTTPVersion),
+			Headers:     slices.Clip(e.Headers),
+			Body:        str(e.Body),
+			Unsupported: syntaxUnsupported(e),
+		}
+		if e.URLResolved != nil {
+			w.URL = *e.URLResolved
+		}
+		if ct, _ := w.Header("Content-Type"); mediaType(ct) == "multipart/form-data" {
+			w.Body = strings.ReplaceAll(w.Body, "\n", "\r\n")
+		}
+		switch {
+		case e.BodySent != nil:
+			w.Body = *e.BodySent
+		case e.BodyResolved != nil:
+			w.Body = *e.BodyResolved
+		}
+		if e.BodyFile != nil {
+			w.BodyFile = e.BodyFile.Path
+		}
+		want = append(want, w)
+	}
+	return want
+}
+
+// values returns copies of the requests, with Unsupported sorted when sort
+// is set.
+func values(reqs []*Request, sort bool) []Request {
+	var out []Request
+	for _, r := range reqs {
+		v := *r
+		if sort {
+			v.Unsupported = sortedCopy(v.Unsupported)
+		}
+		out = append(out, v)
+	}
+	return out
+}
