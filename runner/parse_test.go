@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -403,4 +404,55 @@ func values(reqs []*Request, sort bool) []Request {
 		out = append(out, v)
 	}
 	return out
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		src  string
+		opts ParseOptions
+		want string
+	}{
+		"unknown method":          {src: "FETCH /x", want: `lesson.md:1:1: unknown method "FETCH"`},
+		"word after the URL":      {src: "GET /a b", want: `lesson.md:1:8: bad request line: unexpected "b" after the URL (want [METHOD] URL [HTTP/VERSION])`},
+		"bad HTTP version":        {src: "GET /a HTTP/x", want: `lesson.md:1:8: bad HTTP version "HTTP/x"`},
+		"word after the version":  {src: "GET /a HTTP/1.1 x", want: `lesson.md:1:17: bad request line: unexpected "x" after the HTTP version`},
+		"header instead of line":  {src: "\nAccept: text/plain", want: `lesson.md:2:9: bad request line: unexpected "text/plain" after the URL (want [METHOD] URL [HTTP/VERSION])`},
+		"missing URL":             {src: "  GET", want: `lesson.md:1:6: missing URL after GET`},
+		"control character":       {src: "GET /a\x00b", want: `lesson.md:1:7: bad request line: control character '\x00'`},
+		"unknown variable":        {src: "GET https://{{host}}/x", want: `lesson.md:1:13: unknown variable "host"`},
+		"unknown in header":       {src: "GET /x\nAuthorization: Bearer {{token}}", opts: ParseOptions{LineOffset: 14}, want: `lesson.md:16:23: unknown variable "token"`},
+		"unknown in body":         {src: "POST /x\n\n{\n  \"a\": \"{{a}}\"\n}", want: `lesson.md:4:9: unknown variable "a"`},
+		"unknown in continuation": {src: "GET /a\n  ?q={{q}}", want: `lesson.md:2:6: unknown variable "q"`},
+		"unknown in body file":    {src: "POST /x\n\n< {{dir}}/a.json", want: `lesson.md:3:3: unknown variable "dir"`},
+		"column offset":           {src: "  GET /{{x}}", opts: ParseOptions{ColumnOffset: 2}, want: `lesson.md:1:10: unknown variable "x"`},
+		"unterminated variable":   {src: "GET /{{x", want: `lesson.md:1:6: unterminated variable: missing }}`},
+		"empty variable":          {src: "GET /{{ }}", want: `lesson.md:1:6: empty variable {{ }}`},
+		"bad variable name":       {src: "GET /{{a b}}", want: `lesson.md:1:6: bad variable name "a b"`},
+		"bad environment name":    {src: "GET /\nX-Key: {{$env.1X}}", want: `lesson.md:2:8: bad environment variable name "1X" in {{$env.1X}}`},
+		"unknown in definition":   {src: "@a = x{{b}}\nGET /", want: `lesson.md:1:7: unknown variable "b"`},
+		"used before definition":  {src: "GET /{{a}}\n@a = 1", want: `lesson.md:1:6: unknown variable "a"`},
+		"bad definition name":     {src: "@a:b = 1\nGET /", want: `lesson.md:1:2: bad variable name "a:b"`},
+		"unterminated script":     {src: "GET /\n\n> {%\nclient.log(1)\n", want: `lesson.md:3:1: unterminated script: missing %}`},
+		"unterminated pre-script": {src: "  < {%\nGET /", want: `lesson.md:1:3: unterminated script: missing %}`},
+		"unterminated comment":    {src: "/*\nGET /", want: `lesson.md:1:1: unterminated block comment: missing */`},
+		"text after handler":      {src: "GET /\n\n> ./h.js\nfoo", want: `lesson.md:4:1: unexpected text after a response handler (want ### before a new request)`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tt.opts.File = "lesson.md"
+			reqs, err := Parse([]byte(tt.src), tt.opts)
+			if err == nil {
+				t.Fatalf("no error; got %s", describe(values(reqs, false)))
+			}
+			var perr *ParseError
+			if !errors.As(err, &perr) {
+				t.Fatalf("error %T, want *ParseError", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n%s\nwant\n%s", err, tt.want)
+			}
+		})
+	}
 }
