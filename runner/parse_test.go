@@ -456,3 +456,131 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		src  string
+		vars map[string]string
+		want string // describe of the requests
+	}{
+		"lower-case method": {src: "post /x", want: "[0] POST \"/x\" \n"},
+		"CRLF line endings": {src: "POST /x\r\nA: 1\r\n\r\nline 1\r\nline 2\r\n", want: "[0] POST \"/x\" \n  header \"A\": \"1\"\n  body \"line 1\\nline 2\"\n"},
+		"environment variables": {
+			src:  "GET /{{$env A}}?b={{$env.B}}\nX-C: {{ $processEnv C }}\nX-D: {{$processEnv %D}}",
+			want: "[0] GET \"/{{$env A}}?b={{$env B}}\" \n  header \"X-C\": \"{{$env C}}\"\n  header \"X-D\": \"{{$processEnv %D}}\"\n  unsupported \"dynamic variable {{$processEnv %D}}\"\n",
+		},
+		"file variables override vars": {
+			src:  "@a = file\nGET /{{a}}/{{b}}",
+			vars: map[string]string{"a": "vars", "b": "vars"},
+			want: "[0] GET \"/file/vars\" \n",
+		},
+		"redefinition applies to later requests": {
+			src:  "@id = 1\nGET /{{id}}\n###\n@id = {{id}}2\nGET /{{id}}",
+			want: "[0] GET \"/1\" \n[1] GET \"/12\" \n",
+		},
+		"vars values are not expanded again": {
+			src:  "GET /{{a}}",
+			vars: map[string]string{"a": "{{b}}"},
+			want: "[0] GET \"/{{b}}\" \n",
+		},
+		"percent-encoded variable": {
+			src:  "@q = a b&c/é\nGET /?q={{%q}}&s={{%s}}",
+			vars: map[string]string{"s": "{{$env S}}"},
+			want: "[0] GET \"/?q=a%20b%26c%2F%C3%A9&s={{%s}}\" \n  unsupported \"percent-encoded variable {{%s}}\"\n",
+		},
+		"variable in a header name": {
+			src:  "GET /\n{{h}}: 1",
+			vars: map[string]string{"h": "X-H"},
+			want: "[0] GET \"/\" \n  header \"X-H\": \"1\"\n",
+		},
+		"duplicate headers kept in order": {
+			src:  "GET /\nAccept: a\naccept: b",
+			want: "[0] GET \"/\" \n  header \"Accept\": \"a\"\n  header \"accept\": \"b\"\n",
+		},
+		"comments in the body are left out": {
+			src:  "POST /\n\na\n# note\n  // note\nb",
+			want: "[0] POST \"/\" \n  body \"a\\nb\"\n",
+		},
+		"indented form continuation": {
+			src:  "POST /\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\n\na=1\n  &b={{b}}",
+			vars: map[string]string{"b": "2"},
+			want: "[0] POST \"/\" \n  header \"Content-Type\": \"application/x-www-form-urlencoded; charset=utf-8\"\n  body \"a=1&b=2\"\n",
+		},
+		"@name beats the separator title": {
+			src:  "### Title\n# @name real\nGET /\n### other\nGET /",
+			want: "[0] GET \"/\" \n  name \"real\"\n[1] GET \"/\" \n  name \"other\"\n",
+		},
+		"metadata before an implicit request": {
+			src:  "GET /a\n\n# @name b\n# @no-cookie-jar\nGET /b",
+			want: "[0] GET \"/a\" \n[1] GET \"/b\" \n  name \"b\"\n  unsupported \"metadata @no-cookie-jar\"\n",
+		},
+		"metadata followed by body text is a comment": {
+			src:  "POST /a\n\n# @name b\nbody",
+			want: "[0] POST \"/a\" \n  body \"body\"\n",
+		},
+		"response handlers and redirects": {
+			src:  "GET /\n\n> ./check.js\n>> out.json\n\n@v = 1\nGET /{{v}}",
+			want: "[0] GET \"/\" \n  unsupported \"response handler > ./check.js\"\n  unsupported \"response redirect >> out.json\"\n[1] GET \"/1\" \n",
+		},
+		"pre-request script file": {
+			src:  "< ./pre.js\nGET /",
+			want: "[0] GET \"/\" \n  unsupported \"pre-request script < ./pre.js\"\n",
+		},
+		"a body starting with < is not a file": {
+			src:  "POST /\n\n<a>\n</a>",
+			want: "[0] POST \"/\" \n  body \"<a>\\n</a>\"\n",
+		},
+		"request lines inside multipart do not split": {
+			src:  "POST /\nContent-Type: multipart/form-data; boundary=b\n\n--b\n\nGET /x\n--b--",
+			want: "[0] POST \"/\" \n  header \"Content-Type\": \"multipart/form-data; boundary=b\"\n  body \"--b\\r\\n\\r\\nGET /x\\r\\n--b--\"\n",
+		},
+		"only comments and variables": {src: "# c\n@a = 1\n###\n// d\n", want: ""},
+		"empty":                       {src: "", want: ""},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			reqs, err := Parse([]byte(tt.src), ParseOptions{File: "a.http", Vars: tt.vars})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := describe(values(reqs, false)); got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParsePositionsAndSecrets(t *testing.T) {
+	t.Parallel()
+	src := "# c\n\n  GET /a\nX-Key: {{key}}\n###\nPOST {{$env.HOST}}/b\nAuthorization: Bearer {{ $processEnv TOKEN }}\n"
+	reqs, err := Parse([]byte(src), ParseOptions{
+		File:         "content/a.md",
+		LineOffset:   7,
+		ColumnOffset: 2,
+		Vars:         map[string]string{"key": EnvRef("API_KEY")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 2 {
+		t.Fatalf("got %d requests, want 2", len(reqs))
+	}
+	if got, want := reqs[0].Pos, (Position{"content/a.md", 10, 5}); got != want {
+		t.Errorf("first Pos = %v, want %v", got, want)
+	}
+	if got, want := reqs[1].Pos, (Position{"content/a.md", 13, 3}); got != want {
+		t.Errorf("second Pos = %v, want %v", got, want)
+	}
+	if got := reqs[0].Secrets(); !slices.Equal(got, []string{"API_KEY"}) {
+		t.Errorf("first Secrets = %q", got)
+	}
+	if got := reqs[1].Secrets(); !slices.Equal(got, []string{"HOST", "TOKEN"}) {
+		t.Errorf("second Secrets = %q", got)
+	}
+	env := map[string]string{"HOST": "https://h.example", "TOKEN": "t0k"}
+	if got := Expand(reqs[1].URL, func(k string) string { return env[k] }); got != "https://h.example/b" {
+		t.Errorf("expanded URL = %q", got)
+	}
+}
