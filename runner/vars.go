@@ -77,6 +77,9 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		url.WriteString(s)
 	}
 	req.URL = url.String()
+	if req.URL == "" {
+		return nil, r.errorf(raw.target[0], 0, "empty URL")
+	}
 	for _, h := range raw.headers {
 		name, err := expand(h.name)
 		if err != nil {
@@ -138,7 +141,7 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		i += off
 		b.WriteString(s[off:i])
 		j := strings.Index(s[i+2:], "}}")
-		if j < 0 {
+		if k := strings.Index(s[i+2:], "{{"); j < 0 || 0 <= k && k < j {
 			return v, r.errorf(sp, i, "unterminated variable: missing }}")
 		}
 		written := s[i : i+2+j+2]
