@@ -486,6 +486,7 @@ type field struct {
 
 func fieldsAt(t string) []field {
 	var fs []field
+	closed := strings.LastIndex(t, "}}") // no {{ }} after it
 	for i := 0; i < len(t); {
 		if t[i] == ' ' || t[i] == '\t' {
 			i++
@@ -493,10 +494,8 @@ func fieldsAt(t string) []field {
 		}
 		j := i
 		for j < len(t) && t[j] != ' ' && t[j] != '\t' {
-			if strings.HasPrefix(t[j:], "{{") {
-				if k := strings.Index(t[j:], "}}"); k > 0 {
-					j += k + 1 // spaces inside {{ }} do not split
-				}
+			if j < closed && strings.HasPrefix(t[j:], "{{") {
+				j += strings.Index(t[j:], "}}") + 1 // spaces inside {{ }} do not split
 			}
 			j++
 		}

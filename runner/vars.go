@@ -125,6 +125,10 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	return req, nil
 }
 
+// maxExpansion bounds the text a line expands to, so that variables that
+// double each other cannot exhaust memory.
+const maxExpansion = 1 << 20
+
 // expand substitutes the {{variables}} in sp. Environment variables become
 // canonical references ([EnvRef]); dynamic, request and prompt variables
 // are kept as written and reported as unsupported.
@@ -149,6 +153,9 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts)
 		if err != nil {
 			return v, r.errorf(sp, i, "%s", err)
+		}
+		if b.Len()+len(text) > maxExpansion {
+			return v, r.errorf(sp, i, "%s expands to more than %d bytes", written, maxExpansion)
 		}
 		b.WriteString(text)
 		v.unsupported = append(v.unsupported, unsupported...)
@@ -230,8 +237,10 @@ func percentEncode(s string) string {
 // dedupe removes repeated strings, keeping the first of each.
 func dedupe(ss []string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, s := range ss {
-		if !slices.Contains(out, s) {
+		if !seen[s] {
+			seen[s] = true
 			out = append(out, s)
 		}
 	}
