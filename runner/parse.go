@@ -70,7 +70,7 @@ type rawRequest struct {
 	pos         Position
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
-	multipart   bool // Content-Type multipart/*: only ### ends the body
+	multipart   bool // Content-Type multipart/*: request and response lines stay in the body
 	hasBody     bool // a non-blank body line has been read
 }
 
@@ -197,8 +197,7 @@ func (s *scanner) step() error {
 		s.comment()
 		return nil
 	}
-	blank := t == ""
-	if !blank && s.state != stBetween && s.state != stResponse && !looksLikeRequestLine(t) {
+	if t != "" && s.state != stBetween && s.state != stResponse && !looksLikeRequestLine(t) {
 		// Metadata comments belong to a request line that follows them.
 		s.meta = meta{}
 	}

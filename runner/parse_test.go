@@ -426,7 +426,9 @@ func TestParseErrors(t *testing.T) {
 		"unknown in continuation": {src: "GET /a\n  ?q={{q}}", want: `lesson.md:2:6: unknown variable "q"`},
 		"unknown in body file":    {src: "POST /x\n\n< {{dir}}/a.json", want: `lesson.md:3:3: unknown variable "dir"`},
 		"column offset":           {src: "  GET /{{x}}", opts: ParseOptions{ColumnOffset: 2}, want: `lesson.md:1:10: unknown variable "x"`},
+		"empty URL":               {src: "@a =\nGET {{a}}", want: `lesson.md:2:5: empty URL`},
 		"unterminated variable":   {src: "GET /{{x", want: `lesson.md:1:6: unterminated variable: missing }}`},
+		"nested variable":         {src: "GET /{{a {{b}}", want: `lesson.md:1:6: unterminated variable: missing }}`},
 		"empty variable":          {src: "GET /{{ }}", want: `lesson.md:1:6: empty variable {{ }}`},
 		"bad variable name":       {src: "GET /{{a b}}", want: `lesson.md:1:6: bad variable name "a b"`},
 		"bad environment name":    {src: "GET /\nX-Key: {{$env.1X}}", want: `lesson.md:2:8: bad environment variable name "1X" in {{$env.1X}}`},
@@ -584,4 +586,30 @@ func TestParsePositionsAndSecrets(t *testing.T) {
 	if got := Expand(reqs[1].URL, func(k string) string { return env[k] }); got != "https://h.example/b" {
 		t.Errorf("expanded URL = %q", got)
 	}
+}
+
+func ExampleParse() {
+	block := `# @name login
+POST {{base}}/login
+Authorization: Bearer {{$processEnv API_TOKEN}}
+Content-Type: application/json
+
+{"user": "{{user}}"}`
+	reqs, err := Parse([]byte(block), ParseOptions{
+		File:       "content/auth.md",
+		LineOffset: 12, // the opening fence is on line 12
+		Vars:       map[string]string{"base": "https://httpbin.org", "user": "ada"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := reqs[0]
+	fmt.Println(r.Pos, r.Name, r.Method, r.URL)
+	fmt.Println(r.Headers[0].Value, r.Secrets())
+	fmt.Println(r.Body)
+	// Output:
+	// content/auth.md:14:1 login POST https://httpbin.org/login
+	// Bearer {{$env API_TOKEN}} [API_TOKEN]
+	// {"user": "ada"}
 }
