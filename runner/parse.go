@@ -41,7 +41,16 @@ func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // JetBrains HTTP Client, as found in an `http` fenced block or a .http file,
 // and returns its requests in source order with variables substituted.
 // Text that holds only comments and variable definitions yields no request.
-// An error is a *[ParseError].
+//
+// The body is the in-place text with blank lines around it trimmed, its
+// lines joined with "\n", or "\r\n" for multipart/form-data; in an
+// application/x-www-form-urlencoded body a line starting with & joins the
+// previous line. A body that is only "< path" becomes BodyFile; the file is
+// not read. Each entry of Request.Unsupported names a feature and quotes it
+// as written, for example "dynamic variable {{$guid}}" or
+// "response handler > {% ... %}".
+//
+// An error is a *[ParseError]; its columns count bytes, as Go tools do.
 func Parse(src []byte, opts ParseOptions) ([]*Request, error) {
 	entries, err := scan(string(src), opts)
 	if err != nil {
