@@ -468,6 +468,11 @@ func TestParse(t *testing.T) {
 		want string // describe of the requests
 	}{
 		"lower-case method": {src: "post /x", want: "[0] POST \"/x\" \n"},
+		"scheme defaults to http": {
+			src:  "example.com/a\n###\nGET {{h}}/b\n###\nOPTIONS *\n###\nGET {{$env H}}/c",
+			vars: map[string]string{"h": "[::1]:8080"},
+			want: "[0] GET \"http://example.com/a\" \n[1] GET \"http://[::1]:8080/b\" \n[2] OPTIONS \"*\" \n[3] GET \"{{$env H}}/c\" \n",
+		},
 		"CRLF line endings": {src: "POST /x\r\nA: 1\r\n\r\nline 1\r\nline 2\r\n", want: "[0] POST \"/x\" \n  header \"A\": \"1\"\n  body \"line 1\\nline 2\"\n"},
 		"environment variables": {
 			src:  "GET /{{$env A}}?b={{$env.B}}\nX-C: {{ $processEnv C }}\nX-D: {{$processEnv %D}}",

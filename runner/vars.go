@@ -27,6 +27,7 @@ var (
 	envRefRE   = regexp.MustCompile(`^\$(?:env[ \t.]|processEnv[ \t])[ \t]*(.*)$`)
 	varLookRE  = regexp.MustCompile(`^[\w.-]+$`)
 	requestVar = regexp.MustCompile(`^[\w-]+\.(?:response|request)\.`)
+	schemeRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 )
 
 // resolve substitutes variables in the scanned entries and returns the
@@ -77,8 +78,12 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		url.WriteString(s)
 	}
 	req.URL = url.String()
-	if req.URL == "" {
+	switch u := req.URL; {
+	case u == "":
 		return nil, r.errorf(raw.target[0], 0, "empty URL")
+	case u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u):
+		// As in the JetBrains spec, an absolute URL's scheme defaults to http.
+		req.URL = "http://" + u
 	}
 	for _, h := range raw.headers {
 		name, err := expand(h.name)
