@@ -618,3 +618,12 @@ Content-Type: application/json
 	// Bearer {{$env API_TOKEN}} [API_TOKEN]
 	// {"user": "ada"}
 }
+
+func BenchmarkParse(b *testing.B) {
+	records := loadCorpus(b)
+	for b.Loop() {
+		for _, rec := range records {
+			_, _ = Parse([]byte(rec.Text), ParseOptions{File: "b.http", Vars: choices[rec.ID].vars})
+		}
+	}
+}
