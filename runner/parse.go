@@ -409,7 +409,7 @@ func (s *scanner) handler(t string) bool {
 // start reads a request line, which starts a new request.
 func (s *scanner) start(t string, indent int) error {
 	s.finish()
-	if i := strings.IndexFunc(t, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
+	if i := strings.IndexFunc(t, isControl); i >= 0 {
 		return s.errorf(indent+i, "bad request line: control character %q", t[i])
 	}
 	fs := fieldsAt(t)

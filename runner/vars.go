@@ -69,9 +69,18 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		req.Unsupported = append(req.Unsupported, v.unsupported...)
 		return v.text, err
 	}
+	// field expands a part of the URL or of a header, or the body file
+	// path, none of which may hold a line break or other control character.
+	field := func(sp span, what string) (string, error) {
+		s, err := expand(sp)
+		if i := strings.IndexFunc(s, isControl); err == nil && i >= 0 {
+			err = r.errorf(sp, 0, "%s holds control character %q after substitution", what, s[i])
+		}
+		return s, err
+	}
 	var url strings.Builder
 	for _, sp := range raw.target {
-		s, err := expand(sp)
+		s, err := field(sp, "URL")
 		if err != nil {
 			return nil, err
 		}
@@ -86,11 +95,11 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		req.URL = "http://" + u
 	}
 	for _, h := range raw.headers {
-		name, err := expand(h.name)
+		name, err := field(h.name, "header name")
 		if err != nil {
 			return nil, err
 		}
-		v, err := expand(h.value)
+		v, err := field(h.value, "header value")
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +129,7 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	}
 	req.Body = body.String()
 	if raw.bodyFile != nil {
-		s, err := expand(*raw.bodyFile)
+		s, err := field(*raw.bodyFile, "body file path")
 		if err != nil {
 			return nil, err
 		}
@@ -251,3 +260,6 @@ func dedupe(ss []string) []string {
 	}
 	return out
 }
+
+// isControl reports whether r is a control character other than tab.
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
