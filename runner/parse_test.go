@@ -435,7 +435,7 @@ func TestParseErrors(t *testing.T) {
 		"bad variable name":        {src: "GET /{{a b}}", want: `lesson.md:1:6: bad variable name "a b"`},
 		"bad environment name":     {src: "GET /\nX-Key: {{$env.1X}}", want: `lesson.md:2:8: bad environment variable name "1X" in {{$env.1X}}`},
 		"unknown in definition":    {src: "@a = x{{b}}\nGET /", want: `lesson.md:1:7: unknown variable "b"`},
-		"used before definition":   {src: "GET /{{a}}\n@a = 1", want: `lesson.md:1:6: unknown variable "a"`},
+		"used before definition":   {src: "GET /{{a}}\n@a = 1", opts: ParseOptions{LineOffset: 3}, want: `lesson.md:4:6: unknown variable "a" (defined later, on line 5)`},
 		"expansion too long":       {src: strings.Repeat("@a = {{a}}{{a}}\n", 30) + "GET /", opts: ParseOptions{Vars: map[string]string{"a": "x"}}, want: `lesson.md:21:11: {{a}} expands to more than 1048576 bytes`},
 		"bad definition name":      {src: "@a:b = 1\nGET /", want: `lesson.md:1:2: bad variable name "a:b"`},
 		"unterminated script":      {src: "GET /\n\n> {%\nclient.log(1)\n", want: `lesson.md:3:1: unterminated script: missing %}`},

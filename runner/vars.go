@@ -20,6 +20,7 @@ type resolver struct {
 	opts  ParseOptions
 	vars  map[string]value // file variables defined so far
 	names map[string]bool  // names of the requests so far
+	defs  map[string][]int // the lines of every definition, for hints
 }
 
 var (
@@ -33,7 +34,12 @@ var (
 // resolve substitutes variables in the scanned entries and returns the
 // requests.
 func resolve(entries []entry, opts ParseOptions) ([]*Request, error) {
-	r := &resolver{opts: opts, vars: map[string]value{}, names: map[string]bool{}}
+	r := &resolver{opts: opts, vars: map[string]value{}, names: map[string]bool{}, defs: map[string][]int{}}
+	for _, e := range entries {
+		if e.def != nil {
+			r.defs[e.def.name] = append(r.defs[e.def.name], e.def.value.pos.Line)
+		}
+	}
 	var reqs []*Request
 	for _, e := range entries {
 		if e.def != nil {
@@ -164,7 +170,7 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		}
 		written := s[i : i+2+j+2]
 		off = i + 2 + j + 2
-		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts)
+		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts, sp.pos.Line)
 		if err != nil {
 			return v, r.errorf(sp, i, "%s", err)
 		}
@@ -186,7 +192,7 @@ func (r *resolver) errorf(sp span, col int, format string, args ...any) error {
 
 // variable returns the expansion of the variable {{name}}, written as
 // written, and the unsupported features it brings.
-func (r *resolver) variable(name, written string, prompts []string) (string, []string, error) {
+func (r *resolver) variable(name, written string, prompts []string, line int) (string, []string, error) {
 	switch {
 	case name == "":
 		return "", nil, fmt.Errorf("empty variable %s", written)
@@ -204,7 +210,7 @@ func (r *resolver) variable(name, written string, prompts []string) (string, []s
 	case slices.Contains(prompts, name):
 		return written, []string{"prompt variable " + written}, nil
 	case strings.HasPrefix(name, "%"):
-		v, err := r.lookup(strings.TrimSpace(name[1:]))
+		v, err := r.lookup(strings.TrimSpace(name[1:]), line)
 		if err != nil {
 			return "", nil, err
 		}
@@ -213,11 +219,12 @@ func (r *resolver) variable(name, written string, prompts []string) (string, []s
 		}
 		return percentEncode(v.text), v.unsupported, nil
 	}
-	v, err := r.lookup(name)
+	v, err := r.lookup(name, line)
 	return v.text, v.unsupported, err
 }
 
-func (r *resolver) lookup(name string) (value, error) {
+// lookup returns the value of the variable name, used on line.
+func (r *resolver) lookup(name string, line int) (value, error) {
 	if !varLookRE.MatchString(name) {
 		return value{}, fmt.Errorf("bad variable name %q", name)
 	}
@@ -226,6 +233,11 @@ func (r *resolver) lookup(name string) (value, error) {
 	}
 	if v, ok := r.opts.Vars[name]; ok {
 		return value{text: v}, nil
+	}
+	for _, l := range r.defs[name] {
+		if l > line {
+			return value{}, fmt.Errorf("unknown variable %q (defined later, on line %d)", name, l)
+		}
 	}
 	return value{}, fmt.Errorf("unknown variable %q", name)
 }
