@@ -62,6 +62,7 @@ func resolve(entries []entry, opts ParseOptions) ([]*Request, error) {
 	return reqs, nil
 }
 
+// request substitutes the variables of raw and shapes its body.
 func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	req := &Request{
 		Name:        raw.name,
@@ -190,8 +191,8 @@ func (r *resolver) errorf(sp span, col int, format string, args ...any) error {
 	return &ParseError{pos, fmt.Sprintf(format, args...)}
 }
 
-// variable returns the expansion of the variable {{name}}, written as
-// written, and the unsupported features it brings.
+// variable returns the expansion of the variable {{name}}, which the
+// source spells written, and the unsupported features it brings.
 func (r *resolver) variable(name, written string, prompts []string, line int) (string, []string, error) {
 	switch {
 	case name == "":
