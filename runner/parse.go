@@ -41,8 +41,8 @@ func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // JetBrains HTTP Client, as found in an `http` fenced block or a .http file,
 // and returns its requests in source order with variables substituted.
 // Text that holds only comments and variable definitions yields no request.
-// A URL with no scheme that is not a path gets http://, as in the JetBrains
-// specification.
+// As the JetBrains specification says, a path target goes to the host of
+// the Host header, and a URL with no scheme gets http://.
 //
 // The body is the in-place text with blank lines around it trimmed, its
 // lines joined with "\n", or "\r\n" for multipart/form-data; in an

@@ -38,6 +38,7 @@ type corpusRequest struct {
 	BodyFile         *corpusFile       `json:"body_file"`
 	BodyFileRefs     []corpusFile      `json:"body_file_refs"`
 	URLResolved      *string           `json:"url_resolved"`
+	URLEffective     *string           `json:"url_effective"`
 	BodyResolved     *string           `json:"body_resolved"`
 	BodySent         *string           `json:"body_sent"`
 	ResponseHandler  map[string]string `json:"response_handler"`
@@ -375,6 +376,9 @@ func documented(rec corpusRecord) []*Request {
 		if e.URLResolved != nil {
 			w.URL = *e.URLResolved
 		}
+		if e.URLEffective != nil {
+			w.URL = *e.URLEffective
+		}
 		if ct, _ := w.Header("Content-Type"); mediaType(ct) == "multipart/form-data" {
 			w.Body = strings.ReplaceAll(w.Body, "\n", "\r\n")
 		}
@@ -473,6 +477,13 @@ func TestParse(t *testing.T) {
 		want string // describe of the requests
 	}{
 		"lower-case method": {src: "post /x", want: "[0] POST \"/x\" \n"},
+		"a path goes to the Host header's host": {
+			src: "GET /a\nHost: example.com\n###\nGET /b\nHost: example.com:8443\n###\nGET /c\nhost: https://example.com/\n###\nGET /d\nHost: {{$env H}}",
+			want: "[0] GET \"http://example.com/a\" \n  header \"Host\": \"example.com\"\n" +
+				"[1] GET \"https://example.com:8443/b\" \n  header \"Host\": \"example.com:8443\"\n" +
+				"[2] GET \"https://example.com/c\" \n  header \"host\": \"https://example.com/\"\n" +
+				"[3] GET \"{{$env H}}/d\" \n  header \"Host\": \"{{$env H}}\"\n",
+		},
 		"scheme defaults to http": {
 			src:  "example.com/a\n###\nGET {{h}}/b\n###\nOPTIONS *\n###\nGET {{$env H}}/c",
 			vars: map[string]string{"h": "[::1]:8080"},

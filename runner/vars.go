@@ -93,13 +93,8 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		}
 		url.WriteString(s)
 	}
-	req.URL = url.String()
-	switch u := req.URL; {
-	case u == "":
+	if url.Len() == 0 {
 		return nil, r.errorf(raw.target[0], 0, "empty URL")
-	case u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u):
-		// As in the JetBrains spec, an absolute URL's scheme defaults to http.
-		req.URL = "http://" + u
 	}
 	for _, h := range raw.headers {
 		name, err := field(h.name, "header name")
@@ -112,6 +107,8 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		}
 		req.Headers = append(req.Headers, Header{name, v})
 	}
+	host, _ := req.Header("Host")
+	req.URL = absolute(url.String(), host)
 	if v, ok := req.Header("X-Request-Type"); ok && strings.EqualFold(v, "graphql") {
 		req.Unsupported = append(req.Unsupported, "GraphQL request X-Request-Type: "+v)
 	}
@@ -144,6 +141,28 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	}
 	req.Unsupported = dedupe(req.Unsupported)
 	return req, nil
+}
+
+// absolute returns the URL to send for the request target u: as in the
+// JetBrains spec, a path goes to the host of the Host header, and a URL
+// with no scheme gets http:// (REST Client picks https for ports 443 and
+// 8443). A target that starts with a variable left as written, such as a
+// secret, is kept.
+func absolute(u, host string) string {
+	switch {
+	case u[0] == '/' && host != "":
+		if !strings.HasPrefix(host, "{{") && !schemeRE.MatchString(host) {
+			scheme := "http://"
+			if strings.HasSuffix(host, ":443") || strings.HasSuffix(host, ":8443") {
+				scheme = "https://"
+			}
+			host = scheme + host
+		}
+		return strings.TrimSuffix(host, "/") + u
+	case u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u):
+		return "http://" + u
+	}
+	return u
 }
 
 // maxExpansion bounds the text a line expands to, so that variables that
