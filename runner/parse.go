@@ -252,6 +252,9 @@ func (s *scanner) comment() {
 	}
 }
 
+// between reads a line before a request line: blank, block comment, file
+// variable, pre-request script, or the request line itself. t is the line
+// without its indentation.
 func (s *scanner) between(t string, indent int) error {
 	switch {
 	case t == "":
@@ -295,6 +298,9 @@ func (s *scanner) define() error {
 	return nil
 }
 
+// target reads a line after the request line, which may continue the URL:
+// a line starting with ? or & (REST Client), or an indented piece with no
+// space (JetBrains).
 func (s *scanner) target(t string, indent int) error {
 	switch {
 	case t == "":
@@ -309,6 +315,7 @@ func (s *scanner) target(t string, indent int) error {
 	return s.header(t, indent)
 }
 
+// header reads a line of the header section.
 func (s *scanner) header(t string, indent int) error {
 	switch {
 	case t == "":
@@ -338,6 +345,7 @@ func (s *scanner) header(t string, indent int) error {
 	return nil
 }
 
+// bodyLine reads a line of the body, or a line that ends it.
 func (s *scanner) bodyLine(t string, indent int) error {
 	switch {
 	case t == "":
@@ -356,6 +364,8 @@ func (s *scanner) bodyLine(t string, indent int) error {
 	return nil
 }
 
+// after reads a line after a response handler, where only handlers,
+// variables, a separator or a new request may follow.
 func (s *scanner) after(t string, indent int) error {
 	switch {
 	case t == "" || s.handler(t):
