@@ -23,8 +23,8 @@ type ParseOptions struct {
 	// Vars are the values of {{name}} variables. The caller merges front
 	// matter vars over site config vars; file variables ("@name = value")
 	// in the text take precedence over both. Values are used as written,
-	// not expanded again, except that a value may hold an environment
-	// reference in the canonical form of [EnvRef].
+	// not expanded again, except that environment references in them
+	// ({{$env NAME}}, {{$env.NAME}}, {{$processEnv NAME}}) are secrets.
 	Vars map[string]string
 }
 
@@ -327,6 +327,9 @@ func (s *scanner) header(t string, indent int) error {
 		return s.response(t)
 	case s.handler(t):
 		return nil
+	}
+	if indent > 0 && len(s.req.headers) > 0 && !headerLike(t) {
+		return s.errorf(indent, "header continuation lines are not supported: put the value on one line")
 	}
 	i := strings.IndexByte(t, ':')
 	if i <= 0 || !validHeaderName(strings.TrimRight(t[:i], " \t")) {

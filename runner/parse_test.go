@@ -448,6 +448,7 @@ func TestParseErrors(t *testing.T) {
 		"unterminated script":           {src: "GET /\n\n> {%\nclient.log(1)\n", want: `lesson.md:3:1: unterminated script: missing %}`},
 		"unterminated pre-script":       {src: "  < {%\nGET /", want: `lesson.md:1:3: unterminated script: missing %}`},
 		"unterminated comment":          {src: "/*\nGET /", want: `lesson.md:1:1: unterminated block comment: missing */`},
+		"header continuation":           {src: "GET /\nAccept: a,\n  b", want: `lesson.md:3:3: header continuation lines are not supported: put the value on one line`},
 		"text after handler":            {src: "GET /\n\n> ./h.js\nfoo", want: `lesson.md:4:1: unexpected text after a response handler (want ### before a new request)`},
 	}
 	for name, tt := range tests {
@@ -507,6 +508,11 @@ func TestParse(t *testing.T) {
 			src:  "GET /{{a}}",
 			vars: map[string]string{"a": "{{b}}"},
 			want: "[0] GET \"/{{b}}\" \n",
+		},
+		"environment references in vars values are secrets": {
+			src:  "GET /\nA: {{a}}\nB: {{b}}\nC: {{c}}",
+			vars: map[string]string{"a": "Bearer {{$env.A}}", "b": "{{ $processEnv B }}", "c": "{{$env C}}"},
+			want: "[0] GET \"/\" \n  header \"A\": \"Bearer {{$env A}}\"\n  header \"B\": \"{{$env B}}\"\n  header \"C\": \"{{$env C}}\"\n",
 		},
 		"percent-encoded variable": {
 			src:  "@q = a b&c/é\nGET /?q={{%q}}&s={{%s}}",

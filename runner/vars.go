@@ -29,6 +29,7 @@ var (
 	varLookRE  = regexp.MustCompile(`^[\w.-]+$`)
 	requestVar = regexp.MustCompile(`^[\w-]+\.(?:response|request)\.`)
 	schemeRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+	envInVarRE = regexp.MustCompile(`\{\{[ \t]*\$(?:env[ \t.]|processEnv[ \t])[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}`)
 )
 
 // resolve substitutes variables in the scanned entries and returns the
@@ -252,7 +253,9 @@ func (r *resolver) lookup(name string, line int) (value, error) {
 		return v, nil
 	}
 	if v, ok := r.opts.Vars[name]; ok {
-		return value{text: v}, nil
+		return value{text: envInVarRE.ReplaceAllStringFunc(v, func(ref string) string {
+			return EnvRef(envInVarRE.FindStringSubmatch(ref)[1])
+		})}, nil
 	}
 	for _, l := range r.defs[name] {
 		if l > line {
