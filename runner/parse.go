@@ -23,8 +23,8 @@ type ParseOptions struct {
 	// Vars are the values of {{name}} variables. The caller merges front
 	// matter vars over site config vars; file variables ("@name = value")
 	// in the text take precedence over both. Values are used as written,
-	// not expanded again, except that a value may hold an environment
-	// reference in the canonical form of [EnvRef].
+	// not expanded again, except that environment references in them
+	// ({{$env NAME}}, {{$env.NAME}}, {{$processEnv NAME}}) are secrets.
 	Vars map[string]string
 }
 
@@ -41,7 +41,18 @@ func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Msg }
 // JetBrains HTTP Client, as found in an `http` fenced block or a .http file,
 // and returns its requests in source order with variables substituted.
 // Text that holds only comments and variable definitions yields no request.
-// An error is a *[ParseError].
+// As the JetBrains specification says, a path target goes to the host of
+// the Host header, and a URL with no scheme gets http://.
+//
+// The body is the in-place text with blank lines around it trimmed, its
+// lines joined with "\n", or "\r\n" for multipart/form-data; in an
+// application/x-www-form-urlencoded body a line starting with & joins the
+// previous line. A body that is only "< path" becomes BodyFile; the file is
+// not read. Each entry of Request.Unsupported names a feature and quotes it
+// as written, for example "dynamic variable {{$guid}}" or
+// "response handler > {% ... %}".
+//
+// An error is a *[ParseError]; its columns count bytes, as Go tools do.
 func Parse(src []byte, opts ParseOptions) ([]*Request, error) {
 	entries, err := scan(string(src), opts)
 	if err != nil {
@@ -70,7 +81,7 @@ type rawRequest struct {
 	pos         Position
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
-	multipart   bool // Content-Type multipart/*: only ### ends the body
+	multipart   bool // Content-Type multipart/*: request and response lines stay in the body
 	hasBody     bool // a non-blank body line has been read
 }
 
@@ -197,8 +208,7 @@ func (s *scanner) step() error {
 		s.comment()
 		return nil
 	}
-	blank := t == ""
-	if !blank && s.state != stBetween && s.state != stResponse && !looksLikeRequestLine(t) {
+	if t != "" && s.state != stBetween && s.state != stResponse && !looksLikeRequestLine(t) {
 		// Metadata comments belong to a request line that follows them.
 		s.meta = meta{}
 	}
@@ -242,6 +252,9 @@ func (s *scanner) comment() {
 	}
 }
 
+// between reads a line before a request line: blank, block comment, file
+// variable, pre-request script, or the request line itself. t is the line
+// without its indentation.
 func (s *scanner) between(t string, indent int) error {
 	switch {
 	case t == "":
@@ -285,6 +298,9 @@ func (s *scanner) define() error {
 	return nil
 }
 
+// target reads a line after the request line, which may continue the URL:
+// a line starting with ? or & (REST Client), or an indented piece with no
+// space (JetBrains).
 func (s *scanner) target(t string, indent int) error {
 	switch {
 	case t == "":
@@ -299,6 +315,7 @@ func (s *scanner) target(t string, indent int) error {
 	return s.header(t, indent)
 }
 
+// header reads a line of the header section.
 func (s *scanner) header(t string, indent int) error {
 	switch {
 	case t == "":
@@ -310,6 +327,9 @@ func (s *scanner) header(t string, indent int) error {
 		return s.response(t)
 	case s.handler(t):
 		return nil
+	}
+	if indent > 0 && len(s.req.headers) > 0 && !headerLike(t) {
+		return s.errorf(indent, "header continuation lines are not supported: put the value on one line")
 	}
 	i := strings.IndexByte(t, ':')
 	if i <= 0 || !validHeaderName(strings.TrimRight(t[:i], " \t")) {
@@ -328,6 +348,7 @@ func (s *scanner) header(t string, indent int) error {
 	return nil
 }
 
+// bodyLine reads a line of the body, or a line that ends it.
 func (s *scanner) bodyLine(t string, indent int) error {
 	switch {
 	case t == "":
@@ -346,6 +367,8 @@ func (s *scanner) bodyLine(t string, indent int) error {
 	return nil
 }
 
+// after reads a line after a response handler, where only handlers,
+// variables, a separator or a new request may follow.
 func (s *scanner) after(t string, indent int) error {
 	switch {
 	case t == "" || s.handler(t):
@@ -399,7 +422,7 @@ func (s *scanner) handler(t string) bool {
 // start reads a request line, which starts a new request.
 func (s *scanner) start(t string, indent int) error {
 	s.finish()
-	if i := strings.IndexFunc(t, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
+	if i := strings.IndexFunc(t, isControl); i >= 0 {
 		return s.errorf(indent+i, "bad request line: control character %q", t[i])
 	}
 	fs := fieldsAt(t)
@@ -486,6 +509,7 @@ type field struct {
 
 func fieldsAt(t string) []field {
 	var fs []field
+	closed := strings.LastIndex(t, "}}") // no {{ }} after it
 	for i := 0; i < len(t); {
 		if t[i] == ' ' || t[i] == '\t' {
 			i++
@@ -493,10 +517,8 @@ func fieldsAt(t string) []field {
 		}
 		j := i
 		for j < len(t) && t[j] != ' ' && t[j] != '\t' {
-			if strings.HasPrefix(t[j:], "{{") {
-				if k := strings.Index(t[j:], "}}"); k > 0 {
-					j += k + 1 // spaces inside {{ }} do not split
-				}
+			if j < closed && strings.HasPrefix(t[j:], "{{") {
+				j += strings.Index(t[j:], "}}") + 1 // spaces inside {{ }} do not split
 			}
 			j++
 		}

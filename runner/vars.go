@@ -20,6 +20,7 @@ type resolver struct {
 	opts  ParseOptions
 	vars  map[string]value // file variables defined so far
 	names map[string]bool  // names of the requests so far
+	defs  map[string][]int // the lines of every definition, for hints
 }
 
 var (
@@ -27,12 +28,19 @@ var (
 	envRefRE   = regexp.MustCompile(`^\$(?:env[ \t.]|processEnv[ \t])[ \t]*(.*)$`)
 	varLookRE  = regexp.MustCompile(`^[\w.-]+$`)
 	requestVar = regexp.MustCompile(`^[\w-]+\.(?:response|request)\.`)
+	schemeRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+	envInVarRE = regexp.MustCompile(`\{\{[ \t]*\$(?:env[ \t.]|processEnv[ \t])[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}`)
 )
 
 // resolve substitutes variables in the scanned entries and returns the
 // requests.
 func resolve(entries []entry, opts ParseOptions) ([]*Request, error) {
-	r := &resolver{opts: opts, vars: map[string]value{}, names: map[string]bool{}}
+	r := &resolver{opts: opts, vars: map[string]value{}, names: map[string]bool{}, defs: map[string][]int{}}
+	for _, e := range entries {
+		if e.def != nil {
+			r.defs[e.def.name] = append(r.defs[e.def.name], e.def.value.pos.Line)
+		}
+	}
 	var reqs []*Request
 	for _, e := range entries {
 		if e.def != nil {
@@ -55,6 +63,7 @@ func resolve(entries []entry, opts ParseOptions) ([]*Request, error) {
 	return reqs, nil
 }
 
+// request substitutes the variables of raw and shapes its body.
 func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	req := &Request{
 		Name:        raw.name,
@@ -68,26 +77,39 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		req.Unsupported = append(req.Unsupported, v.unsupported...)
 		return v.text, err
 	}
+	// field expands a part of the URL or of a header, or the body file
+	// path, none of which may hold a line break or other control character.
+	field := func(sp span, what string) (string, error) {
+		s, err := expand(sp)
+		if i := strings.IndexFunc(s, isControl); err == nil && i >= 0 {
+			err = r.errorf(sp, 0, "%s holds control character %q after substitution", what, s[i])
+		}
+		return s, err
+	}
 	var url strings.Builder
 	for _, sp := range raw.target {
-		s, err := expand(sp)
+		s, err := field(sp, "URL")
 		if err != nil {
 			return nil, err
 		}
 		url.WriteString(s)
 	}
-	req.URL = url.String()
+	if url.Len() == 0 {
+		return nil, r.errorf(raw.target[0], 0, "empty URL")
+	}
 	for _, h := range raw.headers {
-		name, err := expand(h.name)
+		name, err := field(h.name, "header name")
 		if err != nil {
 			return nil, err
 		}
-		v, err := expand(h.value)
+		v, err := field(h.value, "header value")
 		if err != nil {
 			return nil, err
 		}
 		req.Headers = append(req.Headers, Header{name, v})
 	}
+	host, _ := req.Header("Host")
+	req.URL = absolute(url.String(), host)
 	if v, ok := req.Header("X-Request-Type"); ok && strings.EqualFold(v, "graphql") {
 		req.Unsupported = append(req.Unsupported, "GraphQL request X-Request-Type: "+v)
 	}
@@ -112,7 +134,7 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	}
 	req.Body = body.String()
 	if raw.bodyFile != nil {
-		s, err := expand(*raw.bodyFile)
+		s, err := field(*raw.bodyFile, "body file path")
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +143,32 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	req.Unsupported = dedupe(req.Unsupported)
 	return req, nil
 }
+
+// absolute returns the URL to send for the request target u: as in the
+// JetBrains spec, a path goes to the host of the Host header, and a URL
+// with no scheme gets http:// (REST Client picks https for ports 443 and
+// 8443). A target that starts with a variable left as written, such as a
+// secret, is kept.
+func absolute(u, host string) string {
+	switch {
+	case u[0] == '/' && host != "":
+		if !strings.HasPrefix(host, "{{") && !schemeRE.MatchString(host) {
+			scheme := "http://"
+			if strings.HasSuffix(host, ":443") || strings.HasSuffix(host, ":8443") {
+				scheme = "https://"
+			}
+			host = scheme + host
+		}
+		return strings.TrimSuffix(host, "/") + u
+	case u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u):
+		return "http://" + u
+	}
+	return u
+}
+
+// maxExpansion bounds the text a line expands to, so that variables that
+// double each other cannot exhaust memory.
+const maxExpansion = 1 << 20
 
 // expand substitutes the {{variables}} in sp. Environment variables become
 // canonical references ([EnvRef]); dynamic, request and prompt variables
@@ -138,14 +186,17 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		i += off
 		b.WriteString(s[off:i])
 		j := strings.Index(s[i+2:], "}}")
-		if j < 0 {
+		if k := strings.Index(s[i+2:], "{{"); j < 0 || 0 <= k && k < j {
 			return v, r.errorf(sp, i, "unterminated variable: missing }}")
 		}
 		written := s[i : i+2+j+2]
 		off = i + 2 + j + 2
-		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts)
+		text, unsupported, err := r.variable(strings.TrimSpace(s[i+2:i+2+j]), written, prompts, sp.pos.Line)
 		if err != nil {
 			return v, r.errorf(sp, i, "%s", err)
+		}
+		if b.Len()+len(text) > maxExpansion {
+			return v, r.errorf(sp, i, "%s expands to more than %d bytes", written, maxExpansion)
 		}
 		b.WriteString(text)
 		v.unsupported = append(v.unsupported, unsupported...)
@@ -160,9 +211,9 @@ func (r *resolver) errorf(sp span, col int, format string, args ...any) error {
 	return &ParseError{pos, fmt.Sprintf(format, args...)}
 }
 
-// variable returns the expansion of the variable {{name}}, written as
-// written, and the unsupported features it brings.
-func (r *resolver) variable(name, written string, prompts []string) (string, []string, error) {
+// variable returns the expansion of the variable {{name}}, which the
+// source spells written, and the unsupported features it brings.
+func (r *resolver) variable(name, written string, prompts []string, line int) (string, []string, error) {
 	switch {
 	case name == "":
 		return "", nil, fmt.Errorf("empty variable %s", written)
@@ -180,7 +231,7 @@ func (r *resolver) variable(name, written string, prompts []string) (string, []s
 	case slices.Contains(prompts, name):
 		return written, []string{"prompt variable " + written}, nil
 	case strings.HasPrefix(name, "%"):
-		v, err := r.lookup(strings.TrimSpace(name[1:]))
+		v, err := r.lookup(strings.TrimSpace(name[1:]), line)
 		if err != nil {
 			return "", nil, err
 		}
@@ -189,11 +240,12 @@ func (r *resolver) variable(name, written string, prompts []string) (string, []s
 		}
 		return percentEncode(v.text), v.unsupported, nil
 	}
-	v, err := r.lookup(name)
+	v, err := r.lookup(name, line)
 	return v.text, v.unsupported, err
 }
 
-func (r *resolver) lookup(name string) (value, error) {
+// lookup returns the value of the variable name, used on line.
+func (r *resolver) lookup(name string, line int) (value, error) {
 	if !varLookRE.MatchString(name) {
 		return value{}, fmt.Errorf("bad variable name %q", name)
 	}
@@ -201,7 +253,14 @@ func (r *resolver) lookup(name string) (value, error) {
 		return v, nil
 	}
 	if v, ok := r.opts.Vars[name]; ok {
-		return value{text: v}, nil
+		return value{text: envInVarRE.ReplaceAllStringFunc(v, func(ref string) string {
+			return EnvRef(envInVarRE.FindStringSubmatch(ref)[1])
+		})}, nil
+	}
+	for _, l := range r.defs[name] {
+		if l > line {
+			return value{}, fmt.Errorf("unknown variable %q (defined later, on line %d)", name, l)
+		}
 	}
 	return value{}, fmt.Errorf("unknown variable %q", name)
 }
@@ -227,10 +286,15 @@ func percentEncode(s string) string {
 // dedupe removes repeated strings, keeping the first of each.
 func dedupe(ss []string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, s := range ss {
-		if !slices.Contains(out, s) {
+		if !seen[s] {
+			seen[s] = true
 			out = append(out, s)
 		}
 	}
 	return out
 }
+
+// isControl reports whether r is a control character other than tab.
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
