@@ -1,7 +1,10 @@
 package httpcache
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,6 +48,10 @@ type ctRun struct {
 
 	mu    sync.Mutex
 	state []ctServerRequest
+	// fixed holds, per scripted request served, its response headers as
+	// sent: upstream rewrites the script in place, so a later 304 decision
+	// compares against the dates of the response actually sent.
+	fixed map[int][][2]string
 }
 
 func (r *ctRun) serverState() []ctServerRequest {
@@ -136,33 +143,16 @@ func (o *ctOrigin) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	now := run.clock.Now()
 	nowMS := now.UnixMilli()
 
-	for _, ir := range rc.InterimResponses {
-		var code int
-		_ = json.Unmarshal(ir[0], &code)
-		var hs [][2]string
-		if len(ir) > 1 {
-			_ = json.Unmarshal(ir[1], &hs)
-		}
-		for _, h := range hs {
-			w.Header().Add(h[0], h[1])
-		}
-		w.WriteHeader(code)
-		for _, h := range hs {
-			w.Header().Del(h[0])
-		}
-	}
-
 	code := 200
 	if len(rc.ResponseStatus) > 0 {
 		_ = json.Unmarshal(rc.ResponseStatus[0], &code)
 	}
 	if rc.ExpectedType != nil && strings.HasSuffix(*rc.ExpectedType, "validated") && reqNum >= 2 {
-		prev := &run.requests[reqNum-2]
 		notModified := false
-		if lm, ok := prev.rawHeader("Last-Modified"); ok && joined(req.Header, "If-Modified-Since") == lm {
+		if lm, ok := run.prevHeader(reqNum-2, "Last-Modified"); ok && joined(req.Header, "If-Modified-Since") == lm {
 			notModified = true
 		}
-		if etag, ok := prev.rawHeader("ETag"); ok && joined(req.Header, "If-None-Match") == etag {
+		if etag, ok := run.prevHeader(reqNum-2, "ETag"); ok && joined(req.Header, "If-None-Match") == etag {
 			notModified = true
 		}
 		code = 304
@@ -181,11 +171,12 @@ func (o *ctOrigin) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.Set("Client-Request-Count", strconv.Itoa(cliReqNum))
 	}
 	h.Set("Server-Now", strconv.FormatInt(nowMS, 10))
-	var saved [][2]string
+	var saved, sent [][2]string
 	savedIdx := map[string]int{}
 	for _, sh := range rc.ResponseHeaders {
 		name, val := rc.fixup(sh, nowMS, baseURL)
 		h.Add(name, val)
+		sent = append(sent, [2]string{name, val})
 		if sh.checked() {
 			cur := strings.Join(h.Values(name), ", ")
 			if i, ok := savedIdx[name]; ok {
@@ -208,6 +199,7 @@ func (o *ctOrigin) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		header[strings.ToLower(k)] = joined(req.Header, k)
 	}
 	run.mu.Lock()
+	run.fixed[reqNum-1] = sent
 	run.state = append(run.state, ctServerRequest{requestNum: cliReqNum, method: req.Method, header: header, responseHeaders: saved})
 	nums := make([]string, len(run.state))
 	for i, s := range run.state {
@@ -216,31 +208,87 @@ func (o *ctOrigin) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	run.mu.Unlock()
 	h.Set("Request-Numbers", strings.Join(nums, " "))
 
-	if rc.Disconnect {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+	_, _ = io.Copy(io.Discard, req.Body)
+	conn, bufrw, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
 	}
-	w.WriteHeader(code)
-	if code == 204 || code == 304 {
+	defer conn.Close()
+	if rc.Disconnect {
 		return
 	}
-	body := run.uuid
-	var rb string
-	if json.Unmarshal(rc.ResponseBody, &rb) == nil && rb != "" {
-		body = rb
-	}
-	_, _ = w.Write([]byte(body))
+	writeRaw(bufrw.Writer, run, rc, req, code, h)
 }
 
-// rawHeader returns a scripted response header's value only when it is a
-// literal string, as upstream compares validators by string equality.
-func (rc *ctRequest) rawHeader(name string) (string, bool) {
-	for _, h := range rc.ResponseHeaders {
+// writeRaw writes interim responses and the final response byte for byte,
+// as the upstream (Node.js) server would: scripted headers are sent as they
+// are, even those net/http would rewrite (Connection, Transfer-Encoding,
+// Content-Type and Content-Length on a 304).
+func writeRaw(w *bufio.Writer, run *ctRun, rc *ctRequest, req *http.Request, code int, h http.Header) {
+	for _, ir := range rc.InterimResponses {
+		var ic int
+		_ = json.Unmarshal(ir[0], &ic)
+		var hs [][2]string
+		if len(ir) > 1 {
+			_ = json.Unmarshal(ir[1], &hs)
+		}
+		fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", ic, http.StatusText(ic))
+		for _, kv := range hs {
+			fmt.Fprintf(w, "%s: %s\r\n", kv[0], kv[1])
+		}
+		w.WriteString("\r\n")
+	}
+	text := http.StatusText(code)
+	if len(rc.ResponseStatus) > 1 {
+		_ = json.Unmarshal(rc.ResponseStatus[1], &text)
+	}
+	switch code {
+	case 304:
+		text = "Not Modified"
+	case 999:
+		text = "304 Not Generated"
+	}
+	body := run.uuid
+	if rb, ok := headerString(rc.ResponseBody); ok && rb != "" {
+		body = rb
+	}
+	noBody := code == 204 || code == 304
+	if noBody {
+		body = ""
+	}
+	if h.Get("Content-Length") == "" && h.Get("Transfer-Encoding") == "" && !noBody {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", code, text)
+	for k, vs := range h {
+		for _, v := range vs {
+			fmt.Fprintf(w, "%s: %s\r\n", k, v)
+		}
+	}
+	w.WriteString("\r\n")
+	if req.Method != http.MethodHead {
+		w.WriteString(body)
+	}
+	_ = w.Flush()
+}
+
+// prevHeader returns the first value of a scripted response header of
+// request i: as sent if that request was served, else the script's value
+// when it is a literal string (upstream compares validators by string
+// equality, so an unserved date offset never matches).
+func (r *ctRun) prevHeader(i int, name string) (string, bool) {
+	r.mu.Lock()
+	sent, ok := r.fixed[i]
+	r.mu.Unlock()
+	if ok {
+		for _, h := range sent {
+			if strings.EqualFold(h[0], name) {
+				return h[1], true
+			}
+		}
+		return "", false
+	}
+	for _, h := range r.requests[i].ResponseHeaders {
 		if strings.EqualFold(h.name(), name) {
 			v, _, isOff := h.value()
 			return v, !isOff

@@ -19,7 +19,7 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	reqTime := t.now()
 	resp, err := t.next.RoundTrip(out)
 	respTime := t.now()
-	if e != nil && (err != nil || isServerError(resp.StatusCode)) {
+	if e != nil && (err != nil || isServerError(resp.StatusCode)) && varyMatches(e, req) {
 		if f := t.freshness(e, respTime); !f.fresh() && f.withinSIE(rq) {
 			if err == nil {
 				discard(resp)
@@ -33,20 +33,17 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	st.fwdStatus = resp.StatusCode
 
 	if e != nil && resp.StatusCode == http.StatusNotModified {
-		if !validatorsMatch(e.Header, resp.Header) {
-			if validating {
-				// The 304 is about another representation: ask again
-				// without conditions.
-				discard(resp)
-				return t.forward(req, rq, key, nil, st)
-			}
+		// A 304 to our own validation refers to the one response whose
+		// validators we sent; one to the client's validators must match
+		// the stored response to update it (RFC 9111, 4.3.4).
+		if !validating && !validatorsMatch(e.Header, resp.Header) {
 			t.status(resp.Header, st)
 			return resp, nil
 		}
-		updated := t.update(key, e, resp.Header, reqTime, respTime)
+		updated := t.update(key, req, e, resp.Header, reqTime, respTime)
 		st.stored = updated != nil
 		if updated == nil {
-			updated = refreshed(e, resp.Header, reqTime, respTime, t.shared)
+			updated = refreshed(req, e, resp.Header, reqTime, respTime, t.shared)
 		}
 		if !validating {
 			// The client's own conditional request: pass the 304 on.
@@ -59,8 +56,14 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 
 	if req.Method == http.MethodHead {
 		if e != nil && resp.StatusCode == http.StatusOK {
+			// A HEAD response freshens the stored GET response it
+			// describes (RFC 9111, 4.3.5), and is answered from it.
 			if validatorsMatch(e.Header, resp.Header) {
-				st.stored = t.update(key, e, resp.Header, reqTime, respTime) != nil
+				if updated := t.update(key, req, e, resp.Header, reqTime, respTime); updated != nil {
+					discard(resp)
+					st.stored = true
+					return t.serveStored(req, rq, updated, currentAge(updated, t.now()), st), nil
+				}
 			} else {
 				t.delete(key)
 			}
@@ -107,18 +110,20 @@ func validatorsMatch(stored, update http.Header) bool {
 }
 
 // refreshed returns a copy of e updated by the header of a 304 or HEAD
-// response received at respTime.
-func refreshed(e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
+// response to req received at respTime. The entry now answers req's
+// values of the fields it varies on.
+func refreshed(req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
 	n := *e
 	n.Header = mergeHeader(e.Header, update, shared)
 	n.RequestTime, n.ResponseTime = reqTime, respTime
+	n.VaryHeader = varyHeader(req, n.Header)
 	return &n
 }
 
 // update stores e refreshed by a 304 or HEAD response and returns the new
 // entry, or nil when the update forbids storing (it is then deleted).
-func (t *Transport) update(key string, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
-	n := refreshed(e, update, reqTime, respTime, t.shared)
+func (t *Transport) update(key string, req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
+	n := refreshed(req, e, update, reqTime, respTime, t.shared)
 	cc := ParseCacheControl(n.Header.Values("Cache-Control"))
 	if cc.Has("no-store") && !cc.Has("must-understand") {
 		t.delete(key)

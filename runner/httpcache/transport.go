@@ -132,9 +132,14 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 	}
 	key := cacheKey(req)
 	e := t.lookup(key)
-	fwd := "uri-miss"
 	if e != nil && !varyMatches(e, req) {
-		e, fwd = nil, "vary-miss"
+		// Another variant is stored: validating with its validators may
+		// show that it is also the one selected for this request (RFC
+		// 9111, 4.3.1).
+		if rq.cc.Has("only-if-cached") {
+			return t.gatewayTimeout(req), nil
+		}
+		return t.forward(req, rq, key, e, status{fwd: "vary-miss"})
 	}
 	if e == nil {
 		if rq.cc.Has("only-if-cached") {
@@ -152,7 +157,7 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 			}
 			defer t.leave(key, done)
 		}
-		return t.forward(req, rq, key, nil, status{fwd: fwd})
+		return t.forward(req, rq, key, nil, status{fwd: "uri-miss"})
 	}
 
 	f := t.freshness(e, now)
@@ -166,7 +171,7 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 	if rq.cc.Has("only-if-cached") {
 		return t.gatewayTimeout(req), nil
 	}
-	fwd = "stale"
+	fwd := "stale"
 	if f.fresh() {
 		fwd = "request"
 	}
