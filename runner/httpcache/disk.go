@@ -1,0 +1,237 @@
+package httpcache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DiskStore is a persistent [Store]: one file per entry under a directory,
+// named by a hash of the key.
+//
+// Files are written to a temporary name and renamed into place, so readers
+// (in this process or another sharing the directory) see either the old or
+// the new entry, never a partial one. Each file carries its length and a
+// checksum: a truncated or damaged file reads as a miss and is removed, so
+// the next response stored repairs it. When the files exceed the size
+// bound, the least recently used ones (by modification time, which a read
+// refreshes at most once a minute) are removed.
+type DiskStore struct {
+	dir      string
+	maxBytes int64
+
+	mu   sync.Mutex
+	size int64 // approximate bytes in the directory, by this process's count
+}
+
+var _ Store = (*DiskStore)(nil)
+
+const (
+	tmpPrefix     = ".tmp-"
+	entrySuffix   = ".entry"
+	touchInterval = time.Minute
+	staleTemp     = time.Hour
+)
+
+// NewDiskStore opens (creating it if needed) a store in dir holding at most
+// maxBytes bytes of entry files; maxBytes <= 0 means unbounded. Temporary
+// files left over by a crashed writer are removed.
+func NewDiskStore(dir string, maxBytes int64) (*DiskStore, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("disk store: %w", err)
+	}
+	s := &DiskStore{dir: dir, maxBytes: maxBytes}
+	files, err := s.scan()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		s.size += f.size
+	}
+	return s, nil
+}
+
+func (s *DiskStore) path(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	name := hex.EncodeToString(sum[:])
+	return filepath.Join(s.dir, name[:2], name[2:]+entrySuffix)
+}
+
+// Get reads the entry stored under key. A damaged file is removed and
+// reported as [ErrNotExist].
+func (s *DiskStore) Get(key string) (*Entry, error) {
+	p := s.path(key)
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("disk store: %q: %w", key, ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("disk store: %w", err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("disk store: %w", err)
+	}
+	data := make([]byte, info.Size())
+	_, err = io.ReadFull(f, data)
+	f.Close()
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("disk store: %w", err)
+	}
+	storedKey, e, derr := decodeEntry(data)
+	if err != nil || derr != nil {
+		// Truncated or damaged (or replaced while we read it): drop it.
+		// A concurrent writer's rename may already have replaced it with
+		// a good file, which costs at most one extra miss.
+		_ = os.Remove(p)
+		return nil, fmt.Errorf("disk store: %s: %w: %w", p, errCorrupt, ErrNotExist)
+	}
+	if storedKey != key {
+		return nil, fmt.Errorf("disk store: %q: hash collision: %w", key, ErrNotExist)
+	}
+	if now := time.Now(); now.Sub(info.ModTime()) > touchInterval {
+		_ = os.Chtimes(p, now, now)
+	}
+	return e, nil
+}
+
+// Set stores e under key atomically, then evicts if over the size bound.
+func (s *DiskStore) Set(key string, e *Entry) error {
+	p := s.path(key)
+	data := encodeEntry(key, e)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("disk store: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("disk store: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("disk store: write %s: %w", tmp.Name(), errors.Join(werr, cerr))
+	}
+	var old int64
+	if info, err := os.Stat(p); err == nil {
+		old = info.Size()
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("disk store: %w", err)
+	}
+	s.mu.Lock()
+	s.size += int64(len(data)) - old
+	over := s.maxBytes > 0 && s.size > s.maxBytes
+	s.mu.Unlock()
+	if over {
+		return s.evict(p)
+	}
+	return nil
+}
+
+// Delete removes the entry stored under key.
+func (s *DiskStore) Delete(key string) error {
+	p := s.path(key)
+	info, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("disk store: %w", err)
+	}
+	if info != nil {
+		s.mu.Lock()
+		s.size -= info.Size()
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+type diskFile struct {
+	path  string
+	size  int64
+	mtime time.Time
+}
+
+// scan lists the entry files and removes stale temporary files.
+func (s *DiskStore) scan() ([]diskFile, error) {
+	var files []diskFile
+	now := time.Now()
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed by another process meanwhile
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		switch {
+		case strings.HasPrefix(d.Name(), tmpPrefix):
+			if now.Sub(info.ModTime()) > staleTemp {
+				_ = os.Remove(p)
+			}
+		case strings.HasSuffix(d.Name(), entrySuffix):
+			files = append(files, diskFile{p, info.Size(), info.ModTime()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("disk store: scan %s: %w", s.dir, err)
+	}
+	return files, nil
+}
+
+// evict removes least recently used files until the directory holds at
+// most 90% of the bound. The file just written (keep) goes last.
+func (s *DiskStore) evict(keep string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	files, err := s.scan()
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(files, func(a, b diskFile) int {
+		if (a.path == keep) != (b.path == keep) {
+			if a.path == keep {
+				return 1
+			}
+			return -1
+		}
+		return a.mtime.Compare(b.mtime)
+	})
+	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+	target := s.maxBytes / 10 * 9
+	for _, f := range files {
+		if total <= target {
+			break
+		}
+		if f.path == keep && total <= s.maxBytes {
+			break
+		}
+		if err := os.Remove(f.path); err == nil || errors.Is(err, fs.ErrNotExist) {
+			total -= f.size
+		}
+	}
+	s.size = total
+	return nil
+}
