@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// The on-disk form of an entry: a 16-byte header (magic, payload length,
-// CRC-32C of the payload) followed by the payload, so that a truncated or
-// damaged file is always detected.
+// The on-disk form of an entry is a 16-byte header (magic, payload length,
+// CRC-32C of the payload) and the payload, so that a truncated or damaged
+// file is always detected. The payload is the length of the metadata, the
+// metadata (key, URL, status, times, header, vary header) and the body.
 const (
-	codecMagic  = "SDC1"
+	codecMagic  = "SDC2"
 	codecHeader = 16
 	zeroTime    = math.MinInt64
 )
@@ -26,16 +27,20 @@ var (
 
 // encodeEntry serialises key and e.
 func encodeEntry(key string, e *Entry) []byte {
-	b := make([]byte, codecHeader, codecHeader+int(e.Size())+len(key)+64)
+	meta := make([]byte, 0, int(e.Size())-len(e.Body)+len(key)+32)
+	meta = appendString(meta, key)
+	meta = appendString(meta, e.URL)
+	meta = binary.AppendVarint(meta, int64(e.StatusCode))
+	meta = appendTime(meta, e.RequestTime)
+	meta = appendTime(meta, e.ResponseTime)
+	meta = appendHeader(meta, e.Header)
+	meta = appendHeader(meta, e.VaryHeader)
+
+	b := make([]byte, codecHeader, codecHeader+binary.MaxVarintLen64+len(meta)+len(e.Body))
 	copy(b, codecMagic)
-	b = appendString(b, key)
-	b = appendString(b, e.URL)
-	b = binary.AppendVarint(b, int64(e.StatusCode))
-	b = appendTime(b, e.RequestTime)
-	b = appendTime(b, e.ResponseTime)
-	b = appendHeader(b, e.Header)
-	b = appendHeader(b, e.VaryHeader)
-	b = appendString(b, string(e.Body))
+	b = binary.AppendUvarint(b, uint64(len(meta)))
+	b = append(b, meta...)
+	b = append(b, e.Body...)
 	payload := b[codecHeader:]
 	binary.LittleEndian.PutUint64(b[4:], uint64(len(payload)))
 	binary.LittleEndian.PutUint32(b[12:], crc32.Checksum(payload, crcTable))
@@ -70,6 +75,7 @@ func appendHeader(b []byte, h http.Header) []byte {
 }
 
 // decodeEntry parses what encodeEntry wrote, checking length and checksum.
+// The body shares data's memory; the caller must not reuse data.
 func decodeEntry(data []byte) (key string, e *Entry, err error) {
 	if len(data) < codecHeader || string(data[:4]) != codecMagic {
 		return "", nil, errCorrupt
@@ -79,7 +85,12 @@ func decodeEntry(data []byte) (key string, e *Entry, err error) {
 		binary.LittleEndian.Uint32(data[12:]) != crc32.Checksum(payload, crcTable) {
 		return "", nil, errCorrupt
 	}
-	d := decoder{b: payload}
+	metaLen, n := binary.Uvarint(payload)
+	if n <= 0 || metaLen > uint64(len(payload)-n) {
+		return "", nil, errCorrupt
+	}
+	// One string for all metadata; keys and values are substrings of it.
+	d := decoder{s: string(payload[n : n+int(metaLen)])}
 	key = d.string()
 	e = &Entry{URL: d.string()}
 	e.StatusCode = int(d.varint())
@@ -87,50 +98,55 @@ func decodeEntry(data []byte) (key string, e *Entry, err error) {
 	e.ResponseTime = d.time()
 	e.Header = d.header()
 	e.VaryHeader = d.header()
-	if body := d.string(); body != "" {
-		e.Body = []byte(body)
-	}
-	if d.err || len(d.b) != 0 {
+	if d.err || d.s != "" {
 		return "", nil, errCorrupt
+	}
+	if body := payload[n+int(metaLen):]; len(body) > 0 {
+		e.Body = body
 	}
 	return key, e, nil
 }
 
-// decoder reads the payload; on malformed input it sets err and yields
-// zero values, so decodeEntry checks once at the end.
+// decoder reads metadata; on malformed input it sets err and yields zero
+// values, so decodeEntry checks once at the end.
 type decoder struct {
-	b   []byte
+	s   string
 	err bool
 }
 
+func (d *decoder) fail() { d.err, d.s = true, "" }
+
 func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err, d.b = true, nil
-		return 0
+	var v uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return v
+		}
 	}
-	d.b = d.b[n:]
-	return v
+	d.fail()
+	return 0
 }
 
 func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err, d.b = true, nil
-		return 0
+	u := d.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
 	}
-	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) string() string {
 	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.err, d.b = true, nil
+	if n > uint64(len(d.s)) {
+		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
+	s := d.s[:n]
+	d.s = d.s[n:]
 	return s
 }
 
@@ -148,16 +164,16 @@ func (d *decoder) header() http.Header {
 		return nil
 	}
 	n--
-	if n > uint64(len(d.b)) { // each field takes at least one byte
-		d.err, d.b = true, nil
+	if n > uint64(len(d.s)) { // each field takes at least one byte
+		d.fail()
 		return nil
 	}
 	h := make(http.Header, n)
 	for range n {
 		k := d.string()
 		nv := d.uvarint()
-		if nv > uint64(len(d.b)) {
-			d.err, d.b = true, nil
+		if nv > uint64(len(d.s)) {
+			d.fail()
 			return nil
 		}
 		vs := make([]string, nv)

@@ -1,6 +1,7 @@
 package httpcache
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,15 +23,18 @@ import (
 // (in this process or another sharing the directory) see either the old or
 // the new entry, never a partial one. Each file carries its length and a
 // checksum: a truncated or damaged file reads as a miss and is removed, so
-// the next response stored repairs it. When the files exceed the size
-// bound, the least recently used ones (by modification time, which a read
-// refreshes at most once a minute) are removed.
+// the next response stored repairs it. Files are not synced: after a crash
+// an entry may be lost or damaged, which again only costs a miss. When the
+// files exceed the size bound, the least recently used ones (by
+// modification time, which a read refreshes at most once a minute per
+// process) are removed.
 type DiskStore struct {
 	dir      string
 	maxBytes int64
 
-	mu   sync.Mutex
-	size int64 // approximate bytes in the directory, by this process's count
+	mu      sync.Mutex
+	size    int64                // approximate bytes in the directory, by this process's count
+	touched map[string]time.Time // when this process last refreshed a file's mtime
 }
 
 var _ Store = (*DiskStore)(nil)
@@ -49,7 +53,7 @@ func NewDiskStore(dir string, maxBytes int64) (*DiskStore, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("disk store: %w", err)
 	}
-	s := &DiskStore{dir: dir, maxBytes: maxBytes}
+	s := &DiskStore{dir: dir, maxBytes: maxBytes, touched: make(map[string]time.Time)}
 	files, err := s.scan()
 	if err != nil {
 		return nil, err
@@ -70,39 +74,67 @@ func (s *DiskStore) path(key string) string {
 // reported as [ErrNotExist].
 func (s *DiskStore) Get(key string) (*Entry, error) {
 	p := s.path(key)
-	f, err := os.Open(p)
+	data, err := readFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("disk store: %q: %w", key, ErrNotExist)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("disk store: %w", err)
 	}
-	info, err := f.Stat()
+	storedKey, e, err := decodeEntry(data)
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("disk store: %w", err)
-	}
-	data := make([]byte, info.Size())
-	_, err = io.ReadFull(f, data)
-	f.Close()
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("disk store: %w", err)
-	}
-	storedKey, e, derr := decodeEntry(data)
-	if err != nil || derr != nil {
-		// Truncated or damaged (or replaced while we read it): drop it.
-		// A concurrent writer's rename may already have replaced it with
-		// a good file, which costs at most one extra miss.
+		// Truncated or damaged: drop it. (A concurrent writer's rename
+		// may already have replaced it with a good file, which costs at
+		// most one extra miss.)
 		_ = os.Remove(p)
-		return nil, fmt.Errorf("disk store: %s: %w: %w", p, errCorrupt, ErrNotExist)
+		return nil, fmt.Errorf("disk store: %s: %w: %w", p, err, ErrNotExist)
 	}
 	if storedKey != key {
 		return nil, fmt.Errorf("disk store: %q: hash collision: %w", key, ErrNotExist)
 	}
-	if now := time.Now(); now.Sub(info.ModTime()) > touchInterval {
+	s.touch(p)
+	return e, nil
+}
+
+// readFile reads a whole file; small files take one read call and no stat.
+func readFile(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	bp := readBufs.Get().(*[]byte)
+	defer readBufs.Put(bp)
+	buf := *bp
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return bytes.Clone(buf[:n]), nil // the whole file
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(f)
+	if err != nil {
+		return nil, err
+	}
+	return append(bytes.Clone(buf), rest...), nil
+}
+
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
+
+// touch refreshes the modification time of a file that was read, which
+// eviction uses as its recency, at most once a minute per file.
+func (s *DiskStore) touch(p string) {
+	now := time.Now()
+	s.mu.Lock()
+	last, ok := s.touched[p]
+	if !ok || now.Sub(last) > touchInterval {
+		s.touched[p] = now
+	}
+	s.mu.Unlock()
+	if !ok || now.Sub(last) > touchInterval {
 		_ = os.Chtimes(p, now, now)
 	}
-	return e, nil
 }
 
 // Set stores e under key atomically, then evicts if over the size bound.
@@ -150,11 +182,10 @@ func (s *DiskStore) Delete(key string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("disk store: %w", err)
 	}
-	if info != nil {
-		s.mu.Lock()
-		s.size -= info.Size()
-		s.mu.Unlock()
-	}
+	s.mu.Lock()
+	s.size -= info.Size()
+	delete(s.touched, p)
+	s.mu.Unlock()
 	return nil
 }
 
@@ -233,5 +264,6 @@ func (s *DiskStore) evict(keep string) error {
 		}
 	}
 	s.size = total
+	clear(s.touched)
 	return nil
 }

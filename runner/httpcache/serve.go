@@ -2,7 +2,6 @@ package httpcache
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,7 +48,14 @@ func (t *Transport) serveStored(req *http.Request, rq requestInfo, e *Entry, age
 	case code == http.StatusNotModified:
 		resp.ContentLength = 0
 	case req.Method != http.MethodHead:
-		resp.Body = io.NopCloser(bytes.NewReader(body))
+		br := &bodyReader{}
+		br.Reset(body)
+		resp.Body = br
 	}
 	return resp
 }
+
+// bodyReader serves a stored body.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
