@@ -136,7 +136,19 @@ func (t *Transport) update(key string, req *http.Request, e *Entry, update http.
 // storable reports whether a response to req may be stored (RFC 9111, 3).
 func (t *Transport) storable(req *http.Request, rq requestInfo, resp *http.Response, cc CacheControl) bool {
 	code := resp.StatusCode
-	if req.Method != http.MethodGet || code < 200 || code == http.StatusPartialContent || code == http.StatusNotModified {
+	if code < 200 || code == http.StatusPartialContent || code == http.StatusNotModified {
+		return false
+	}
+	switch req.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		// A POST response answers later GETs when it says it is the
+		// target's representation and how long it stays fresh (RFC 9110,
+		// 9.3.3).
+		if !hasExplicitExpiry(resp.Header, cc, t.shared) || !locatesTarget(req, resp.Header.Get("Content-Location")) {
+			return false
+		}
+	default:
 		return false
 	}
 	if rq.cc.Has("no-store") {
@@ -225,6 +237,16 @@ func (t *Transport) invalidate(req *http.Request, resp *http.Response) {
 		}
 		t.delete(urlKey(u, req.Host))
 	}
+}
+
+// locatesTarget reports whether a Content-Location value refers to the
+// request's target URI.
+func locatesTarget(req *http.Request, loc string) bool {
+	if loc == "" {
+		return false
+	}
+	u, err := req.URL.Parse(loc)
+	return err == nil && urlKey(u, req.Host) == cacheKey(req)
 }
 
 func discard(resp *http.Response) {

@@ -86,6 +86,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
 		return t.cached(req, true)
 	}
+	reqTime := t.now()
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -93,7 +94,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !safeMethod(req.Method) && resp.StatusCode >= 200 && resp.StatusCode < 400 {
 		t.invalidate(req, resp)
 	}
-	t.status(resp.Header, status{fwd: "method", fwdStatus: resp.StatusCode})
+	st := status{fwd: "method", fwdStatus: resp.StatusCode}
+	if req.Method == http.MethodPost {
+		rq := parseRequest(req)
+		respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+		if t.storable(req, rq, resp, respCC) {
+			st.stored = t.save(cacheKey(req), req, resp, respCC, reqTime, t.now())
+		}
+	}
+	t.status(resp.Header, st)
 	return resp, nil
 }
 
