@@ -7,10 +7,11 @@ import (
 	"time"
 )
 
-// forward sends req to the origin. With a stored entry e and a client that
-// sent no validators of its own, the request is made conditional on e; a
-// 304 then refreshes e. stale-if-error may replace an error with e.
-func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *Entry, st status) (*http.Response, error) {
+// forward sends req to the origin. With a stored entry sl.e and a client
+// that sent no validators of its own, the request is made conditional on
+// it; a 304 then refreshes it. stale-if-error may replace an error with it.
+func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st status) (*http.Response, error) {
+	key, e := sl.key, sl.e
 	out := req
 	validating := e != nil && !rq.conditional
 	if validating {
@@ -40,7 +41,7 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 			t.status(resp.Header, st)
 			return resp, nil
 		}
-		updated := t.update(key, req, e, resp.Header, reqTime, respTime)
+		updated := t.update(sl, req, e, resp.Header, reqTime, respTime)
 		st.stored = updated != nil
 		if updated == nil {
 			updated = refreshed(req, e, resp.Header, reqTime, respTime, t.shared)
@@ -59,13 +60,13 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 			// A HEAD response freshens the stored GET response it
 			// describes (RFC 9111, 4.3.5), and is answered from it.
 			if validatorsMatch(e.Header, resp.Header) {
-				if updated := t.update(key, req, e, resp.Header, reqTime, respTime); updated != nil {
+				if updated := t.update(sl, req, e, resp.Header, reqTime, respTime); updated != nil {
 					discard(resp)
 					st.stored = true
 					return t.serveStored(req, rq, updated, currentAge(updated, t.now()), st), nil
 				}
 			} else {
-				t.delete(key)
+				t.delete(sl.ekey)
 			}
 		}
 		t.status(resp.Header, st)
@@ -75,8 +76,8 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
 	if t.storable(req, rq, resp, respCC) {
 		st.stored = t.save(key, req, resp, respCC, reqTime, respTime)
-	} else if e != nil && resp.StatusCode < 500 {
-		t.delete(key) // superseded by a response we may not keep
+	} else if e != nil && !sl.varyMiss && resp.StatusCode < 500 {
+		t.delete(sl.ekey) // superseded by a response we may not keep
 	}
 	t.status(resp.Header, st)
 	return resp, nil
@@ -120,16 +121,17 @@ func refreshed(req *http.Request, e *Entry, update http.Header, reqTime, respTim
 	return &n
 }
 
-// update stores e refreshed by a 304 or HEAD response and returns the new
-// entry, or nil when the update forbids storing (it is then deleted).
-func (t *Transport) update(key string, req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
+// update stores e refreshed by a 304 or HEAD response to req and returns
+// the new entry, or nil when the update forbids storing (e is then
+// deleted). The refreshed entry is stored as the variant req selects.
+func (t *Transport) update(sl slot, req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
 	n := refreshed(req, e, update, reqTime, respTime, t.shared)
 	cc := ParseCacheControl(n.Header.Values("Cache-Control"))
 	if cc.Has("no-store") && !cc.Has("must-understand") {
-		t.delete(key)
+		t.delete(sl.ekey)
 		return nil
 	}
-	t.set(key, n)
+	t.set(t.storeKey(sl.key, req, n.Header), n)
 	return n
 }
 
@@ -196,7 +198,7 @@ func (t *Transport) save(key string, req *http.Request, resp *http.Response, cc 
 	}
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return t.set(key, &Entry{
+	return t.set(t.storeKey(key, req, resp.Header), &Entry{
 		URL:          key,
 		StatusCode:   resp.StatusCode,
 		Header:       storedHeader(resp.Header, cc, t.shared),

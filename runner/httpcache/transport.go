@@ -140,16 +140,17 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 		return resp, nil
 	}
 	key := cacheKey(req)
-	e := t.lookup(key)
-	if e != nil && !varyMatches(e, req) {
+	sl := t.load(req, key)
+	if sl.varyMiss {
 		// Another variant is stored: validating with its validators may
 		// show that it is also the one selected for this request (RFC
 		// 9111, 4.3.1).
 		if rq.cc.Has("only-if-cached") {
 			return t.gatewayTimeout(req), nil
 		}
-		return t.forward(req, rq, key, e, status{fwd: "vary-miss"})
+		return t.forward(req, rq, sl, status{fwd: "vary-miss"})
 	}
+	e := sl.e
 	if e == nil {
 		if rq.cc.Has("only-if-cached") {
 			return t.gatewayTimeout(req), nil
@@ -166,7 +167,7 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 			}
 			defer t.leave(key, done)
 		}
-		return t.forward(req, rq, key, nil, status{fwd: "uri-miss"})
+		return t.forward(req, rq, sl, status{fwd: "uri-miss"})
 	}
 
 	f := t.freshness(e, now)
@@ -185,10 +186,10 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 		fwd = "request"
 	}
 	if !f.fresh() && f.withinSWR() && !rq.forcesValidation() {
-		t.revalidateInBackground(req, key, e)
+		t.revalidateInBackground(req, sl)
 		return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: "stale-while-revalidate"}), nil
 	}
-	return t.forward(req, rq, key, e, status{fwd: fwd})
+	return t.forward(req, rq, sl, status{fwd: fwd})
 }
 
 // join registers a miss for key. The first caller becomes the leader and
@@ -211,14 +212,14 @@ func (t *Transport) leave(key string, done chan struct{}) {
 	close(done)
 }
 
-func (t *Transport) revalidateInBackground(req *http.Request, key string, e *Entry) {
+func (t *Transport) revalidateInBackground(req *http.Request, sl slot) {
 	bgReq := req.Clone(context.WithoutCancel(req.Context()))
 	bgReq.Method = http.MethodGet
 	bgReq.Body = nil
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
-		resp, err := t.forward(bgReq, parseRequest(bgReq), key, e, status{fwd: "stale"})
+		resp, err := t.forward(bgReq, parseRequest(bgReq), sl, status{fwd: "stale"})
 		if err != nil {
 			t.log.Warn("httpcache: background revalidation", "url", bgReq.URL.String(), "err", err)
 			return

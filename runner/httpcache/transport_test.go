@@ -365,3 +365,32 @@ func TestCacheStatusAppendsToUpstreamMembers(t *testing.T) {
 		t.Errorf("Cache-Status = %q", got)
 	}
 }
+
+func TestVariantsCoexistAndAreInvalidatedTogether(t *testing.T) {
+	o := newOrigin(t, nil, func(o *origin, w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Vary", "Accept")
+		io.WriteString(w, r.Header.Get("Accept")+strconv.Itoa(int(o.hits.Load())))
+	})
+	_, json1 := o.do(t, "GET", "/n", "Accept", "application/json")
+	_, xml1 := o.do(t, "GET", "/n", "Accept", "application/xml")
+	for accept, want := range map[string]string{"application/json": json1, "application/xml": xml1} {
+		resp, body := o.do(t, "GET", "/n", "Accept", accept)
+		wantOutcome(t, resp, OutcomeHit)
+		if body != want {
+			t.Errorf("Accept %s: body %q, want %q", accept, body, want)
+		}
+	}
+	o.do(t, "PUT", "/n")
+	for _, accept := range []string{"application/json", "application/xml"} {
+		resp, _ := o.do(t, "GET", "/n", "Accept", accept)
+		wantOutcome(t, resp, OutcomeMiss)
+	}
+	if o.hits.Load() != 5 {
+		t.Errorf("origin hits %d, want 5", o.hits.Load())
+	}
+}
