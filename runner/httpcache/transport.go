@@ -21,9 +21,10 @@ type Transport struct {
 	log     *slog.Logger
 	maxBody int64
 
-	mu       sync.Mutex
-	inflight map[string]chan struct{} // misses being fetched, by cache key
-	bg       sync.WaitGroup           // background revalidations
+	mu           sync.Mutex
+	inflight     map[string]chan struct{} // misses being fetched, by cache key
+	revalidating map[string]bool          // stored responses being revalidated in the background
+	bg           sync.WaitGroup           // background revalidations
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -59,13 +60,14 @@ func WithMaxBodySize(n int64) Option { return func(t *Transport) { t.maxBody = n
 // unbounded [MemoryStore].
 func New(store Store, opts ...Option) *Transport {
 	t := &Transport{
-		next:     http.DefaultTransport,
-		store:    store,
-		now:      time.Now,
-		name:     "snapdoc",
-		log:      slog.New(slog.DiscardHandler),
-		maxBody:  32 << 20,
-		inflight: make(map[string]chan struct{}),
+		next:         http.DefaultTransport,
+		store:        store,
+		now:          time.Now,
+		name:         "snapdoc",
+		log:          slog.New(slog.DiscardHandler),
+		maxBody:      32 << 20,
+		inflight:     make(map[string]chan struct{}),
+		revalidating: make(map[string]bool),
 	}
 	for _, o := range opts {
 		o(t)
@@ -212,13 +214,32 @@ func (t *Transport) leave(key string, done chan struct{}) {
 	close(done)
 }
 
+// revalidateInBackground validates the stored response in sl without
+// making the client wait (stale-while-revalidate), at most once at a time
+// per stored response.
 func (t *Transport) revalidateInBackground(req *http.Request, sl slot) {
+	t.mu.Lock()
+	if t.revalidating[sl.ekey] {
+		t.mu.Unlock()
+		return
+	}
+	t.revalidating[sl.ekey] = true
+	t.mu.Unlock()
+
 	bgReq := req.Clone(context.WithoutCancel(req.Context()))
 	bgReq.Method = http.MethodGet
 	bgReq.Body = nil
+	for _, h := range [...]string{"If-None-Match", "If-Modified-Since", "Range"} {
+		bgReq.Header.Del(h)
+	}
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
+		defer func() {
+			t.mu.Lock()
+			delete(t.revalidating, sl.ekey)
+			t.mu.Unlock()
+		}()
 		resp, err := t.forward(bgReq, parseRequest(bgReq), sl, status{fwd: "stale"})
 		if err != nil {
 			t.log.Warn("httpcache: background revalidation", "url", bgReq.URL.String(), "err", err)

@@ -394,3 +394,59 @@ func TestVariantsCoexistAndAreInvalidatedTogether(t *testing.T) {
 		t.Errorf("origin hits %d, want 5", o.hits.Load())
 	}
 }
+
+func TestSharedCache(t *testing.T) {
+	cases := map[string]struct {
+		cacheControl string
+		auth         bool
+		shared       bool
+		wantHit      bool
+	}{
+		"private stored privately":   {"private, max-age=60", false, false, true},
+		"private not stored shared":  {"private, max-age=60", false, true, false},
+		"s-maxage wins when shared":  {"max-age=600, s-maxage=0", false, true, false},
+		"s-maxage ignored privately": {"max-age=600, s-maxage=0", false, false, true},
+		"authorization shared":       {"max-age=60", true, true, false},
+		"authorization public":       {"public, max-age=60", true, true, true},
+		"authorization private":      {"max-age=60", true, false, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			o := newOrigin(t, nil, func(o *origin, w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Cache-Control", tc.cacheControl)
+			})
+			o.tr = New(NewMemoryStore(0), WithTransport(o.srv.Client().Transport), WithClock(o.clock.Now), WithShared(tc.shared))
+			var hdr []string
+			if tc.auth {
+				hdr = []string{"Authorization", "Bearer x"}
+			}
+			o.do(t, "GET", "/s", hdr...)
+			resp, _ := o.do(t, "GET", "/s", hdr...)
+			if got := Outcome(resp) == OutcomeHit; got != tc.wantHit {
+				t.Errorf("hit = %v, want %v (Cache-Status %q)", got, tc.wantHit, resp.Header.Get("Cache-Status"))
+			}
+		})
+	}
+}
+
+func TestStaleWhileRevalidateRunsOnce(t *testing.T) {
+	release := make(chan struct{})
+	o := newOrigin(t, nil, func(o *origin, w http.ResponseWriter, r *http.Request) {
+		if o.hits.Load() > 1 {
+			<-release
+		}
+		w.Header().Set("Cache-Control", "max-age=1, stale-while-revalidate=60")
+	})
+	o.do(t, "GET", "/w")
+	o.clock.Advance(5 * time.Second)
+	for range 5 {
+		resp, _ := o.do(t, "GET", "/w")
+		wantOutcome(t, resp, OutcomeStale)
+	}
+	close(release)
+	o.tr.Wait()
+	if got := o.hits.Load(); got != 2 {
+		t.Errorf("origin hits %d, want 2 (one background revalidation)", got)
+	}
+}
