@@ -2,7 +2,7 @@ package httpcache
 
 import (
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,9 +13,11 @@ import (
 // first occurrence wins and the name is recorded in the dup set, so callers
 // can treat conflicting freshness information as stale (RFC 9111, 4.2.1).
 type CacheControl struct {
-	m   map[string]string
-	dup map[string]bool
+	list []directive // in order of first occurrence
+	dup  []string
 }
+
+type directive struct{ name, value string }
 
 // ParseCacheControl parses the values of one or more Cache-Control field
 // lines. It never fails: malformed members are skipped.
@@ -75,37 +77,45 @@ func (cc *CacheControl) parse(s string) {
 		if name == "" || !isToken(name) {
 			continue
 		}
-		if cc.m == nil {
-			cc.m = make(map[string]string, 4)
-		}
-		if _, ok := cc.m[name]; ok {
-			if cc.dup == nil {
-				cc.dup = make(map[string]bool)
-			}
-			cc.dup[name] = true
+		if cc.Has(name) {
+			cc.dup = append(cc.dup, name)
 			continue
 		}
-		cc.m[name] = val
+		if cc.list == nil {
+			cc.list = make([]directive, 0, 4)
+		}
+		cc.list = append(cc.list, directive{name, val})
 	}
 }
 
 // Has reports whether the directive is present.
 func (cc CacheControl) Has(name string) bool {
-	_, ok := cc.m[name]
+	_, ok := cc.Get(name)
 	return ok
 }
 
 // Get returns the argument of the directive and whether it is present.
 func (cc CacheControl) Get(name string) (string, bool) {
-	v, ok := cc.m[name]
-	return v, ok
+	for _, d := range cc.list {
+		if d.name == name {
+			return d.value, true
+		}
+	}
+	return "", false
 }
 
 // Duplicated reports whether the directive occurred more than once.
-func (cc CacheControl) Duplicated(name string) bool { return cc.dup[name] }
+func (cc CacheControl) Duplicated(name string) bool { return slices.Contains(cc.dup, name) }
 
-// Len returns the number of distinct directives.
-func (cc CacheControl) Len() int { return len(cc.m) }
+// Directives returns the distinct directives as a map from name to
+// argument.
+func (cc CacheControl) Directives() map[string]string {
+	m := make(map[string]string, len(cc.list))
+	for _, d := range cc.list {
+		m[d.name] = d.value
+	}
+	return m
+}
 
 // maxDelta is the largest delta-seconds value a cache must handle; larger
 // values are treated as this one (RFC 9111, 1.2.2).
@@ -116,7 +126,7 @@ const maxDelta = 2147483648
 // non-negative decimal integer (the caller then treats the response as
 // stale, RFC 9111, 1.2.2). Oversized values are capped at 2^31.
 func (cc CacheControl) Seconds(name string) (secs int64, ok, valid bool) {
-	v, ok := cc.m[name]
+	v, ok := cc.Get(name)
 	if !ok {
 		return 0, false, false
 	}
@@ -146,18 +156,15 @@ func parseDelta(v string) (int64, bool) {
 // as tokens when possible and as quoted strings otherwise. Parsing the
 // result yields the same directives.
 func (cc CacheControl) String() string {
-	names := make([]string, 0, len(cc.m))
-	for k := range cc.m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	list := slices.Clone(cc.list)
+	slices.SortFunc(list, func(a, b directive) int { return strings.Compare(a.name, b.name) })
 	var b strings.Builder
-	for i, k := range names {
+	for i, d := range list {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(k)
-		v := cc.m[k]
+		b.WriteString(d.name)
+		v := d.value
 		if v == "" {
 			continue
 		}

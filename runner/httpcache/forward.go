@@ -7,10 +7,11 @@ import (
 	"time"
 )
 
-// forward sends req to the origin. With a stored entry e and a client that
-// sent no validators of its own, the request is made conditional on e; a
-// 304 then refreshes e. stale-if-error may replace an error with e.
-func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *Entry, st status) (*http.Response, error) {
+// forward sends req to the origin. With a stored entry sl.e and a client
+// that sent no validators of its own, the request is made conditional on
+// it; a 304 then refreshes it. stale-if-error may replace an error with it.
+func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st status) (*http.Response, error) {
+	key, e := sl.key, sl.e
 	out := req
 	validating := e != nil && !rq.conditional
 	if validating {
@@ -19,7 +20,7 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	reqTime := t.now()
 	resp, err := t.next.RoundTrip(out)
 	respTime := t.now()
-	if e != nil && (err != nil || isServerError(resp.StatusCode)) {
+	if e != nil && (err != nil || isServerError(resp.StatusCode)) && varyMatches(e, req) {
 		if f := t.freshness(e, respTime); !f.fresh() && f.withinSIE(rq) {
 			if err == nil {
 				discard(resp)
@@ -33,20 +34,17 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	st.fwdStatus = resp.StatusCode
 
 	if e != nil && resp.StatusCode == http.StatusNotModified {
-		if !validatorsMatch(e.Header, resp.Header) {
-			if validating {
-				// The 304 is about another representation: ask again
-				// without conditions.
-				discard(resp)
-				return t.forward(req, rq, key, nil, st)
-			}
+		// A 304 to our own validation refers to the one response whose
+		// validators we sent; one to the client's validators must match
+		// the stored response to update it (RFC 9111, 4.3.4).
+		if !validating && !validatorsMatch(e.Header, resp.Header) {
 			t.status(resp.Header, st)
 			return resp, nil
 		}
-		updated := t.update(key, e, resp.Header, reqTime, respTime)
+		updated := t.update(sl, req, e, resp.Header, reqTime, respTime)
 		st.stored = updated != nil
 		if updated == nil {
-			updated = refreshed(e, resp.Header, reqTime, respTime, t.shared)
+			updated = refreshed(req, e, resp.Header, reqTime, respTime, t.shared)
 		}
 		if !validating {
 			// The client's own conditional request: pass the 304 on.
@@ -59,10 +57,16 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 
 	if req.Method == http.MethodHead {
 		if e != nil && resp.StatusCode == http.StatusOK {
+			// A HEAD response freshens the stored GET response it
+			// describes (RFC 9111, 4.3.5), and is answered from it.
 			if validatorsMatch(e.Header, resp.Header) {
-				st.stored = t.update(key, e, resp.Header, reqTime, respTime) != nil
+				if updated := t.update(sl, req, e, resp.Header, reqTime, respTime); updated != nil {
+					discard(resp)
+					st.stored = true
+					return t.serveStored(req, rq, updated, currentAge(updated, t.now()), st), nil
+				}
 			} else {
-				t.delete(key)
+				t.delete(sl.ekey)
 			}
 		}
 		t.status(resp.Header, st)
@@ -72,8 +76,8 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, key string, e *En
 	respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
 	if t.storable(req, rq, resp, respCC) {
 		st.stored = t.save(key, req, resp, respCC, reqTime, respTime)
-	} else if e != nil && resp.StatusCode < 500 {
-		t.delete(key) // superseded by a response we may not keep
+	} else if e != nil && !sl.varyMiss && resp.StatusCode < 500 {
+		t.delete(sl.ekey) // superseded by a response we may not keep
 	}
 	t.status(resp.Header, st)
 	return resp, nil
@@ -107,31 +111,46 @@ func validatorsMatch(stored, update http.Header) bool {
 }
 
 // refreshed returns a copy of e updated by the header of a 304 or HEAD
-// response received at respTime.
-func refreshed(e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
+// response to req received at respTime. The entry now answers req's
+// values of the fields it varies on.
+func refreshed(req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
 	n := *e
 	n.Header = mergeHeader(e.Header, update, shared)
 	n.RequestTime, n.ResponseTime = reqTime, respTime
+	n.VaryHeader = varyHeader(req, n.Header)
 	return &n
 }
 
-// update stores e refreshed by a 304 or HEAD response and returns the new
-// entry, or nil when the update forbids storing (it is then deleted).
-func (t *Transport) update(key string, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
-	n := refreshed(e, update, reqTime, respTime, t.shared)
+// update stores e refreshed by a 304 or HEAD response to req and returns
+// the new entry, or nil when the update forbids storing (e is then
+// deleted). The refreshed entry is stored as the variant req selects.
+func (t *Transport) update(sl slot, req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
+	n := refreshed(req, e, update, reqTime, respTime, t.shared)
 	cc := ParseCacheControl(n.Header.Values("Cache-Control"))
 	if cc.Has("no-store") && !cc.Has("must-understand") {
-		t.delete(key)
+		t.delete(sl.ekey)
 		return nil
 	}
-	t.set(key, n)
+	t.set(t.storeKey(sl.key, req, n.Header), n)
 	return n
 }
 
 // storable reports whether a response to req may be stored (RFC 9111, 3).
 func (t *Transport) storable(req *http.Request, rq requestInfo, resp *http.Response, cc CacheControl) bool {
 	code := resp.StatusCode
-	if req.Method != http.MethodGet || code < 200 || code == http.StatusPartialContent || code == http.StatusNotModified {
+	if code < 200 || code == http.StatusPartialContent || code == http.StatusNotModified {
+		return false
+	}
+	switch req.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		// A POST response answers later GETs when it says it is the
+		// target's representation and how long it stays fresh (RFC 9110,
+		// 9.3.3).
+		if !hasExplicitExpiry(resp.Header, cc, t.shared) || !locatesTarget(req, resp.Header.Get("Content-Location")) {
+			return false
+		}
+	default:
 		return false
 	}
 	if rq.cc.Has("no-store") {
@@ -179,7 +198,7 @@ func (t *Transport) save(key string, req *http.Request, resp *http.Response, cc 
 	}
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return t.set(key, &Entry{
+	return t.set(t.storeKey(key, req, resp.Header), &Entry{
 		URL:          key,
 		StatusCode:   resp.StatusCode,
 		Header:       storedHeader(resp.Header, cc, t.shared),
@@ -220,6 +239,16 @@ func (t *Transport) invalidate(req *http.Request, resp *http.Response) {
 		}
 		t.delete(urlKey(u, req.Host))
 	}
+}
+
+// locatesTarget reports whether a Content-Location value refers to the
+// request's target URI.
+func locatesTarget(req *http.Request, loc string) bool {
+	if loc == "" {
+		return false
+	}
+	u, err := req.URL.Parse(loc)
+	return err == nil && urlKey(u, req.Host) == cacheKey(req)
 }
 
 func discard(resp *http.Response) {

@@ -3,30 +3,23 @@ package httpcache
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
 // requestInfo is what the cache needs to know about a request.
 type requestInfo struct {
 	cc CacheControl
-	// noCache is set by Cache-Control: no-cache, or by Pragma: no-cache
-	// when the request has no Cache-Control (RFC 9111, 5.4).
+	// noCache is set by Cache-Control: no-cache. Pragma is ignored: RFC
+	// 9111, 5.4 deprecates it.
 	noCache bool
 	// conditional is set when the client sent its own validators.
 	conditional bool
 }
 
 func parseRequest(req *http.Request) requestInfo {
-	ccv := req.Header.Values("Cache-Control")
-	r := requestInfo{cc: ParseCacheControl(ccv)}
+	r := requestInfo{cc: ParseCacheControl(req.Header.Values("Cache-Control"))}
 	r.noCache = r.cc.Has("no-cache")
-	if len(ccv) == 0 {
-		for _, p := range req.Header.Values("Pragma") {
-			if strings.Contains(strings.ToLower(p), "no-cache") {
-				r.noCache = true
-			}
-		}
-	}
 	r.conditional = req.Header.Get("If-None-Match") != "" || req.Header.Get("If-Modified-Since") != ""
 	return r
 }
@@ -43,11 +36,12 @@ func (r requestInfo) forcesValidation() bool {
 	return r.noCache || r.cc.Has("max-age") || r.cc.Has("min-fresh")
 }
 
-// bypasses reports whether the cache must stay out of the exchange: range
-// requests and preconditions other than the validators it understands.
+// bypasses reports whether the cache must stay out of the exchange:
+// preconditions other than the validators it understands. (Ranges of a
+// stored complete response are served; partial responses are not stored.)
 func bypasses(req *http.Request) bool {
 	h := req.Header
-	return h.Get("Range") != "" || h.Get("If-Range") != "" || h.Get("If-Match") != "" || h.Get("If-Unmodified-Since") != ""
+	return h.Get("If-Range") != "" || h.Get("If-Match") != "" || h.Get("If-Unmodified-Since") != ""
 }
 
 // cacheKey is the primary cache key: the target URI without fragment or
@@ -109,25 +103,38 @@ func varyMatches(e *Entry, req *http.Request) bool {
 	for _, n := range names {
 		stored, sok := e.VaryHeader[n]
 		got, gok := req.Header[n]
-		if sok != gok || normalizeList(stored) != normalizeList(got) {
+		if sok != gok || normalizeList(n, stored) != normalizeList(n, got) {
 			return false
 		}
 	}
 	return true
 }
 
-func normalizeList(vs []string) string {
-	if len(vs) == 1 && !strings.ContainsAny(vs[0], ", \t") {
+// normalizeList joins field values into one list without optional
+// whitespace. For the proactive negotiation fields, whose members are
+// case-insensitive and unordered (RFC 9110, 12.5), members are also
+// lower-cased and sorted.
+func normalizeList(name string, vs []string) string {
+	if len(vs) == 1 && !strings.ContainsAny(vs[0], ", \t") && !negotiation[name] {
 		return vs[0]
 	}
 	var parts []string
 	for _, v := range vs {
 		for p := range strings.SplitSeq(v, ",") {
-			parts = append(parts, strings.TrimSpace(p))
+			p = strings.ReplaceAll(strings.TrimSpace(p), " ", "")
+			if negotiation[name] {
+				p = strings.ToLower(p)
+			}
+			parts = append(parts, p)
 		}
+	}
+	if negotiation[name] {
+		slices.Sort(parts)
 	}
 	return strings.Join(parts, ",")
 }
+
+var negotiation = map[string]bool{"Accept": true, "Accept-Charset": true, "Accept-Encoding": true, "Accept-Language": true}
 
 // sameOrigin reports whether two absolute URLs share scheme and authority.
 func sameOrigin(a, b *url.URL) bool {

@@ -20,8 +20,8 @@ type status struct {
 // status appends this cache's member to the Cache-Status field, after any
 // members added by caches nearer the origin.
 func (t *Transport) status(h http.Header, st status) {
-	b := make([]byte, 0, 64)
-	b = append(b, t.name...)
+	var buf [96]byte
+	b := append(buf[:0], t.name...)
 	if st.hit {
 		b = append(b, "; hit"...)
 	}
@@ -80,10 +80,10 @@ func Outcome(resp *http.Response) string {
 		last = last[i+1:]
 	}
 	var hit, revalidated, stale bool
-	for i, p := range strings.Split(last, ";") {
-		if i == 0 {
-			continue // the cache's name
-		}
+	_, params, _ := strings.Cut(last, ";") // drop the cache's name
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		switch k {
 		case "hit":

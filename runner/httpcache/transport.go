@@ -21,9 +21,10 @@ type Transport struct {
 	log     *slog.Logger
 	maxBody int64
 
-	mu       sync.Mutex
-	inflight map[string]chan struct{} // misses being fetched, by cache key
-	bg       sync.WaitGroup           // background revalidations
+	mu           sync.Mutex
+	inflight     map[string]chan struct{} // misses being fetched, by cache key
+	revalidating map[string]bool          // stored responses being revalidated in the background
+	bg           sync.WaitGroup           // background revalidations
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -59,13 +60,14 @@ func WithMaxBodySize(n int64) Option { return func(t *Transport) { t.maxBody = n
 // unbounded [MemoryStore].
 func New(store Store, opts ...Option) *Transport {
 	t := &Transport{
-		next:     http.DefaultTransport,
-		store:    store,
-		now:      time.Now,
-		name:     "snapdoc",
-		log:      slog.New(slog.DiscardHandler),
-		maxBody:  32 << 20,
-		inflight: make(map[string]chan struct{}),
+		next:         http.DefaultTransport,
+		store:        store,
+		now:          time.Now,
+		name:         "snapdoc",
+		log:          slog.New(slog.DiscardHandler),
+		maxBody:      32 << 20,
+		inflight:     make(map[string]chan struct{}),
+		revalidating: make(map[string]bool),
 	}
 	for _, o := range opts {
 		o(t)
@@ -86,6 +88,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
 		return t.cached(req, true)
 	}
+	reqTime := t.now()
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -93,7 +96,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !safeMethod(req.Method) && resp.StatusCode >= 200 && resp.StatusCode < 400 {
 		t.invalidate(req, resp)
 	}
-	t.status(resp.Header, status{fwd: "method", fwdStatus: resp.StatusCode})
+	st := status{fwd: "method", fwdStatus: resp.StatusCode}
+	if req.Method == http.MethodPost {
+		rq := parseRequest(req)
+		respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+		if t.storable(req, rq, resp, respCC) {
+			st.stored = t.save(cacheKey(req), req, resp, respCC, reqTime, t.now())
+		}
+	}
+	t.status(resp.Header, st)
 	return resp, nil
 }
 
@@ -131,11 +142,17 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 		return resp, nil
 	}
 	key := cacheKey(req)
-	e := t.lookup(key)
-	fwd := "uri-miss"
-	if e != nil && !varyMatches(e, req) {
-		e, fwd = nil, "vary-miss"
+	sl := t.load(req, key)
+	if sl.varyMiss {
+		// Another variant is stored: validating with its validators may
+		// show that it is also the one selected for this request (RFC
+		// 9111, 4.3.1).
+		if rq.cc.Has("only-if-cached") {
+			return t.gatewayTimeout(req), nil
+		}
+		return t.forward(req, rq, sl, status{fwd: "vary-miss"})
 	}
+	e := sl.e
 	if e == nil {
 		if rq.cc.Has("only-if-cached") {
 			return t.gatewayTimeout(req), nil
@@ -152,7 +169,7 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 			}
 			defer t.leave(key, done)
 		}
-		return t.forward(req, rq, key, nil, status{fwd: fwd})
+		return t.forward(req, rq, sl, status{fwd: "uri-miss"})
 	}
 
 	f := t.freshness(e, now)
@@ -166,15 +183,15 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 	if rq.cc.Has("only-if-cached") {
 		return t.gatewayTimeout(req), nil
 	}
-	fwd = "stale"
+	fwd := "stale"
 	if f.fresh() {
 		fwd = "request"
 	}
 	if !f.fresh() && f.withinSWR() && !rq.forcesValidation() {
-		t.revalidateInBackground(req, key, e)
+		t.revalidateInBackground(req, sl)
 		return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: "stale-while-revalidate"}), nil
 	}
-	return t.forward(req, rq, key, e, status{fwd: fwd})
+	return t.forward(req, rq, sl, status{fwd: fwd})
 }
 
 // join registers a miss for key. The first caller becomes the leader and
@@ -197,14 +214,33 @@ func (t *Transport) leave(key string, done chan struct{}) {
 	close(done)
 }
 
-func (t *Transport) revalidateInBackground(req *http.Request, key string, e *Entry) {
+// revalidateInBackground validates the stored response in sl without
+// making the client wait (stale-while-revalidate), at most once at a time
+// per stored response.
+func (t *Transport) revalidateInBackground(req *http.Request, sl slot) {
+	t.mu.Lock()
+	if t.revalidating[sl.ekey] {
+		t.mu.Unlock()
+		return
+	}
+	t.revalidating[sl.ekey] = true
+	t.mu.Unlock()
+
 	bgReq := req.Clone(context.WithoutCancel(req.Context()))
 	bgReq.Method = http.MethodGet
 	bgReq.Body = nil
+	for _, h := range [...]string{"If-None-Match", "If-Modified-Since", "Range"} {
+		bgReq.Header.Del(h)
+	}
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
-		resp, err := t.forward(bgReq, parseRequest(bgReq), key, e, status{fwd: "stale"})
+		defer func() {
+			t.mu.Lock()
+			delete(t.revalidating, sl.ekey)
+			t.mu.Unlock()
+		}()
+		resp, err := t.forward(bgReq, parseRequest(bgReq), sl, status{fwd: "stale"})
 		if err != nil {
 			t.log.Warn("httpcache: background revalidation", "url", bgReq.URL.String(), "err", err)
 			return
