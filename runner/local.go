@@ -6,6 +6,9 @@ import (
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
+// sharedCacheBytes bounds the shared cache.
+const sharedCacheBytes = 256 << 20
+
 // Open returns a runner whose blocks each run through a private cache
 // (so a lesson can show a cache hit and a revalidation) over one shared
 // cache (so identical requests across lessons reach the origin once per
@@ -20,7 +23,15 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if cfg.Now != nil {
 		opts = append(opts, httpcache.WithClock(cfg.Now))
 	}
-	shared := httpcache.New(httpcache.NewMemoryStore(256<<20), opts...)
+	var store httpcache.Store = httpcache.NewMemoryStore(sharedCacheBytes)
+	if cacheDir != "" {
+		disk, err := httpcache.NewDiskStore(cacheDir, sharedCacheBytes)
+		if err != nil {
+			return nil, err
+		}
+		store = disk
+	}
+	shared := httpcache.New(store, opts...)
 	cfg.Shared = shared
 	return New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
 		opts := []httpcache.Option{httpcache.WithTransport(upstream)}

@@ -46,3 +46,24 @@ func TestOpenBlockDemonstratesCaching(t *testing.T) {
 		t.Errorf("Cache-Status %q: want a hit in the shared cache", ex[0].CacheStatus)
 	}
 }
+
+// TestOpenSharedCachePersists checks that the shared cache in a directory
+// answers a second runner, as the next build would be.
+func TestOpenSharedCachePersists(t *testing.T) {
+	dir := t.TempDir()
+	block := []*Request{{Method: "GET", URL: "https://httpbin.org/cache/60"}}
+	for i, want := range []string{"snapdoc-shared; fwd=uri-miss", "snapdoc-shared; hit"} {
+		r, err := Open(Config{Hosts: map[string]string{"httpbin.org": Embedded}}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := r.Run(context.Background(), block, RunOptions{})
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(ex[0].CacheStatus, want) {
+			t.Errorf("run %d: Cache-Status %q, want it to start with %q", i+1, ex[0].CacheStatus, want)
+		}
+	}
+}
