@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/runner"
@@ -42,7 +40,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		}
 		defer rn.Close()
 	}
-	var out []jsonExchange
+	var out []runner.WireExchange
 	var failed []error
 	for _, file := range fs.Args() {
 		rel, err := siteRelative(*source, file)
@@ -56,7 +54,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		for _, b := range blocks {
 			if *dryRun {
 				for _, r := range b.Requests {
-					out = append(out, jsonExchange{File: rel, Block: b.ID, Name: r.Name, Line: r.Pos.Line, Request: jsonRequestOf(r)})
+					out = append(out, runner.NewWireExchange(rel, b.ID, r, nil))
 				}
 				continue
 			}
@@ -65,11 +63,12 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			}
 			ex, err := rn.Run(ctx, b.Requests, b.RunOptions(*source, rel))
 			for i, r := range b.Requests {
-				j := jsonExchange{File: rel, Block: b.ID, Name: r.Name, Line: r.Pos.Line, Request: jsonRequestOf(r)}
+				var j runner.WireExchange
 				switch {
 				case i < len(ex):
-					j.fill(ex[i])
+					j = runner.NewWireExchange(rel, b.ID, r, ex[i])
 				case i == len(ex) && err != nil:
+					j = runner.NewWireExchange(rel, b.ID, r, nil)
 					msg := err.Error()
 					j.Error = &msg
 				default:
@@ -110,69 +109,17 @@ func siteRelative(root, file string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// jsonExchange is one element of `snapdoc run --json`, as DESIGN.md
-// specifies it.
-type jsonExchange struct {
-	File       string        `json:"file"`
-	Block      string        `json:"block"`
-	Name       string        `json:"name"`
-	Line       int           `json:"line"`
-	Request    jsonRequest   `json:"request"`
-	Response   *jsonResponse `json:"response,omitempty"`
-	Cache      string        `json:"cache,omitempty"`
-	CacheState string        `json:"cache_status,omitempty"`
-	DurationMS *int64        `json:"duration_ms,omitempty"`
-	Error      *string       `json:"error"`
-}
-
-type jsonRequest struct {
-	Method  string      `json:"method"`
-	URL     string      `json:"url"`
-	Headers [][2]string `json:"headers"`
-	Body    string      `json:"body"`
-}
-
-type jsonResponse struct {
-	Status       int         `json:"status"`
-	Headers      [][2]string `json:"headers"`
-	Body         string      `json:"body"`
-	BodyEncoding string      `json:"body_encoding"`
-}
-
-func jsonRequestOf(r *runner.Request) jsonRequest {
-	j := jsonRequest{Method: r.Method, URL: r.URL, Headers: [][2]string{}, Body: r.Body}
-	for _, h := range r.Headers {
-		j.Headers = append(j.Headers, [2]string{h.Name, h.Value})
-	}
-	if r.BodyFile != "" {
-		j.Body = "< " + r.BodyFile
-	}
-	return j
-}
-
-func (j *jsonExchange) fill(x *runner.Exchange) {
-	resp := &jsonResponse{Status: x.Status, Headers: [][2]string{}, Body: string(x.Body), BodyEncoding: "utf-8"}
-	if !utf8.Valid(x.Body) {
-		resp.Body, resp.BodyEncoding = base64.StdEncoding.EncodeToString(x.Body), "base64"
-	}
-	for _, h := range x.Headers {
-		resp.Headers = append(resp.Headers, [2]string{h.Name, h.Value})
-	}
-	ms := x.Duration.Milliseconds()
-	j.Response, j.Cache, j.CacheState, j.DurationMS = resp, x.Cache, x.CacheStatus, &ms
-}
-
 // printJSON prints the exchanges as one JSON array; a dry run keeps only
 // file, block, name, line and request.
-func printJSON(w io.Writer, out []jsonExchange, dryRun bool) error {
+func printJSON(w io.Writer, out []runner.WireExchange, dryRun bool) error {
 	var v any = out
 	if dryRun {
 		type dry struct {
-			File    string      `json:"file"`
-			Block   string      `json:"block"`
-			Name    string      `json:"name"`
-			Line    int         `json:"line"`
-			Request jsonRequest `json:"request"`
+			File    string             `json:"file"`
+			Block   string             `json:"block"`
+			Name    string             `json:"name"`
+			Line    int                `json:"line"`
+			Request runner.WireRequest `json:"request"`
 		}
 		d := make([]dry, len(out))
 		for i, x := range out {
@@ -190,7 +137,7 @@ func printJSON(w io.Writer, out []jsonExchange, dryRun bool) error {
 }
 
 // printExchanges prints the exchanges for a reader.
-func printExchanges(w io.Writer, out []jsonExchange) {
+func printExchanges(w io.Writer, out []runner.WireExchange) {
 	for i, x := range out {
 		if i > 0 {
 			fmt.Fprintln(w)
