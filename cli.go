@@ -44,6 +44,7 @@ var commands = map[string]command{
 	"check":   {"run every http block again and report drift from its snapshot", runCheck},
 	"new":     {"scaffold a lesson in content/", runNew},
 	"run":     {"execute the http blocks of lessons or .http files", runRun},
+	"runner":  {"serve the runner's JSON API for the site's blocks", runRunner},
 	"version": {"print the version", runVersion},
 }
 

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -18,6 +20,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	baseURL := fs.String("base-url", "", "the `URL` the site is served from, e.g. https://docs.example.org/api/")
 	verbose := fs.Bool("verbose", false, "log what the build does")
 	run := fs.String("run", "auto", "when to execute http blocks: `auto` (blocks without a matching snapshot), refresh (all), replay (none; a missing snapshot is an error)")
+	remote := fs.String("runner", "", "run blocks on the runner service at `URL` (its token from $"+tokenEnv+")")
 	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,11 +32,15 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{"--run: " + err.Error()}
 	}
-	res, err := generator.Build(ctx, generator.Options{
+	opts := generator.Options{
 		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
 		Theme: templates.FS, Logger: e.logger(*verbose),
 		Run: mode, Strict: *strict,
-	})
+	}
+	if *remote != "" {
+		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
+	}
+	res, err := generator.Build(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func Check(ctx context.Context, opts Options) ([]Drift, error) {
 			if b.NoRun {
 				continue
 			}
-			ex, err := opts.Runner.Run(ctx, b.Requests, b.RunOptions(opts.Source, l.File))
+			ex, err := opts.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(opts.Source, l.File))
 			if err != nil {
 				errs[i] = append(errs[i], err)
 				continue

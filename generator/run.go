@@ -44,10 +44,31 @@ func (m RunMode) String() string {
 	return [...]string{"auto", "refresh", "replay"}[m]
 }
 
-// BlockRunner executes the requests of one block. *runner.Runner is one;
-// a client of a remote runner service is another.
+// BlockRunner executes the requests of one block: ref names it, reqs and
+// opts are what the site declares. See [LocalRunner] and [RemoteRunner].
 type BlockRunner interface {
-	Run(ctx context.Context, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error)
+	Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error)
+}
+
+// LocalRunner runs blocks in this process.
+func LocalRunner(r *runner.Runner) BlockRunner { return localRunner{r} }
+
+type localRunner struct{ r *runner.Runner }
+
+func (l localRunner) Run(ctx context.Context, _ runner.BlockRef, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error) {
+	return l.r.Run(ctx, reqs, opts)
+}
+
+// RemoteRunner runs blocks on a runner service, which holds its own copy
+// of the site and the API credentials; a block whose requests differ
+// there is refused.
+func RemoteRunner(c *runner.Client) BlockRunner { return remoteRunner{c} }
+
+type remoteRunner struct{ c *runner.Client }
+
+func (r remoteRunner) Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, _ runner.RunOptions) ([]*runner.Exchange, error) {
+	ref.Hash = runner.Hash(reqs)
+	return r.c.Run(ctx, ref)
 }
 
 // SnapshotDir is where a site keeps its snapshots, under its root.
@@ -134,7 +155,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 				mu.Unlock()
 				continue
 			}
-			ex, err := o.Runner.Run(ctx, b.Requests, b.RunOptions(o.Source, l.File))
+			ex, err := o.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(o.Source, l.File))
 			mu.Lock()
 			if err != nil {
 				stats.Failed++

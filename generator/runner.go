@@ -35,5 +35,5 @@ func newRunner(c *SiteConfig, root string) (BlockRunner, func() error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return r, r.Close, nil
+	return LocalRunner(r), r.Close, nil
 }
