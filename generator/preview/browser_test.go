@@ -123,8 +123,8 @@ func TestBrowserNavigate(t *testing.T) {
 	s, ctx := openPage(t)
 	next := lessonSite("Version two")
 	next["new/index.html"] = []byte("<!doctype html><body><h1>New lesson</h1></body>")
-	// The update also reloads the open page; navigate must win.
-	s.Update(next, []string{"new/index.html", "page/index.html"})
-	s.Navigate("/new/")
+	// The update also changes the open page: navigating must win over
+	// reloading.
+	s.UpdateAndNavigate(next, []string{"new/index.html", "page/index.html"}, "/new/")
 	do(t, ctx, browsertest.Until(`location.pathname === "/new/" && document.querySelector("h1")?.textContent === "New lesson"`))
 }

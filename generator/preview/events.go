@@ -39,8 +39,8 @@ func errorEvent(e BuildError) event {
 	return event{name: "error", data: mustJSON(e)}
 }
 
-func navigateEvent(url string) event {
-	return event{name: "navigate", data: mustJSON(struct {
+func navigateEvent(url, version string) event {
+	return event{name: "navigate", id: version, data: mustJSON(struct {
 		URL string `json:"url"`
 	}{url})}
 }
@@ -96,7 +96,11 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	// update can fall between them.
 	first := "retry: " + strconv.Itoa(retryMillis) + "\n\n"
 	if cur := s.site.Load().version; seen != "" && seen != cur {
-		first += event{name: "reload", id: cur, data: "{}"}.String()
+		if s.nav != "" {
+			first += navigateEvent(s.nav, cur).String()
+		} else {
+			first += event{name: "reload", id: cur, data: "{}"}.String()
+		}
 	}
 	if s.err != nil {
 		first += errorEvent(*s.err).String()

@@ -111,13 +111,13 @@ func (st *stream) expect(t testing.TB, name string) sse {
 	return f
 }
 
-// expectNothingBefore asserts that no event is pending: it navigates and
-// checks that the navigate event comes first.
-func (st *stream) expectNothingBefore(t testing.TB, s *Server) {
+// expectNothingPending asserts that no event is pending: it makes an update
+// that changes nothing and checks that its event comes first.
+func (st *stream) expectNothingPending(t testing.TB, s *Server) {
 	t.Helper()
-	s.Navigate("/marker/")
-	if f := st.expect(t, "navigate"); f.data != `{"url":"/marker/"}` {
-		t.Fatalf("navigate data %q", f.data)
+	s.Update(s.site.Load().files, []string{})
+	if f := st.expect(t, "unchanged"); f.id != currentVersion(s) {
+		t.Fatalf("unchanged id %q, want %q", f.id, currentVersion(s))
 	}
 }
 
@@ -200,37 +200,40 @@ func TestEventsBuildError(t *testing.T) {
 	open.expect(t, "reload")
 	late.expect(t, "unchanged")
 	after := openStream(t, ts, "/", currentVersion(s), "")
-	after.expectNothingBefore(t, s)
+	after.expectNothingPending(t, s)
 }
 
 func TestEventsStaleVersionReloads(t *testing.T) {
 	t.Parallel()
-	s, ts := startServer(t, ServerOptions{})
-	s.Update(testSite(), nil)
-	old := currentVersion(s)
-	s.Update(testSite(), []string{"data.json"})
-	cur := currentVersion(s)
-
+	// v and lastID name versions: "old" is from before the latest update,
+	// "cur" the current one, "other" one of another server.
 	tests := map[string]struct {
 		v, lastID string
 		reload    bool
 	}{
-		"served before the update": {v: old, reload: true},
-		"current":                  {v: cur},
+		"served before the update": {v: "old", reload: true},
+		"current":                  {v: "cur"},
 		"no version":               {},
-		"reconnect, stale":         {v: cur, lastID: old, reload: true},
-		"reconnect, current":       {v: old, lastID: cur},
-		"another server":           {v: "00000000-2", reload: true},
+		"reconnect, stale":         {v: "cur", lastID: "old", reload: true},
+		"reconnect, current":       {v: "old", lastID: "cur"},
+		"another server":           {v: "other", reload: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			st := openStream(t, ts, "/", tc.v, tc.lastID)
+			t.Parallel()
+			s, ts := startServer(t, ServerOptions{})
+			s.Update(testSite(), nil)
+			versions := map[string]string{"old": currentVersion(s), "other": "00000000-2"}
+			s.Update(testSite(), []string{"data.json"})
+			versions["cur"] = currentVersion(s)
+
+			st := openStream(t, ts, "/", versions[tc.v], versions[tc.lastID])
 			if tc.reload {
-				if f := st.expect(t, "reload"); f.id != cur {
-					t.Errorf("reload id %q, want %q", f.id, cur)
+				if f := st.expect(t, "reload"); f.id != versions["cur"] {
+					t.Errorf("reload id %q, want %q", f.id, versions["cur"])
 				}
 			}
-			st.expectNothingBefore(t, s)
+			st.expectNothingPending(t, s)
 		})
 	}
 }
@@ -244,11 +247,40 @@ func TestEventsOrder(t *testing.T) {
 	s.SetError(BuildError{Message: "one"})
 	s.Update(testSite(), nil)
 	s.SetError(BuildError{Message: "two"})
-	s.Navigate("/go/intro/")
+	s.UpdateAndNavigate(testSite(), nil, "/go/intro/")
 	s.Update(testSite(), []string{"data.json"})
 	for _, want := range []string{"error", "reload", "error", "navigate", "unchanged"} {
 		st.expect(t, want)
 	}
+}
+
+func TestEventsNavigate(t *testing.T) {
+	t.Parallel()
+	s, ts := startServer(t, ServerOptions{})
+	s.Update(testSite(), nil)
+	version1 := currentVersion(s)
+	home := openStream(t, ts, "/", version1, "")
+	intro := openStream(t, ts, "/go/intro/", version1, "")
+
+	next := testSite()
+	next["new/index.html"] = []byte("<body>New</body>")
+	s.UpdateAndNavigate(next, []string{"new/index.html", "index.html"}, "/new/")
+	for _, st := range []*stream{home, intro} {
+		f := st.expect(t, "navigate")
+		if f.data != `{"url":"/new/"}` || f.id != currentVersion(s) {
+			t.Errorf("navigate %+v, want /new/ at version %s", f, currentVersion(s))
+		}
+	}
+	if resp, body := fetch(t, "GET", ts.URL+"/new/"); resp.StatusCode != 200 || !strings.Contains(body, "New") {
+		t.Fatalf("the new page: %d %q", resp.StatusCode, body)
+	}
+
+	// A page served before the update, connecting only now, navigates too;
+	// a page served after it stays.
+	if f := openStream(t, ts, "/", version1, "").expect(t, "navigate"); f.data != `{"url":"/new/"}` {
+		t.Errorf("late page got navigate %q", f.data)
+	}
+	openStream(t, ts, "/new/", currentVersion(s), "").expectNothingPending(t, s)
 }
 
 func TestEventsHeartbeat(t *testing.T) {
@@ -317,14 +349,14 @@ func TestSlowClientIsDropped(t *testing.T) {
 	c := &client{events: make(chan event, clientQueue), gone: make(chan struct{})}
 	s.clients[c] = struct{}{}
 	for range clientQueue {
-		s.Navigate("/x/")
+		s.SetError(BuildError{Message: "x"})
 	}
 	select {
 	case <-c.gone:
 		t.Fatal("dropped with room left in its queue")
 	default:
 	}
-	s.Navigate("/x/")
+	s.SetError(BuildError{Message: "x"})
 	select {
 	case <-c.gone:
 	default:

@@ -50,6 +50,7 @@
       hideError();
     });
     es.addEventListener("navigate", (e) => {
+      version = e.lastEventId || version;
       location.assign(JSON.parse(e.data).url);
     });
     es.addEventListener("error", (e) => {

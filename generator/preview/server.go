@@ -54,7 +54,8 @@ type BuildError struct {
 //     closes.
 //   - error: the build failed; an overlay shows the message and file:line
 //     over the last good page.
-//   - navigate: the page opens the URL it is given.
+//   - navigate: the page opens the URL it is given; see
+//     [Server.UpdateAndNavigate].
 //
 // A page reloads only if its own file changed, if it now resolves to a
 // different file (a page that was missing appeared, or the other way round),
@@ -69,6 +70,7 @@ type Server struct {
 	mu      sync.Mutex
 	gen     int
 	err     *BuildError // the active build error, if any
+	nav     string      // the URL the latest update navigated to, if any
 	clients map[*client]struct{}
 	closed  bool
 	done    chan struct{} // closed by Close
@@ -108,13 +110,34 @@ func (s *Server) version() string { return s.token + "-" + strconv.Itoa(s.gen) }
 // or removed; nil means that anything may have changed, so every page
 // reloads. Update clears the build error, if any.
 func (s *Server) Update(files map[string][]byte, changed []string) {
+	s.update(files, changed, "")
+}
+
+// UpdateAndNavigate is [Server.Update] for a site with a new page worth
+// showing, such as a lesson just created: every open page opens url instead
+// of reloading, and so does a page that connects later but was served before
+// this update. One call does both, so that no page can start a reload that
+// would lose the navigation.
+func (s *Server) UpdateAndNavigate(files map[string][]byte, changed []string, url string) {
+	s.update(files, changed, url)
+}
+
+func (s *Server) update(files map[string][]byte, changed []string, url string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gen++
 	next := &site{files: files, version: s.version()}
 	prev := s.site.Swap(next)
 	s.err = nil
+	s.nav = url
 	if len(s.clients) == 0 {
+		return
+	}
+	if url != "" {
+		ev := navigateEvent(url, next.version)
+		for c := range s.clients {
+			s.send(c, ev)
+		}
 		return
 	}
 	affects := affected(prev, next, changed)
@@ -154,17 +177,6 @@ func (s *Server) SetError(e BuildError) {
 	defer s.mu.Unlock()
 	s.err = &e
 	ev := errorEvent(e)
-	for c := range s.clients {
-		s.send(c, ev)
-	}
-}
-
-// Navigate asks every open page to open url, such as a lesson that was just
-// created. Call it after the [Server.Update] that added the page.
-func (s *Server) Navigate(url string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ev := navigateEvent(url)
 	for c := range s.clients {
 		s.send(c, ev)
 	}
