@@ -315,3 +315,30 @@ func TestIsEditorTemp(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteToBatch measures the time from writing a file to its batch,
+// which is at least the quiet period.
+func BenchmarkWriteToBatch(b *testing.B) {
+	for _, quiet := range []time.Duration{DefaultQuiet, 2 * time.Millisecond} {
+		b.Run("quiet="+quiet.String(), func(b *testing.B) {
+			base := b.TempDir()
+			name := filepath.Join(base, "content", "lesson.md")
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			w, err := NewWatcher(base, []string{"content"}, WatchOptions{Quiet: quiet})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Close()
+			for b.Loop() {
+				if err := os.WriteFile(name, []byte("x"), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				if batch := <-w.Batches(); len(batch) != 1 {
+					b.Fatalf("batch %q", batch)
+				}
+			}
+		})
+	}
+}
