@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -385,5 +386,54 @@ func BenchmarkUpdateToReload(b *testing.B) {
 				st.expect(b, "reload")
 			}
 		})
+	}
+}
+
+// TestShutdownEndsStreams checks the wiring that Close's documentation
+// gives: an http.Server shuts down gracefully with event streams open.
+func TestShutdownEndsStreams(t *testing.T) {
+	t.Parallel()
+	s := NewServer(ServerOptions{})
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.RegisterOnShutdown(s.Close)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	st := openStream(t, ts, "/", "", "")
+
+	ctx, cancel := context.WithTimeout(context.Background(), failAfter)
+	defer cancel()
+	if err := ts.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if _, ok := <-st.frames; ok {
+		t.Fatal("stream still open after Shutdown")
+	}
+}
+
+// TestBaseContextEndsStreams checks that cancelling the server's base
+// context ends the streams.
+func TestBaseContextEndsStreams(t *testing.T) {
+	t.Parallel()
+	s := NewServer(ServerOptions{})
+	base, cancel := context.WithCancel(context.Background())
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.BaseContext = func(net.Listener) context.Context { return base }
+	ts.Start()
+	t.Cleanup(ts.Close)
+	st := openStream(t, ts, "/", "", "")
+
+	cancel()
+	select {
+	case _, ok := <-st.frames:
+		if ok {
+			t.Fatal("frame after cancel")
+		}
+	case <-time.After(failAfter):
+		t.Fatal("stream still open after its context ended")
+	}
+	if clientCount(s) != 0 {
+		// The handler unregisters before it returns, and the stream ends
+		// only after the handler returned.
+		t.Fatal("client still registered")
 	}
 }

@@ -134,8 +134,9 @@ func (w *Watcher) Close() error {
 // whole tree below it, passing each path it finds there to report when
 // report is not nil.
 func (w *Watcher) watchRoot(root string, report func(string)) error {
-	parent := filepath.Dir(root)
-	if !w.dirs[parent] {
+	// The parent of the base is outside the site: losing the base itself
+	// ends the preview anyway.
+	if parent := filepath.Dir(root); root != w.base && !w.dirs[parent] {
 		if err := w.fsw.Add(parent); err != nil {
 			return fmt.Errorf("watch %s: %w", parent, err)
 		}
