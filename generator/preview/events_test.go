@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -365,27 +363,6 @@ func TestSlowClientIsDropped(t *testing.T) {
 	}
 	if clientCount(s) != 0 {
 		t.Fatal("dropped client still registered")
-	}
-}
-
-// BenchmarkUpdateToReload measures the time from Update to the reload event
-// reaching a connected client over HTTP, for sites of several sizes.
-func BenchmarkUpdateToReload(b *testing.B) {
-	for _, pages := range []int{100, 10000} {
-		b.Run(strconv.Itoa(pages)+"pages", func(b *testing.B) {
-			s, ts := startServer(b, ServerOptions{})
-			files := make(map[string][]byte, pages)
-			for i := range pages {
-				files[fmt.Sprintf("p%d/index.html", i)] = []byte(strings.Repeat("x", 4096))
-			}
-			s.Update(files, nil)
-			st := openStream(b, ts, "/p0/", currentVersion(s), "")
-			changed := []string{"p0/index.html"}
-			for b.Loop() {
-				s.Update(files, changed)
-				st.expect(b, "reload")
-			}
-		})
 	}
 }
 

@@ -85,7 +85,7 @@ func NewServer(opts ServerOptions) *Server {
 	_, _ = rand.Read(b[:]) // never fails
 	s := &Server{
 		token:     hex.EncodeToString(b[:]),
-		heartbeat: cmp(opts.Heartbeat, DefaultHeartbeat),
+		heartbeat: orDefault(opts.Heartbeat, DefaultHeartbeat),
 		log:       opts.Logger,
 		clients:   map[*client]struct{}{},
 		done:      make(chan struct{}),

@@ -72,8 +72,8 @@ func NewWatcher(base string, roots []string, opts WatchOptions) (*Watcher, error
 	}
 	w := &Watcher{
 		base:    base,
-		quiet:   cmp(opts.Quiet, DefaultQuiet),
-		max:     cmp(opts.MaxLatency, DefaultMaxLatency),
+		quiet:   orDefault(opts.Quiet, DefaultQuiet),
+		max:     orDefault(opts.MaxLatency, DefaultMaxLatency),
 		log:     opts.Logger,
 		dirs:    map[string]bool{},
 		out:     make(chan []string),
@@ -106,8 +106,8 @@ func NewWatcher(base string, roots []string, opts WatchOptions) (*Watcher, error
 	return w, nil
 }
 
-// cmp returns d, or def when d is not positive.
-func cmp(d, def time.Duration) time.Duration {
+// orDefault returns d, or def when d is not positive.
+func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
 	}
