@@ -219,3 +219,19 @@ func TestUpdateIsAtomic(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestServeLeavesFilesAlone(t *testing.T) {
+	t.Parallel()
+	s, ts := startServer(t, ServerOptions{})
+	files := testSite()
+	want := string(files["index.html"])
+	s.Update(files, nil)
+	for range 2 {
+		if _, body := fetch(t, "GET", ts.URL+"/"); strings.Count(body, "live.js") != 1 {
+			t.Fatalf("body %q, want one script tag", body)
+		}
+	}
+	if got := string(files["index.html"]); got != want {
+		t.Fatalf("serving changed the file to %q", got)
+	}
+}
