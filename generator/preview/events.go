@@ -25,6 +25,7 @@ type event struct {
 	data string
 }
 
+// String returns the event in the wire format of text/event-stream.
 func (e event) String() string {
 	var b strings.Builder
 	b.WriteString("event: " + e.name + "\n")
@@ -35,10 +36,12 @@ func (e event) String() string {
 	return b.String()
 }
 
+// errorEvent reports a failed build; it leaves the page's version alone.
 func errorEvent(e BuildError) event {
 	return event{name: "error", data: mustJSON(e)}
 }
 
+// navigateEvent sends pages to url, which exists in the site version.
 func navigateEvent(url, version string) event {
 	return event{name: "navigate", id: version, data: mustJSON(struct {
 		URL string `json:"url"`

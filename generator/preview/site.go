@@ -45,6 +45,7 @@ func (s *site) resolve(urlPath string) target {
 	return target{status: http.StatusNotFound}
 }
 
+// has reports whether the site has a file at key.
 func (s *site) has(key string) bool {
 	_, ok := s.files[key]
 	return ok
