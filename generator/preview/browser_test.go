@@ -2,7 +2,10 @@ package preview
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,4 +130,28 @@ func TestBrowserNavigate(t *testing.T) {
 	// reloading.
 	s.UpdateAndNavigate(next, []string{"new/index.html", "page/index.html"}, "/new/")
 	do(t, ctx, browsertest.Until(`location.pathname === "/new/" && document.querySelector("h1")?.textContent === "New lesson"`))
+}
+
+// TestBrowserServerRestart checks that an open page finds a restarted
+// preview on the same address and reloads into the new server's site.
+func TestBrowserServerRestart(t *testing.T) {
+	t.Parallel()
+	var current atomic.Pointer[Server]
+	first := NewServer(ServerOptions{})
+	first.Update(lessonSite("Version one"), nil)
+	current.Store(first)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		current.Load().ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	ctx := browsertest.New(t)
+	do(t, ctx, chromedp.Navigate(ts.URL+"/page/"), browsertest.WaitText("h1", "Version one"))
+
+	// The old server stops; its page retries until the new one answers.
+	first.Close()
+	second := NewServer(ServerOptions{})
+	t.Cleanup(second.Close)
+	second.Update(lessonSite("Version two"), nil)
+	current.Store(second)
+	do(t, ctx, browsertest.WaitText("h1", "Version two"))
 }
