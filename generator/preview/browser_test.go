@@ -155,3 +155,18 @@ func TestBrowserServerRestart(t *testing.T) {
 	current.Store(second)
 	do(t, ctx, browsertest.WaitText("h1", "Version two"))
 }
+
+// TestBrowserBackShowsFreshPage checks that going back to a page that
+// changed while it was in the history shows the new version.
+func TestBrowserBackShowsFreshPage(t *testing.T) {
+	t.Parallel()
+	s, ts := startServer(t, ServerOptions{})
+	s.Update(lessonSite("Version one"), nil)
+	ctx := browsertest.New(t)
+	do(t, ctx,
+		chromedp.Navigate(ts.URL+"/page/"), browsertest.WaitText("h1", "Version one"),
+		chromedp.Navigate(ts.URL+"/"), browsertest.WaitText("h1", "Home"))
+
+	s.Update(lessonSite("Version two"), []string{"page/index.html"})
+	do(t, ctx, chromedp.NavigateBack(), browsertest.WaitText("h1", "Version two"))
+}

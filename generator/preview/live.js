@@ -15,7 +15,10 @@
 
   restoreScroll();
   connect();
+  // Let the back-forward cache keep the page; when it comes back, reconnect,
+  // which reloads it if the site changed in the meantime.
   window.addEventListener("pagehide", () => source && source.close());
+  window.addEventListener("pageshow", (e) => { if (e.persisted) connect(); });
 
   function restoreScroll() {
     const saved = sessionStorage.getItem(scrollKey);
