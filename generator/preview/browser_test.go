@@ -170,3 +170,16 @@ func TestBrowserBackShowsFreshPage(t *testing.T) {
 	s.Update(lessonSite("Version two"), []string{"page/index.html"})
 	do(t, ctx, chromedp.NavigateBack(), browsertest.WaitText("h1", "Version two"))
 }
+
+// TestBrowserFirstBuildFails checks the start of a preview whose first
+// build fails: the page shows the error, then the site once it builds.
+func TestBrowserFirstBuildFails(t *testing.T) {
+	t.Parallel()
+	s, ts := startServer(t, ServerOptions{})
+	s.SetError(BuildError{Message: "template: page.html: unexpected EOF", File: "templates/page.html", Line: 9})
+	ctx := browsertest.New(t)
+	do(t, ctx, chromedp.Navigate(ts.URL+"/page/"), browsertest.WaitText(overlaySel, "templates/page.html:9"))
+
+	s.Update(lessonSite("Version one"), nil)
+	do(t, ctx, browsertest.Until(`document.querySelector("h1")?.textContent === "Version one" && !document.querySelector('[role="alertdialog"]')`))
+}

@@ -21,6 +21,10 @@ const DefaultHeartbeat = 15 * time.Second
 //go:embed live.js
 var liveJS []byte
 
+// notFoundPage answers a missing file when the site has no 404.html, such
+// as before the first build succeeded.
+var notFoundPage = []byte(`<!doctype html><html><head><meta charset="utf-8"><title>Not found</title></head><body><h1>404 page not found</h1></body></html>`)
+
 // ServerOptions configures a [Server]. The zero value is ready to use.
 type ServerOptions struct {
 	// Heartbeat is the interval of keep-alive comments on event streams.
@@ -43,7 +47,8 @@ type BuildError struct {
 //
 // Files are served with pretty URLs (/x/ serves x/index.html, /x redirects
 // to /x/ when only x/index.html exists), a missing file gets the site's
-// 404.html with status 404, and every response has Cache-Control: no-cache.
+// 404.html, or a plain HTML page, with status 404, and every response has
+// Cache-Control: no-cache.
 // HTML responses load the client script /_snapdoc/live.js, which listens on
 // /_snapdoc/events. The files themselves never contain it.
 //
@@ -223,12 +228,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, loc, http.StatusFound)
 		return
-	case t.key == "":
-		http.Error(w, "404 page not found", http.StatusNotFound)
-		return
 	}
-	body := st.files[t.key]
-	ctype := contentType(t.key, body)
+	body, ctype := st.files[t.key], ""
+	if t.key == "" {
+		// Still HTML, so the page learns when the site appears or fails.
+		body, ctype = notFoundPage, "text/html; charset=utf-8"
+	} else {
+		ctype = contentType(t.key, body)
+	}
 	if strings.HasPrefix(ctype, "text/html") {
 		body = inject(body, st.version)
 	}

@@ -122,17 +122,25 @@ func TestServeWithout404Page(t *testing.T) {
 	t.Parallel()
 	s, ts := startServer(t, ServerOptions{})
 	s.Update(map[string][]byte{"index.html": []byte("hi")}, nil)
-	resp, body := fetch(t, "GET", ts.URL+"/missing")
-	if resp.StatusCode != 404 || !strings.Contains(body, "404 page not found") {
-		t.Fatalf("got %d %q, want the plain 404", resp.StatusCode, body)
-	}
+	wantPlain404(t, ts.URL+"/missing")
 }
 
 func TestServeBeforeUpdate(t *testing.T) {
 	t.Parallel()
 	_, ts := startServer(t, ServerOptions{})
-	if resp, _ := fetch(t, "GET", ts.URL+"/"); resp.StatusCode != 404 {
-		t.Fatalf("status = %d, want 404 from an empty site", resp.StatusCode)
+	wantPlain404(t, ts.URL+"/")
+}
+
+// wantPlain404 checks that url gets the built-in 404 page, live client
+// included.
+func wantPlain404(t *testing.T, url string) {
+	t.Helper()
+	resp, body := fetch(t, "GET", url)
+	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("got %d %q, want a 404 HTML page", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(body, "404 page not found") || !tagRE.MatchString(body) {
+		t.Fatalf("body %q, want the plain 404 page with the live client", body)
 	}
 }
 

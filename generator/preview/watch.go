@@ -65,6 +65,7 @@ type Watcher struct {
 // taken from base, and every root must lie inside it. A root need not exist
 // yet, but its parent directory must: the parent is watched so that the root
 // is picked up when it appears, and again after it is deleted and recreated.
+// Keep the build's output out of the roots, or every build triggers the next.
 func NewWatcher(base string, roots []string, opts WatchOptions) (*Watcher, error) {
 	base, err := filepath.Abs(base)
 	if err != nil {
