@@ -15,6 +15,9 @@ import (
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
 
+// The browser tests do not run in parallel: each keeps Chromium busy, and on
+// a machine with few cores they finish sooner one after the other.
+
 // stepTimeout bounds each browser step; a passing step takes milliseconds.
 const stepTimeout = 15 * time.Second
 
@@ -60,7 +63,6 @@ func openPage(t *testing.T) (*Server, context.Context) {
 const overlaySel = `[role="alertdialog"]`
 
 func TestBrowserReloadKeepsScroll(t *testing.T) {
-	t.Parallel()
 	s, ctx := openPage(t)
 	if y := eval[float64](t, ctx, "window.scrollTo(0, 1500), window.scrollY"); y != 1500 {
 		t.Fatalf("scrolled to %v", y)
@@ -74,7 +76,6 @@ func TestBrowserReloadKeepsScroll(t *testing.T) {
 }
 
 func TestBrowserErrorOverlay(t *testing.T) {
-	t.Parallel()
 	s, ctx := openPage(t)
 
 	s.SetError(BuildError{Message: `front matter: unknown field "tittle" <b>not markup</b>`, File: "content/a.md", Line: 3, Col: 7})
@@ -105,7 +106,6 @@ func TestBrowserErrorOverlay(t *testing.T) {
 }
 
 func TestBrowserErrorClearsWithoutReload(t *testing.T) {
-	t.Parallel()
 	s, ctx := openPage(t)
 	s.SetError(BuildError{Message: "broken", File: "content/other.md", Line: 1})
 	do(t, ctx, browsertest.WaitText(overlaySel, "content/other.md:1"))
@@ -122,7 +122,6 @@ func TestBrowserErrorClearsWithoutReload(t *testing.T) {
 }
 
 func TestBrowserNavigate(t *testing.T) {
-	t.Parallel()
 	s, ctx := openPage(t)
 	next := lessonSite("Version two")
 	next["new/index.html"] = []byte("<!doctype html><body><h1>New lesson</h1></body>")
@@ -135,7 +134,6 @@ func TestBrowserNavigate(t *testing.T) {
 // TestBrowserServerRestart checks that an open page finds a restarted
 // preview on the same address and reloads into the new server's site.
 func TestBrowserServerRestart(t *testing.T) {
-	t.Parallel()
 	var current atomic.Pointer[Server]
 	first := NewServer(ServerOptions{})
 	first.Update(lessonSite("Version one"), nil)
@@ -159,7 +157,6 @@ func TestBrowserServerRestart(t *testing.T) {
 // TestBrowserBackShowsFreshPage checks that going back to a page that
 // changed while it was in the history shows the new version.
 func TestBrowserBackShowsFreshPage(t *testing.T) {
-	t.Parallel()
 	s, ts := startServer(t, ServerOptions{})
 	s.Update(lessonSite("Version one"), nil)
 	ctx := browsertest.New(t)
@@ -174,7 +171,6 @@ func TestBrowserBackShowsFreshPage(t *testing.T) {
 // TestBrowserFirstBuildFails checks the start of a preview whose first
 // build fails: the page shows the error, then the site once it builds.
 func TestBrowserFirstBuildFails(t *testing.T) {
-	t.Parallel()
 	s, ts := startServer(t, ServerOptions{})
 	s.SetError(BuildError{Message: "template: page.html: unexpected EOF", File: "templates/page.html", Line: 9})
 	ctx := browsertest.New(t)

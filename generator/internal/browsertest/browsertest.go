@@ -53,7 +53,9 @@ var shared struct {
 //
 //	func TestMain(m *testing.M) { browsertest.Main(m) }
 //
-// Without it, [New] starts a browser for each test.
+// Without it, [New] starts a browser for each test. A busy tab keeps a core
+// busy, so on a small machine browser tests finish sooner without
+// t.Parallel.
 func Main(m *testing.M) {
 	shared.mu.Lock()
 	shared.on = true

@@ -46,7 +46,6 @@ func TestOwnBrowser(t *testing.T) {
 }
 
 func TestWaitTextAcrossReload(t *testing.T) {
-	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(page))
@@ -64,7 +63,6 @@ func TestWaitTextAcrossReload(t *testing.T) {
 }
 
 func TestUntilGivesUp(t *testing.T) {
-	t.Parallel()
 	ctx := New(t)
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
