@@ -81,18 +81,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
-	siteFS := os.DirFS(opts.Source)
-	cfg, err := LoadConfig(siteFS)
+	cfg, err := opts.config()
 	if err != nil {
 		return nil, err
 	}
-	if opts.BaseURL != "" {
-		if err := cfg.SetBaseURL(opts.BaseURL); err != nil {
-			return nil, fmt.Errorf("--base-url: %w", err)
-		}
-	}
 	md := NewMarkdown()
-	lessons, err := LoadLessons(siteFS, md, LoadOptions{Drafts: opts.Drafts})
+	lessons, err := LoadLessons(os.DirFS(opts.Source), md, LoadOptions{Drafts: opts.Drafts})
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +105,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var siteTheme fs.FS
-	if st, err := os.Stat(filepath.Join(opts.Source, "templates")); err == nil && st.IsDir() {
-		siteTheme = os.DirFS(filepath.Join(opts.Source, "templates"))
-	}
-	theme, err := LoadTheme(opts.Theme, siteTheme, cfg.funcs())
+	theme, err := opts.theme(&cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +116,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer out.discard()
 	r := &builder{site: site, theme: theme, md: md, out: out}
-	if err := r.renderAll(ctx); err != nil {
+	if err := r.render(ctx, nil); err != nil {
 		return nil, err
 	}
 	if err := out.commit(); err != nil {
@@ -144,6 +134,29 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	opts.Logger.Info("built site", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
 	return res, nil
+}
+
+// config loads the site's config, with the options' base URL.
+func (o *Options) config() (SiteConfig, error) {
+	cfg, err := LoadConfig(os.DirFS(o.Source))
+	if err != nil {
+		return cfg, err
+	}
+	if o.BaseURL != "" {
+		if err := cfg.SetBaseURL(o.BaseURL); err != nil {
+			return cfg, fmt.Errorf("--base-url: %w", err)
+		}
+	}
+	return cfg, nil
+}
+
+// theme loads the default theme overlaid by the site's templates/.
+func (o *Options) theme(cfg *SiteConfig) (*Theme, error) {
+	var siteTheme fs.FS
+	if st, err := os.Stat(filepath.Join(o.Source, "templates")); err == nil && st.IsDir() {
+		siteTheme = os.DirFS(filepath.Join(o.Source, "templates"))
+	}
+	return LoadTheme(o.Theme, siteTheme, cfg.funcs())
 }
 
 // funcs are the template functions that depend on the config.
@@ -169,24 +182,40 @@ type builder struct {
 	theme *Theme
 	md    *Markdown
 	out   sink
+	dev   bool // pages are for snapdoc serve
 	pages atomic.Int64
 }
 
-func (r *builder) renderAll(ctx context.Context) error {
+// plan says which pages an incremental render must redo; nil means all.
+type plan struct {
+	lessons map[*Lesson]bool
+	terms   map[string]bool // by site path
+	lists   bool            // the home page, feed, sitemap and search index
+}
+
+// render renders the pages p names, or all of them when p is nil.
+func (r *builder) render(ctx context.Context, p *plan) error {
 	s := r.site
-	jobs := []func() error{
-		func() error {
+	var jobs []func() error
+	if p == nil || p.lists {
+		jobs = append(jobs, func() error {
 			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
-		},
-		func() error {
+		}, r.feed, r.sitemap, r.searchIndex)
+	}
+	if p == nil {
+		jobs = append(jobs, func() error {
 			return r.page("404.html", "404.html", &Page{Kind: "404", Title: "Page not found", URL: "404.html"})
-		},
-		r.static, r.feed, r.sitemap, r.searchIndex, r.robots,
+		}, r.static, r.robots)
 	}
 	for _, l := range s.Lessons {
-		jobs = append(jobs, func() error { return r.lesson(l) })
+		if p == nil || p.lessons[l] {
+			jobs = append(jobs, func() error { return r.lesson(l) })
+		}
 	}
 	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {
+		if p != nil && !p.terms[t.URL] {
+			continue
+		}
 		kind := "tag"
 		if t.Kind == "categories" {
 			kind = "category"
@@ -237,6 +266,7 @@ func (r *builder) lesson(l *Lesson) error {
 // page executes a page template and writes the result to name.
 func (r *builder) page(tmpl, name string, p *Page) error {
 	p.Site = r.site
+	p.Dev = r.dev
 	var buf bytes.Buffer
 	if err := r.theme.Execute(&buf, tmpl, p); err != nil {
 		return err

@@ -183,3 +183,18 @@ func slugify(s string) string {
 
 // taxonomyURL is the site path of the page listing a tag or category.
 func taxonomyURL(kind, name string) string { return path.Join(kind, slugify(name)) + "/" }
+
+// listing is what pages that list the lesson show of it: a lesson whose
+// listing is unchanged needs only its own page rendered again.
+func (l *Lesson) listing() string {
+	var b strings.Builder
+	b.WriteString(l.Title + "\x00" + l.Description + "\x00" + l.Category + "\x00" + l.Language + "\x00" + l.Slug + "\x00" + l.Updated.String())
+	for _, t := range l.Tags {
+		b.WriteString("\x00t" + t)
+	}
+	for _, h := range l.TOC {
+		b.WriteString("\x00h" + h.Text)
+	}
+	fmt.Fprintf(&b, "\x00%d\x00%d\x00%v", l.Weight, l.ReadingTime(), l.Draft)
+	return b.String()
+}

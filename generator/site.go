@@ -95,3 +95,11 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 	}
 	return out
 }
+
+// tagLessons are the lessons carrying tag, newest first.
+func (s *Site) tagLessons(tag string) []*Lesson {
+	if t := s.tagIndex[tag]; t != nil {
+		return t.Lessons
+	}
+	return nil
+}

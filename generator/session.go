@@ -1,0 +1,307 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// Session builds a site in memory, then rebuilds it after changes,
+// re-rendering only the pages a change affects: an edited lesson
+// re-renders its page, the pages that list it (its tags and categories,
+// the lessons that show it as related, the home page, feed, sitemap and
+// search index); a change to the config or the theme re-renders
+// everything. snapdoc serve uses it. A Session is not safe for concurrent
+// use.
+type Session struct {
+	opts Options
+
+	cfg     SiteConfig
+	theme   *Theme
+	md      *Markdown
+	lessons map[string]*Lesson // by file
+	site    *Site
+	files   map[string][]byte
+	ready   bool
+
+	runner      BlockRunner // the local runner, opened on first use
+	closeRunner func() error
+}
+
+// Close releases the session's runner.
+func (s *Session) Close() error {
+	if s.closeRunner == nil {
+		return nil
+	}
+	err := s.closeRunner()
+	s.runner, s.closeRunner = nil, nil
+	return err
+}
+
+// NewSession returns a session that builds the site opts describe; Dest is
+// not used. Rendered pages are marked as served by snapdoc serve.
+func NewSession(opts Options) *Session {
+	return &Session{opts: opts, md: NewMarkdown()}
+}
+
+// Update is the result of [Session.Update].
+type Update struct {
+	// Files are all the files of the site, by slash-separated path; the
+	// caller must not modify them.
+	Files map[string][]byte
+	// Changed are the paths of the files that changed, sorted.
+	Changed []string
+	// Rendered are the paths of the files rendered again, sorted.
+	Rendered []string
+	// Warnings are problems that did not fail the build.
+	Warnings []error
+}
+
+// Update brings the site up to date with the changed paths (relative to
+// the site's root, slash-separated); nil means everything may have
+// changed. After an error the session keeps its last good site, and the
+// next Update rebuilds everything.
+func (s *Session) Update(ctx context.Context, changed []string) (*Update, error) {
+	if !s.ready || changed == nil || slices.ContainsFunc(changed, needsFullBuild) {
+		return s.full(ctx)
+	}
+	u, err := s.incremental(ctx, changed)
+	if err != nil {
+		s.ready = false
+	}
+	return u, err
+}
+
+// needsFullBuild reports whether a change to path p affects every page.
+func needsFullBuild(p string) bool {
+	return p == ConfigFile || p == "templates" || strings.HasPrefix(p, "templates/") ||
+		p == ContentDir || p == SnapshotDir ||
+		strings.HasPrefix(p, ContentDir+"/") && !strings.HasSuffix(p, ".md")
+}
+
+func (s *Session) full(ctx context.Context) (*Update, error) {
+	cfg, err := s.opts.config()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Close(); err != nil { // the config may route hosts anew
+		return nil, err
+	}
+	lessons, err := LoadLessons(os.DirFS(s.opts.Source), s.md, LoadOptions{Drafts: s.opts.Drafts})
+	if err != nil {
+		return nil, err
+	}
+	if err := parseBlocks(&cfg, lessons); err != nil {
+		return nil, err
+	}
+	warnings, err := s.run(ctx, &cfg, lessons)
+	if err != nil {
+		return nil, err
+	}
+	theme, err := s.opts.theme(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	site := newSite(cfg, lessons)
+	out := &memSink{files: map[string][]byte{}}
+	r := &builder{site: site, theme: theme, md: s.md, out: out, dev: true}
+	if err := r.render(ctx, nil); err != nil {
+		return nil, err
+	}
+	u := &Update{Files: out.files, Changed: diffFiles(s.files, out.files), Rendered: out.names(), Warnings: warnings}
+	s.cfg, s.theme, s.site, s.files, s.ready = cfg, theme, site, out.files, true
+	s.lessons = make(map[string]*Lesson, len(lessons))
+	for _, l := range lessons {
+		s.lessons[l.File] = l
+	}
+	return u, nil
+}
+
+func (s *Session) incremental(ctx context.Context, changed []string) (*Update, error) {
+	fsys := os.DirFS(s.opts.Source)
+	lessons := maps.Clone(s.lessons)
+	var touched []*Lesson // new and edited lessons
+	var gone []*Lesson    // removed lessons, and the old versions of edited ones
+	for _, file := range lessonFiles(changed) {
+		if old := lessons[file]; old != nil {
+			gone = append(gone, old)
+			delete(lessons, file)
+		}
+		l, err := loadLesson(fsys, file, s.md)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if l.Draft && !s.opts.Drafts {
+			continue
+		}
+		if err := parseBlocks(&s.cfg, []*Lesson{l}); err != nil {
+			return nil, err
+		}
+		lessons[l.File] = l
+		touched = append(touched, l)
+	}
+	list := slices.Collect(maps.Values(lessons))
+	if err := checkSlugs(list); err != nil {
+		return nil, err
+	}
+	sortLessons(list)
+	warnings, err := s.run(ctx, &s.cfg, touched)
+	if err != nil {
+		return nil, err
+	}
+	site := newSite(s.cfg, list)
+
+	// Plan the pages to redo. A lesson whose listing is unchanged (an
+	// edit of its body) needs its own page only; otherwise the pages
+	// that list it need redoing too: the terms its old and new versions
+	// carry, the lists of the site, and the lessons that show it, or now
+	// would show it, as related, all of which share a tag with it.
+	p := &plan{lessons: map[*Lesson]bool{}, terms: map[string]bool{}}
+	for _, l := range touched {
+		p.lessons[l] = true
+	}
+	relisted := map[string]bool{}
+	now := map[string]*Lesson{}
+	for _, l := range touched {
+		now[l.File] = l
+		if old := s.lessons[l.File]; old == nil || old.listing() != l.listing() {
+			relisted[l.File] = true
+		}
+	}
+	for _, old := range gone {
+		if l := now[old.File]; l == nil || l.listing() != old.listing() {
+			relisted[old.File] = true
+		}
+	}
+	if len(relisted) > 0 {
+		p.lists = true
+		for _, l := range append(slices.Clone(touched), gone...) {
+			if !relisted[l.File] {
+				continue
+			}
+			for _, t := range l.Tags {
+				p.terms[taxonomyURL("tags", t)] = true
+				for _, o := range s.site.tagLessons(t) {
+					p.lessons[lessons[o.File]] = lessons[o.File] != nil
+				}
+				for _, o := range site.tagLessons(t) {
+					p.lessons[o] = true
+				}
+			}
+			if l.Category != "" {
+				p.terms[taxonomyURL("categories", l.Category)] = true
+			}
+		}
+	}
+
+	files := maps.Clone(s.files)
+	for _, l := range gone {
+		delete(files, l.URL()+"index.html")
+	}
+	for url := range p.terms {
+		delete(files, url+"index.html")
+	}
+	out := &memSink{files: files}
+	r := &builder{site: site, theme: s.theme, md: s.md, out: out, dev: true}
+	if err := r.render(ctx, p); err != nil {
+		return nil, err
+	}
+	u := &Update{Files: files, Changed: diffFiles(s.files, files), Rendered: out.names(), Warnings: warnings}
+	s.lessons, s.site, s.files = lessons, site, files
+	return u, nil
+}
+
+// run resolves the blocks of lessons as a build does, writing the
+// snapshots that changed at once: a preview has no later commit point,
+// and the watcher then sees the snapshot as unchanged.
+func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) ([]error, error) {
+	opts := s.opts
+	if opts.Runner == nil && opts.Run != RunReplay {
+		if s.runner == nil {
+			rn, closeRunner, err := newRunner(cfg, opts.Source)
+			if err != nil {
+				return nil, err
+			}
+			s.runner, s.closeRunner = rn, closeRunner
+		}
+		opts.Runner = s.runner
+	}
+	snapshots, warnings, _, err := runBlocks(ctx, &opts, lessons)
+	if err != nil {
+		return nil, err
+	}
+	for p, snap := range snapshots {
+		if err := runner.WriteSnapshot(p, snap); err != nil {
+			return nil, err
+		}
+	}
+	return warnings, nil
+}
+
+// lessonFiles are the lesson files among changed paths: content/*.md
+// directly, and the lesson whose snapshot changed.
+func lessonFiles(changed []string) []string {
+	var files []string
+	for _, p := range changed {
+		switch {
+		case strings.HasPrefix(p, ContentDir+"/") && strings.HasSuffix(p, ".md"):
+			files = append(files, p)
+		case strings.HasPrefix(p, SnapshotDir+"/") && strings.HasSuffix(p, ".snap"):
+			files = append(files, ContentDir+"/"+strings.TrimSuffix(strings.TrimPrefix(p, SnapshotDir+"/"), ".snap")+".md")
+		}
+	}
+	slices.Sort(files)
+	return slices.Compact(files)
+}
+
+// diffFiles returns the paths whose content differs between old and new,
+// sorted.
+func diffFiles(old, new map[string][]byte) []string {
+	var changed []string
+	for p, b := range new {
+		if o, ok := old[p]; !ok || !bytes.Equal(o, b) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range old {
+		if _, ok := new[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	slices.Sort(changed)
+	return changed
+}
+
+// memSink keeps a built site in memory.
+type memSink struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	written []string
+}
+
+func (m *memSink) write(name string, data []byte) error {
+	name = path.Clean(name)
+	m.mu.Lock()
+	m.files[name] = data
+	m.written = append(m.written, name)
+	m.mu.Unlock()
+	return nil
+}
+
+// names are the paths written, sorted.
+func (m *memSink) names() []string {
+	slices.Sort(m.written)
+	return m.written
+}

@@ -1,0 +1,124 @@
+package generator_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/templates"
+)
+
+func writeSite(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func lesson(title, tags, body string) string {
+	return "---\ntitle: " + title + "\ncategory: guides\ntags: [" + tags + "]\nupdated: 2025-01-01\n---\n\n" + body + "\n"
+}
+
+// TestSessionRendersOnlyWhatAChangeAffects checks which pages an
+// incremental rebuild renders for each kind of change.
+func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"content/a.md": lesson("A", "x", "Alpha."),
+		"content/b.md": lesson("B", "x", "Beta."),
+		"content/c.md": lesson("C", "y", "Gamma."),
+	})
+	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	defer s.Close()
+	ctx := context.Background()
+	first, err := s.Update(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(first.Rendered, "static/style.css") || len(first.Rendered) != len(first.Files) {
+		t.Fatalf("the first update rendered %d of %d files", len(first.Rendered), len(first.Files))
+	}
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		remove   string
+		changed  []string
+		rendered []string
+	}{{
+		name:     "body edit renders the lesson only",
+		files:    map[string]string{"content/a.md": lesson("A", "x", "Alpha, edited.")},
+		changed:  []string{"content/a.md"},
+		rendered: []string{"a/index.html"},
+	}, {
+		name:     "title edit renders the pages that list it",
+		files:    map[string]string{"content/a.md": lesson("A2", "x", "Alpha, edited.")},
+		changed:  []string{"content/a.md"},
+		rendered: []string{"a/index.html", "b/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/x/index.html"},
+	}, {
+		name:     "a new lesson",
+		files:    map[string]string{"content/d.md": lesson("D", "y", "Delta.")},
+		changed:  []string{"content/d.md"},
+		rendered: []string{"c/index.html", "categories/guides/index.html", "d/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
+	}, {
+		name:     "a removed lesson",
+		remove:   "content/d.md",
+		changed:  []string{"content/d.md"},
+		rendered: []string{"c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
+	}, {
+		name:     "a theme change renders everything",
+		files:    map[string]string{"templates/partials/footer.html": `{{define "footer"}}<footer>custom footer</footer>{{end}}`},
+		changed:  []string{"templates/partials/footer.html"},
+		rendered: first.Rendered,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			writeSite(t, src, tc.files)
+			if tc.remove != "" {
+				if err := os.Remove(filepath.Join(src, tc.remove)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u, err := s.Update(ctx, tc.changed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(u.Rendered, tc.rendered) {
+				t.Errorf("rendered %v\nwant     %v", u.Rendered, tc.rendered)
+			}
+			// The incremental result equals a full build of the same site.
+			full := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+			defer full.Close()
+			want, err := full.Update(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Files) != len(u.Files) {
+				t.Errorf("%d files, a full build has %d", len(u.Files), len(want.Files))
+			}
+			for name, data := range want.Files {
+				if string(u.Files[name]) != string(data) {
+					t.Errorf("%s differs from a full build", name)
+				}
+			}
+		})
+	}
+	// A broken lesson is an error; fixing it recovers.
+	writeSite(t, src, map[string]string{"content/a.md": "---\ntitle: [\n---\n"})
+	if _, err := s.Update(ctx, []string{"content/a.md"}); err == nil || !strings.HasPrefix(err.Error(), "content/a.md:") {
+		t.Errorf("broken front matter: %v", err)
+	}
+	writeSite(t, src, map[string]string{"content/a.md": lesson("A", "x", "Fixed.")})
+	u, err := s.Update(ctx, []string{"content/a.md"})
+	if err != nil || !strings.Contains(string(u.Files["a/index.html"]), "Fixed.") {
+		t.Errorf("after the fix: %v", err)
+	}
+}
