@@ -45,6 +45,7 @@ var commands = map[string]command{
 	"new":     {"scaffold a lesson in content/", runNew},
 	"run":     {"execute the http blocks of lessons or .http files", runRun},
 	"runner":  {"serve the runner's JSON API for the site's blocks", runRunner},
+	"serve":   {"preview the site with live reload", runServe},
 	"version": {"print the version", runVersion},
 }
 

@@ -20,6 +20,11 @@ import (
 // partial renders it.
 type Example struct {
 	Block *Block
+	// File is the lesson's path, relative to the site's root.
+	File string
+	// Dev is set when the page is served by snapdoc serve, which can run
+	// the block again.
+	Dev bool
 	// Tabs are the code tabs, the lesson's language first.
 	Tabs []Tab
 	// State is "recorded" (the output is from a snapshot that matches the
@@ -181,16 +186,23 @@ func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
 	if e == nil {
 		e = &Example{Block: b, State: "pending"}
 	}
+	e.File, e.Dev = l.File, r.dev
 	e.Tabs = r.tabs(l, b)
-	e.Outputs = e.Outputs[:0]
-	for _, x := range e.exchanges {
-		e.Outputs = append(e.Outputs, outputOf(x, r.site.Config.Runner.Headers))
-	}
+	e.Outputs = r.outputs(e)
 	var buf bytes.Buffer
 	if err := r.theme.Execute(&buf, "example", e); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// outputs prepares the example's exchanges for the page.
+func (r *builder) outputs(e *Example) []Output {
+	var out []Output
+	for _, x := range e.exchanges {
+		out = append(out, outputOf(x, r.site.Config.Runner.Headers))
+	}
+	return out
 }
 
 // tabs is the block's code in each language the lesson shows.

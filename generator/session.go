@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"html/template"
 	"io/fs"
 	"maps"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/snapdoc/snapdoc/runner"
 )
@@ -62,6 +66,9 @@ type Update struct {
 	Changed []string
 	// Rendered are the paths of the files rendered again, sorted.
 	Rendered []string
+	// Added are the site paths of lessons this update added, such as
+	// "new-lesson/".
+	Added []string
 	// Warnings are problems that did not fail the build.
 	Warnings []error
 }
@@ -219,6 +226,11 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 		return nil, err
 	}
 	u := &Update{Files: files, Changed: diffFiles(s.files, files), Rendered: out.names(), Warnings: warnings}
+	for _, l := range touched {
+		if s.lessons[l.File] == nil {
+			u.Added = append(u.Added, l.URL())
+		}
+	}
 	s.lessons, s.site, s.files = lessons, site, files
 	return u, nil
 }
@@ -304,4 +316,81 @@ func (m *memSink) write(name string, data []byte) error {
 func (m *memSink) names() []string {
 	slices.Sort(m.written)
 	return m.written
+}
+
+// ErrUnknownBlock is returned by [Session.RunBlock] for a block the site
+// does not declare, or declares norun.
+var ErrUnknownBlock = runner.ErrUnknownBlock
+
+// RunBlock runs the block of the lesson file again through the session's
+// runner and returns its output as the theme renders it, for the preview's
+// Run button. With record set it also writes the new output into the
+// lesson's snapshot, which the preview's watcher then picks up.
+func (s *Session) RunBlock(ctx context.Context, file, block string, record bool) (template.HTML, error) {
+	if !s.ready {
+		return "", errors.New("the site has not been built yet")
+	}
+	if !fs.ValidPath(file) || !strings.HasPrefix(file, ContentDir+"/") {
+		return "", fmt.Errorf("%s: %w", file, ErrUnknownBlock)
+	}
+	blocks, err := LoadBlocks(os.DirFS(s.opts.Source), &s.cfg, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w", file, ErrUnknownBlock)
+	}
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(blocks, func(b *Block) bool { return b.ID == block && !b.NoRun })
+	if i < 0 {
+		return "", fmt.Errorf("%s block %s: %w", file, block, ErrUnknownBlock)
+	}
+	b := blocks[i]
+	rn := s.opts.Runner
+	if rn == nil {
+		if s.runner == nil {
+			if s.runner, s.closeRunner, err = newRunner(&s.cfg, s.opts.Source); err != nil {
+				return "", err
+			}
+		}
+		rn = s.runner
+	}
+	ex, err := rn.Run(ctx, runner.BlockRef{File: file, Block: block}, b.Requests, b.RunOptions(s.opts.Source, file))
+	if err != nil {
+		return "", err
+	}
+	rec := &runner.Record{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: s.opts.now().UTC().Truncate(time.Second), Exchanges: ex}
+	if record {
+		if err := s.record(file, blocks, rec); err != nil {
+			return "", err
+		}
+	}
+	e := &Example{Block: b, File: file, Dev: true}
+	e.show(rec, "recorded")
+	r := &builder{site: s.site, theme: s.theme, md: s.md, dev: true}
+	var buf bytes.Buffer
+	e.Outputs = r.outputs(e)
+	if err := s.theme.Execute(&buf, "output", e); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// record writes rec into the snapshot of file, in the place of the
+// block's previous record.
+func (s *Session) record(file string, blocks []*Block, rec *runner.Record) error {
+	path := runner.SnapshotPath(filepath.Join(s.opts.Source, SnapshotDir), file)
+	old, err := runner.ReadSnapshot(path)
+	if err != nil {
+		return err
+	}
+	next := &runner.Snapshot{Source: file}
+	for _, b := range blocks {
+		switch r := old.Record(b.ID); {
+		case b.ID == rec.Block:
+			next.Blocks = append(next.Blocks, rec)
+		case r != nil:
+			next.Blocks = append(next.Blocks, r)
+		}
+	}
+	return runner.WriteSnapshot(path, next)
 }
