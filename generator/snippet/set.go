@@ -23,8 +23,9 @@ var ErrCannotExpress = errors.New("snippet: cannot express")
 
 // Set is the parsed language templates of a theme.
 type Set struct {
-	langs []Language
-	tmpl  map[string]*template.Template
+	langs  []Language
+	tmpl   map[string]*template.Template
+	interp interpreters
 }
 
 // Load parses every snippets/*.tmpl of fsys, a theme file system (the
