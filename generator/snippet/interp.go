@@ -27,7 +27,7 @@ type program struct {
 var programs = map[string]program{
 	"python":     {file: "main.py", args: []string{"main.py"}, probe: probePython},
 	"javascript": {file: "main.js", args: []string{"main.js"}, probe: probeCommand("node", "-e", "if (typeof fetch !== 'function') process.exit(1)")},
-	"go":         {file: "main.go", args: []string{"run", "main.go"}, probe: probeCommand("go", "version")},
+	"go":         {file: "main.go", args: []string{"run", "-ldflags=-s -w", "main.go"}, probe: probeCommand("go", "version")},
 	"java":       {file: "Main.java", args: []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "Main.java"}, probe: probeCommand("java", "-version")},
 	"curl":       {file: "main.sh", args: []string{"main.sh"}, probe: probeCurl},
 }

@@ -31,6 +31,9 @@ var DefaultOrder = []string{"python", "curl", "javascript", "go", "java", "http"
 
 var builtins = map[string]builtin{
 	"python": {label: "Python", lexer: "python", combines: true, limit: func(v *View) string {
+		if nonASCIIHeader(v) {
+			return "http.client sends header values as Latin-1, not UTF-8"
+		}
 		if n := pythonJSON.inexactNumber(v.jsonBody()); n != "" {
 			return fmt.Sprintf("the JSON number %s does not fit a Python float", n)
 		}
@@ -43,6 +46,12 @@ var builtins = map[string]builtin{
 		return ""
 	}},
 	"javascript": {label: "JavaScript", lexer: "javascript", combines: true, limit: func(v *View) string {
+		if nonASCIIHeader(v) {
+			return "fetch takes header values as Latin-1 byte strings"
+		}
+		if v.HasHeader("Host") {
+			return "fetch does not let a program set the Host header"
+		}
 		if v.Body != "" && (v.Method == "GET" || v.Method == "HEAD") {
 			return "fetch refuses a body on GET and HEAD"
 		}
@@ -72,6 +81,19 @@ var builtins = map[string]builtin{
 		}
 		return ""
 	}},
+}
+
+// nonASCIIHeader reports whether a header field of v holds a byte outside
+// ASCII.
+func nonASCIIHeader(v *View) bool {
+	for _, h := range v.Headers {
+		for i := 0; i < len(h.Value); i++ {
+			if h.Value[i] >= 0x80 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // jsonBody returns the body when it is sent from a native JSON literal.
