@@ -67,6 +67,9 @@ var builtins = map[string]builtin{
 		return ""
 	}},
 	"java": {label: "Java", lexer: "java", limit: func(v *View) string {
+		if nonASCIIHeader(v) {
+			return "java.net.http refuses header values outside ASCII"
+		}
 		for _, h := range v.Headers {
 			switch strings.ToLower(h.Name) {
 			case "connection", "content-length", "expect", "host", "upgrade":
