@@ -53,7 +53,11 @@ func NormalizeURL(raw string) (string, error) {
 		}
 		inQuery = normalizeTarget(&b, seg.Text, inQuery)
 	}
-	return strings.TrimSuffix(b.String(), "?"), nil
+	out := b.String()
+	if i := strings.IndexByte(out[len(origin):], '?'); i == len(out)-len(origin)-1 {
+		out = out[:len(out)-1] // an empty query
+	}
+	return out, nil
 }
 
 // normalizeTarget writes the normal form of part of a request target and
