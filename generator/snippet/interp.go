@@ -15,11 +15,14 @@ import (
 // snapdoc does not know how to run the language.
 var ErrNoInterpreter = errors.New("snippet: no interpreter")
 
-// program says how to run the code of one language: the file to write and
-// the command line, whose first word is found by an interpreter probe.
+// program says how to run the code of one language: the file to write,
+// then either the interpreter's arguments or a batch build.
 type program struct {
 	file string
 	args []string
+	// build compiles the programs of dirs at once with tool and says how
+	// to run each.
+	build func(ctx context.Context, tool, root string, dirs []string) []built
 	// probe finds the interpreter; it returns its path or why not.
 	probe func(ctx context.Context) (string, error)
 }
@@ -27,8 +30,8 @@ type program struct {
 var programs = map[string]program{
 	"python":     {file: "main.py", args: []string{"main.py"}, probe: probePython},
 	"javascript": {file: "main.js", args: []string{"main.js"}, probe: probeCommand("node", "-e", "if (typeof fetch !== 'function') process.exit(1)")},
-	"go":         {file: "main.go", args: []string{"run", "-ldflags=-s -w", "main.go"}, probe: probeCommand("go", "version")},
-	"java":       {file: "Main.java", args: []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "Main.java"}, probe: probeCommand("java", "-version")},
+	"go":         {file: "main.go", build: buildGo, probe: probeCommand("go", "version")},
+	"java":       {file: "Main.java", build: buildJava, probe: probeCommand("java", "-version")},
 	"curl":       {file: "main.sh", args: []string{"main.sh"}, probe: probeCurl},
 }
 

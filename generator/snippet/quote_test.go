@@ -77,22 +77,23 @@ func TestLiteralsRoundTrip(t *testing.T) {
 	}
 	tests := map[string]struct {
 		lang, file, code string
+		args             []string
 		want             []string
 	}{
-		"python":     {"python", "main.py", "import os\nfor v in [" + join(pythonExpr, withNUL, ", ") + "]:\n    print(v.encode('utf-8').hex())\n", wantNUL},
-		"javascript": {"javascript", "main.js", "for (const v of [" + join(jsExpr, withNUL, ", ") + "]) console.log(Buffer.from(v, 'utf8').toString('hex'));\n", wantNUL},
+		"python":     {"python", "main.py", "import os\nfor v in [" + join(pythonExpr, withNUL, ", ") + "]:\n    print(v.encode('utf-8').hex())\n", []string{"main.py"}, wantNUL},
+		"javascript": {"javascript", "main.js", "for (const v of [" + join(jsExpr, withNUL, ", ") + "]) console.log(Buffer.from(v, 'utf8').toString('hex'));\n", []string{"main.js"}, wantNUL},
 		"go": {"go", "main.go", "package main\n\nimport (\n\t\"encoding/hex\"\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tfor _, v := range []string{" +
-			join(goExpr, withNUL, ", ") + "} {\n\t\tfmt.Println(hex.EncodeToString([]byte(v)))\n\t}\n\t_ = os.Getenv\n}\n", wantNUL},
+			join(goExpr, withNUL, ", ") + "} {\n\t\tfmt.Println(hex.EncodeToString([]byte(v)))\n\t}\n\t_ = os.Getenv\n}\n", []string{"run", "main.go"}, wantNUL},
 		"java": {"java", "Main.java", "public class Main {\n  public static void main(String[] a) {\n    for (String v : new String[]{" + join(javaExpr, withNUL, ", ") +
-			"}) {\n      StringBuilder b = new StringBuilder();\n      for (byte x : v.getBytes(java.nio.charset.StandardCharsets.UTF_8)) b.append(String.format(\"%02x\", x));\n      System.out.println(b);\n    }\n  }\n}\n", wantNUL},
+			"}) {\n      StringBuilder b = new StringBuilder();\n      for (byte x : v.getBytes(java.nio.charset.StandardCharsets.UTF_8)) b.append(String.format(\"%02x\", x));\n      System.out.println(b);\n    }\n  }\n}\n", []string{"Main.java"}, wantNUL},
 		// A shell word cannot hold NUL.
-		"shell": {"curl", "main.sh", "for v in " + join(shellExpr, values[1:], " ") + "; do printf %s \"$v\" | od -An -tx1 | tr -d ' \\n'; echo; done\n", want[1:]},
+		"shell": {"curl", "main.sh", "for v in " + join(shellExpr, values[1:], " ") + "; do printf %s \"$v\" | od -An -tx1 | tr -d ' \\n'; echo; done\n", []string{"main.sh"}, want[1:]},
 	}
 	s := loadSet(t)
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			prog, path, err := s.interp.lookup(context.Background(), tc.lang)
+			_, path, err := s.interp.lookup(context.Background(), tc.lang)
 			if errors.Is(err, ErrNoInterpreter) && os.Getenv("CI") != "true" {
 				t.Skip(err)
 			} else if err != nil {
@@ -102,8 +103,7 @@ func TestLiteralsRoundTrip(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.code), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			args := append(prog.args[:len(prog.args)-1:len(prog.args)-1], tc.file)
-			cmd := exec.Command(path, args...)
+			cmd := exec.Command(path, tc.args...)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "SNIPPET_SECRET="+secret)
 			out, err := cmd.CombinedOutput()

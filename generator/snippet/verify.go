@@ -2,30 +2,32 @@ package snippet
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/snapdoc/snapdoc/runner"
 )
 
-// VerifyOptions tune [Verify].
+// VerifyOptions tune [Set.Verify] and [Set.VerifyAll].
 type VerifyOptions struct {
 	// Env holds the test values of secrets by name. A secret without one
 	// gets "test-<name>-value" (name reduced to letters, digits and '-').
 	Env map[string]string
-	// Timeout bounds one program run; zero means two minutes.
+	// Timeout bounds each program run and each batch build; zero means
+	// two minutes.
 	Timeout time.Duration
+	// Parallel is how many programs run at once; zero means the number
+	// of CPUs.
+	Parallel int
 }
 
 // Verify renders r in lang, runs the program against a loopback echo
@@ -41,60 +43,136 @@ type VerifyOptions struct {
 // [ErrNoInterpreter] when the language's interpreter is missing, and
 // otherwise says what differed.
 func (s *Set) Verify(ctx context.Context, lang string, r *runner.Request, opts VerifyOptions) error {
-	if err := s.Supports(lang, r); err != nil {
-		return err
-	}
+	return s.VerifyAll(ctx, lang, []*runner.Request{r}, opts)[0]
+}
+
+// VerifyAll verifies each request of rs as [Set.Verify] does and returns
+// their errors in order. Compiled languages (Go, Java) are built once for
+// all the programs, which is much faster than one Verify per request.
+func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, opts VerifyOptions) []error {
+	errs := make([]error, len(rs))
 	if lang != "http" {
 		if _, _, err := s.interp.lookup(ctx, lang); err != nil {
-			return err
+			for i := range errs {
+				errs[i] = err
+			}
+			return errs
 		}
+	}
+	var jobs []*job
+	for i, r := range rs {
+		j, err := s.prepare(lang, r, opts)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		defer j.echo.Close()
+		j.index = i
+		jobs = append(jobs, j)
+	}
+	if lang == "http" {
+		s.sendAll(ctx, jobs, opts)
+	} else {
+		s.runAll(ctx, lang, jobs, opts)
+	}
+	for _, j := range jobs {
+		errs[j.index] = j.check(lang)
+	}
+	return errs
+}
+
+// job is one program under verification.
+type job struct {
+	index int
+	echo  *echoServer
+	local *runner.Request // the request sent to the echo server
+	view  *View
+	code  string
+	env   map[string]string
+
+	out []byte // what the program printed
+	err error  // why it did not run
+}
+
+// prepare starts an echo server for r and renders the program aimed at it.
+func (s *Set) prepare(lang string, r *runner.Request, opts VerifyOptions) (*job, error) {
+	if err := s.Supports(lang, r); err != nil {
+		return nil, err
 	}
 	echo, err := startEcho()
 	if err != nil {
-		return fmt.Errorf("verify %s: %w", lang, err)
+		return nil, fmt.Errorf("verify %s: %w", lang, err)
 	}
-	defer echo.Close()
+	j := &job{echo: echo}
+	if j.local, err = rebase(r, echo.URL); err == nil {
+		if j.code, err = s.Render(lang, j.local); err == nil {
+			j.view, err = NewView(j.local)
+		}
+	}
+	if err != nil {
+		echo.Close()
+		return nil, err
+	}
+	j.env = secretValues(j.local.Secrets(), opts.Env)
+	return j, nil
+}
 
-	local, err := rebase(r, echo.URL)
-	if err != nil {
-		return err
+// check compares what the server received and the program printed with
+// what the request says.
+func (j *job) check(lang string) error {
+	if j.err != nil {
+		return fmt.Errorf("verify %s: %w", lang, j.err)
 	}
-	code, err := s.Render(lang, local)
-	if err != nil {
-		return err
-	}
-	env := secretValues(local.Secrets(), opts.Env)
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	var out []byte
-	if lang == "http" {
-		out, err = sendRaw(ctx, echo.URL, local.Method, runner.Expand(code, func(n string) string { return env[n] }))
-	} else {
-		out, err = s.run(ctx, lang, code, env)
-	}
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", lang, err)
-	}
-	v, err := NewView(local)
-	if err != nil {
-		return err
-	}
-	got := echo.requests()
+	got := j.echo.requests()
 	if len(got) != 1 {
 		return fmt.Errorf("verify %s: the server received %d requests, want 1", lang, len(got))
 	}
-	want := expected(v, env)
-	problems := compareRequest(want, got[0], builtins[lang].combines)
-	problems = append(problems, compareOutput(lang, v.Method, got[0], out)...)
+	problems := compareRequest(expected(j.view, j.env), got[0], builtins[lang].combines)
+	problems = append(problems, compareOutput(lang, j.view.Method, got[0], j.out)...)
 	if len(problems) > 0 {
 		return fmt.Errorf("verify %s: %s", lang, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+func (o VerifyOptions) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return 2 * time.Minute
+}
+
+func (o VerifyOptions) parallel() int {
+	if o.Parallel > 0 {
+		return o.Parallel
+	}
+	return runtime.NumCPU()
+}
+
+// each calls fn for every job, at most opts.parallel() at a time.
+func each(jobs []*job, opts VerifyOptions, fn func(*job)) {
+	sem := make(chan struct{}, opts.parallel())
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(j)
+		}()
+	}
+	wg.Wait()
+}
+
+// sendAll sends each job's raw HTTP message.
+func (s *Set) sendAll(ctx context.Context, jobs []*job, opts VerifyOptions) {
+	each(jobs, opts, func(j *job) {
+		ctx, cancel := context.WithTimeout(ctx, opts.timeout())
+		defer cancel()
+		msg := runner.Expand(j.code, func(n string) string { return j.env[n] })
+		j.out, j.err = sendRaw(ctx, j.echo.URL, j.local.Method, msg)
+	})
 }
 
 // rebase returns a copy of r sent to origin: scheme and host replaced,
@@ -129,35 +207,6 @@ func secretValues(names []string, given map[string]string) map[string]string {
 		}, n) + "-value"
 	}
 	return env
-}
-
-// run writes code to a new temporary directory and runs it there with the
-// secrets in its environment, returning its standard output.
-func (s *Set) run(ctx context.Context, lang, code string, env map[string]string) ([]byte, error) {
-	prog, path, err := s.interp.lookup(ctx, lang)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "snippet-"+lang+"-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, prog.file), []byte(code), 0o644); err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, path, prog.args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
-	for n, v := range env {
-		cmd.Env = append(cmd.Env, n+"="+v)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s %s: %v\n%s\n--- program ---\n%s", path, strings.Join(prog.args, " "), err, tail(stderr.String()), code)
-	}
-	return stdout.Bytes(), nil
 }
 
 // tail returns the end of a long output.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -33,6 +34,10 @@ func TestVerifyCorpus(t *testing.T) {
 	s := loadSet(t)
 	corpus := append(ownCorpus(), harCorpus(t)...)
 	filter := os.Getenv("SNIPPET_LANGS")
+	reqs := make([]*runner.Request, len(corpus))
+	for i, c := range corpus {
+		reqs[i] = c.req
+	}
 	var mu sync.Mutex
 	passed := map[string]int{}
 	var skipped []string
@@ -41,26 +46,29 @@ func TestVerifyCorpus(t *testing.T) {
 			if filter != "" && !strings.Contains(","+filter+",", ","+lang.ID+",") {
 				continue
 			}
-			for _, c := range corpus {
-				t.Run(lang.ID+"/"+c.name, func(t *testing.T) {
-					t.Parallel()
-					err := s.Verify(context.Background(), lang.ID, c.req, VerifyOptions{})
-					switch {
-					case errors.Is(err, ErrCannotExpress):
+			t.Run(lang.ID, func(t *testing.T) {
+				t.Parallel()
+				errs := s.VerifyAll(context.Background(), lang.ID, reqs, VerifyOptions{})
+				for i, c := range corpus {
+					t.Run(c.name, func(t *testing.T) {
+						err := errs[i]
+						switch {
+						case errors.Is(err, ErrCannotExpress):
+							mu.Lock()
+							skipped = append(skipped, c.name+": "+err.Error())
+							mu.Unlock()
+							t.Skip(err)
+						case errors.Is(err, ErrNoInterpreter) && os.Getenv("CI") != "true":
+							t.Skipf("%v (set CI=true to make this a failure)", err)
+						case err != nil:
+							t.Fatal(err)
+						}
 						mu.Lock()
-						skipped = append(skipped, c.name+": "+err.Error())
+						passed[lang.ID]++
 						mu.Unlock()
-						t.Skip(err)
-					case errors.Is(err, ErrNoInterpreter) && os.Getenv("CI") != "true":
-						t.Skipf("%v (set CI=true to make this a failure)", err)
-					case err != nil:
-						t.Fatal(err)
-					}
-					mu.Lock()
-					passed[lang.ID]++
-					mu.Unlock()
-				})
-			}
+					})
+				}
+			})
 		}
 	})
 	sort.Strings(skipped)
