@@ -29,10 +29,17 @@
 //     and as a classic script or in the console of a browser.
 //   - Secrets ("{{$env NAME}}") become environment lookups in the code and
 //     stay as references in the raw HTTP message.
+//   - The request's HTTP version is not rendered: each client negotiates
+//     its own, and the raw message is always HTTP/1.1.
+//   - Every program fails on a 4xx or 5xx status, then prints
+//     "Status Code: <n>" and the body, JSON indented (curl prints the body
+//     as received).
 //
 // # Verification
 //
-// [Verify] renders a request in one language, runs the program against a
-// loopback echo server (the go-httpbin demo API) and compares what the
-// server received with what the request says.
+// [Set.Verify] renders a request in one language, runs the program against
+// a loopback echo server (the go-httpbin demo API) and compares what the
+// server received with what the request says; [Set.VerifyAll] does it for
+// many requests, building compiled languages once. [Set.Supports] tells
+// which request shapes a language cannot express, and why.
 package snippet
