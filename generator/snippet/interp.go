@@ -44,9 +44,13 @@ func probePython(ctx context.Context) (string, error) {
 		if err != nil {
 			continue
 		}
-		if err := exec.CommandContext(ctx, p, "-c", "import requests").Run(); err != nil {
+		out, err := exec.CommandContext(ctx, p, "-c", "import requests, sys; print(sys.executable)").Output()
+		if err != nil {
 			tried = append(tried, p)
 			continue
+		}
+		if exe := strings.TrimSpace(string(out)); exe != "" {
+			return exe, nil // the interpreter itself, not a slow shim script
 		}
 		return p, nil
 	}
