@@ -66,7 +66,6 @@ func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, 
 			errs[i] = err
 			continue
 		}
-		defer j.echo.Close()
 		j.index = i
 		jobs = append(jobs, j)
 	}
@@ -77,6 +76,7 @@ func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, 
 	}
 	for _, j := range jobs {
 		errs[j.index] = j.check(lang)
+		j.echo.Close()
 	}
 	return errs
 }
