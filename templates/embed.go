@@ -9,5 +9,5 @@ import "embed"
 // FS is the default theme: page layouts, static assets, and the code
 // snippet templates under snippets/.
 //
-//go:embed *.html partials static
+//go:embed *.html partials static snippets
 var FS embed.FS

@@ -1,0 +1,157 @@
+package snippet
+
+import (
+	"errors"
+	"flag"
+	"go/format"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+var update = flag.Bool("update", false, "update golden files")
+
+// goldenCases are the representative requests whose code is kept in
+// testdata/golden, one txtar archive per request with a file per language.
+var goldenCases = []string{"get-json", "head", "patch-json", "post-form", "post-multipart",
+	"query-encoded", "query-raw", "headers-unusual", "secrets", "secret-in-json"}
+
+func TestRenderGolden(t *testing.T) {
+	s := loadSet(t)
+	byName := map[string]*runner.Request{}
+	for _, c := range ownCorpus() {
+		byName[c.name] = c.req
+	}
+	for _, name := range goldenCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r, ok := byName[name]
+			if !ok {
+				t.Fatalf("no corpus request %q", name)
+			}
+			ar := &txtar.Archive{}
+			for _, lang := range s.Languages() {
+				code, err := s.Render(lang.ID, r)
+				if err != nil {
+					t.Fatalf("%s: %v", lang.ID, err)
+				}
+				ar.Files = append(ar.Files, txtar.File{Name: lang.ID, Data: []byte(code)})
+			}
+			path := filepath.Join("testdata", "golden", name+".txtar")
+			got := txtar.Format(ar)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("code differs from %s (run go test -update and review the diff):\n%s", path, got)
+			}
+		})
+	}
+}
+
+// TestGoCodeIsFormatted checks that the Go code is as gofmt writes it.
+func TestGoCodeIsFormatted(t *testing.T) {
+	s := loadSet(t)
+	for _, c := range append(ownCorpus(), harCorpus(t)...) {
+		code, err := s.Render("go", c.req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		formatted, err := format.Source([]byte(code))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, code)
+		}
+		if string(formatted) != code {
+			t.Errorf("%s: Go code is not gofmt'd:\n%s", c.name, code)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	site := fstest.MapFS{
+		"snippets/python.tmpl": {Data: []byte("print({{python .URL}})\n")},
+		"snippets/ruby.tmpl":   {Data: []byte("puts {{.Method}}\n")},
+		"snippets/curl.tmpl":   {Data: []byte("curl {{shell .URL}}\n")},
+		"snippets/README.md":   {Data: []byte("not a template")},
+	}
+	s, err := Load(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids, labels []string
+	for _, l := range s.Languages() {
+		ids = append(ids, l.ID)
+		labels = append(labels, l.Label+"/"+l.Lexer)
+	}
+	if got, want := strings.Join(ids, ","), "python,curl,ruby"; got != want {
+		t.Errorf("languages %s, want %s", got, want)
+	}
+	if got, want := strings.Join(labels, ","), "Python/python,curl/bash,ruby/ruby"; got != want {
+		t.Errorf("labels %s, want %s", got, want)
+	}
+	r := &runner.Request{Method: "GET", URL: "https://x.test/a b?k={{$env KEY}}"}
+	code, err := s.Render("python", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "print(\"https://x.test/a%20b?k=\" + os.environ[\"KEY\"])\n"; code != want {
+		t.Errorf("python: %q, want %q", code, want)
+	}
+	if _, err := s.Render("cobol", r); !errors.Is(err, ErrUnknownLanguage) {
+		t.Errorf("unknown language: err %v, want ErrUnknownLanguage", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := map[string]struct {
+		fsys fstest.MapFS
+		want string
+	}{
+		"none":   {fstest.MapFS{"page.html": {Data: []byte("x")}}, "no templates"},
+		"syntax": {fstest.MapFS{"snippets/go.tmpl": {Data: []byte("{{if}}")}}, "templates/snippets/go.tmpl"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(tc.fsys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	s := loadSet(t)
+	tests := map[string]struct {
+		req  runner.Request
+		want error
+		text string
+	}{
+		"relative URL": {runner.Request{Method: "GET", URL: "/users"}, nil, "not absolute"},
+		"body file":    {runner.Request{Method: "POST", URL: "https://x.test/", BodyFile: "./a.json"}, ErrBodyFile, "./a.json"},
+		"binary body":  {runner.Request{Method: "POST", URL: "https://x.test/", Body: "\xff\xfe"}, nil, "not UTF-8"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := s.Render("python", &tc.req)
+			if err == nil || !strings.Contains(err.Error(), tc.text) || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("err %v, want one containing %q", err, tc.text)
+			}
+		})
+	}
+}

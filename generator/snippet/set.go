@@ -1,0 +1,140 @@
+package snippet
+
+import (
+	"errors"
+	"fmt"
+	"go/format"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// ErrUnknownLanguage is returned for a language that has no template.
+var ErrUnknownLanguage = errors.New("snippet: unknown language")
+
+// ErrCannotExpress is returned for a request a language cannot express;
+// the error's text says why.
+var ErrCannotExpress = errors.New("snippet: cannot express")
+
+// Set is the parsed language templates of a theme.
+type Set struct {
+	langs  []Language
+	tmpl   map[string]*template.Template
+	interp interpreters
+}
+
+// Load parses every snippets/*.tmpl of fsys, a theme file system (the
+// embedded templates overlaid by a site's templates/ directory).
+func Load(fsys fs.FS) (*Set, error) {
+	names, err := fs.Glob(fsys, "snippets/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("snippet: %w", err)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("snippet: no templates in snippets/")
+	}
+	s := &Set{tmpl: map[string]*template.Template{}}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("snippet: %w", err)
+		}
+		id := strings.TrimSuffix(path.Base(name), ".tmpl")
+		t, err := template.New(id).Funcs(Funcs()).Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("templates/%s: %w", name, err)
+		}
+		s.tmpl[id] = t
+		s.langs = append(s.langs, language(id))
+	}
+	slices.SortFunc(s.langs, func(a, b Language) int {
+		ia, ib := orderOf(a.ID), orderOf(b.ID)
+		if ia != ib {
+			return ia - ib
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return s, nil
+}
+
+// orderOf ranks built-in languages in [DefaultOrder], then the others.
+func orderOf(id string) int {
+	if i := slices.Index(DefaultOrder, id); i >= 0 {
+		return i
+	}
+	return len(DefaultOrder)
+}
+
+// Languages returns the languages of the set: the built-in ones in
+// [DefaultOrder], then those a site added, by ID.
+func (s *Set) Languages() []Language { return slices.Clone(s.langs) }
+
+// Render returns the code for r in the language lang. Go code is gofmt'd.
+func (s *Set) Render(lang string, r *runner.Request) (string, error) {
+	t, ok := s.tmpl[lang]
+	if !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
+	}
+	v, err := NewView(r)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("snippet %s: %w", lang, err)
+	}
+	if lang == "go" {
+		// gofmt decides spacing the template cannot (around + in
+		// arguments), so Go code always looks as Go programmers expect.
+		src, err := format.Source([]byte(b.String()))
+		if err != nil {
+			return "", fmt.Errorf("snippet go: the template made invalid Go: %w", err)
+		}
+		return string(src), nil
+	}
+	return b.String(), nil
+}
+
+// Supports returns nil when the code in lang sends r as written, or an
+// error wrapping [ErrCannotExpress] that says why it cannot. Languages a
+// site added are assumed to express every request.
+func (s *Set) Supports(lang string, r *runner.Request) error {
+	if _, ok := s.tmpl[lang]; !ok {
+		return fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
+	}
+	v, err := NewView(r)
+	if err != nil {
+		return err
+	}
+	if b, ok := builtins[lang]; ok && b.limit != nil {
+		if why := b.limit(v); why != "" {
+			return fmt.Errorf("%w: %s: %s", ErrCannotExpress, lang, why)
+		}
+	}
+	return nil
+}
+
+// Funcs returns the functions language templates may call: sprig's
+// hermetic text functions plus, for a string s that may hold secrets,
+// python, javascript, golang, java (a string expression of that language
+// that reads each secret from the environment) and shell (one POSIX shell
+// word); pythonJSON and jsJSON (a JSON text as a native literal);
+// combined (see [Combined]).
+func Funcs() template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	fm["python"] = pythonExpr.expr
+	fm["javascript"] = jsExpr.expr
+	fm["golang"] = goExpr.expr
+	fm["java"] = javaExpr.expr
+	fm["shell"] = ShellWord
+	fm["pythonJSON"] = pythonJSON.literal
+	fm["jsJSON"] = jsJSON.literal
+	fm["combined"] = Combined
+	return fm
+}

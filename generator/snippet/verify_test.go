@@ -1,0 +1,82 @@
+package snippet
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/templates"
+)
+
+// loadSet loads the default theme's snippet templates.
+func loadSet(t testing.TB) *Set {
+	t.Helper()
+	s, err := Load(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestVerifyCorpus runs every language's code for every request of the
+// corpus against the echo server. A language that cannot express a
+// request is skipped with the reason; a missing interpreter skips its
+// language, except under CI=true where it fails.
+func TestVerifyCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real interpreters")
+	}
+	s := loadSet(t)
+	corpus := append(ownCorpus(), harCorpus(t)...)
+	filter := os.Getenv("SNIPPET_LANGS")
+	reqs := make([]*runner.Request, len(corpus))
+	for i, c := range corpus {
+		reqs[i] = c.req
+	}
+	var mu sync.Mutex
+	passed := map[string]int{}
+	var skipped []string
+	t.Run("corpus", func(t *testing.T) {
+		for _, lang := range s.Languages() {
+			if filter != "" && !strings.Contains(","+filter+",", ","+lang.ID+",") {
+				continue
+			}
+			t.Run(lang.ID, func(t *testing.T) {
+				t.Parallel()
+				errs := s.VerifyAll(context.Background(), lang.ID, reqs, VerifyOptions{})
+				for i, c := range corpus {
+					t.Run(c.name, func(t *testing.T) {
+						err := errs[i]
+						switch {
+						case errors.Is(err, ErrCannotExpress):
+							mu.Lock()
+							skipped = append(skipped, c.name+": "+err.Error())
+							mu.Unlock()
+							t.Skip(err)
+						case errors.Is(err, ErrNoInterpreter) && os.Getenv("CI") != "true":
+							t.Skipf("%v (set CI=true to make this a failure)", err)
+						case err != nil:
+							t.Fatal(err)
+						}
+						mu.Lock()
+						passed[lang.ID]++
+						mu.Unlock()
+					})
+				}
+			})
+		}
+	})
+	sort.Strings(skipped)
+	t.Logf("corpus: %d requests (%d own, %d httpsnippet)", len(corpus), len(ownCorpus()), len(corpus)-len(ownCorpus()))
+	for _, lang := range s.Languages() {
+		t.Logf("%-10s passed %d", lang.ID, passed[lang.ID])
+	}
+	for _, sk := range skipped {
+		t.Logf("cannot express: %s", sk)
+	}
+}
