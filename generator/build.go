@@ -115,7 +115,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer out.discard()
-	r := &builder{site: site, theme: theme, md: md, out: out}
+	r := &builder{site: site, theme: theme, md: md, out: out, source: opts.Source}
 	if err := r.render(ctx, nil); err != nil {
 		return nil, err
 	}
@@ -178,12 +178,13 @@ type sink interface {
 
 // builder renders every page of a site into an output.
 type builder struct {
-	site  *Site
-	theme *Theme
-	md    *Markdown
-	out   sink
-	dev   bool // pages are for snapdoc serve
-	pages atomic.Int64
+	site   *Site
+	theme  *Theme
+	md     *Markdown
+	out    sink
+	source string // the site's root directory
+	dev    bool   // pages are for snapdoc serve
+	pages  atomic.Int64
 }
 
 // plan says which pages an incremental render must redo; nil means all.

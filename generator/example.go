@@ -7,11 +7,14 @@ import (
 	"html/template"
 	"mime"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/snapdoc/snapdoc/generator/snippet"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -25,8 +28,9 @@ type Example struct {
 	// Dev is set when the page is served by snapdoc serve, which can run
 	// the block again.
 	Dev bool
-	// Tabs are the code tabs, the lesson's language first.
-	Tabs []Tab
+	// Code is the block's code in several languages: one group of tabs
+	// per request, the lesson's language first.
+	Code []CodeGroup
 	// State is "recorded" (the output is from a snapshot that matches the
 	// block), "stale" (the block could not be run again and shows its
 	// previous snapshot), "failed" (it could not be run and has no
@@ -41,6 +45,16 @@ type Example struct {
 	Outputs []Output
 
 	exchanges []*runner.Exchange
+}
+
+// CodeGroup is the code of one request in each language that can express
+// it.
+type CodeGroup struct {
+	// Name is the request's name, or its method and URL.
+	Name string
+	Tabs []Tab
+	// Missing says which languages cannot express the request, and why.
+	Missing []string
 }
 
 // Tab is the code of one language.
@@ -187,7 +201,7 @@ func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
 		e = &Example{Block: b, State: "pending"}
 	}
 	e.File, e.Dev = l.File, r.dev
-	e.Tabs = r.tabs(l, b)
+	e.Code = r.code(l, b)
 	e.Outputs = r.outputs(e)
 	var buf bytes.Buffer
 	if err := r.theme.Execute(&buf, "example", e); err != nil {
@@ -205,7 +219,41 @@ func (r *builder) outputs(e *Example) []Output {
 	return out
 }
 
-// tabs is the block's code in each language the lesson shows.
-func (r *builder) tabs(l *Lesson, b *Block) []Tab {
-	return []Tab{{Lang: "http", Label: "HTTP", Code: b.Code, HTML: Highlight(b.Code, "http-request")}}
+// code is the block's code in the languages the lesson shows: the site's
+// languages, narrowed by the lesson's own list, its language first.
+func (r *builder) code(l *Lesson, b *Block) []CodeGroup {
+	set := r.theme.snippets
+	langs := orderLanguages(r.site.Config.Languages, l.Language, l.Languages)
+	dir := os.DirFS(filepath.Join(r.source, filepath.Dir(filepath.FromSlash(l.File))))
+	var groups []CodeGroup
+	for _, req := range b.Requests {
+		g := CodeGroup{Name: req.Name}
+		if g.Name == "" {
+			g.Name = req.Method + " " + req.URL
+		}
+		inlined, err := snippet.InlineBodyFile(req, dir)
+		if err != nil {
+			g.Missing = append(g.Missing, err.Error())
+			groups = append(groups, g)
+			continue
+		}
+		for _, id := range langs {
+			lang, ok := set.Language(id)
+			if !ok {
+				continue
+			}
+			if err := set.Supports(id, inlined); err != nil {
+				g.Missing = append(g.Missing, strings.TrimPrefix(err.Error(), "snippet: cannot express: "))
+				continue
+			}
+			code, err := set.Render(id, inlined)
+			if err != nil {
+				g.Missing = append(g.Missing, err.Error())
+				continue
+			}
+			g.Tabs = append(g.Tabs, Tab{Lang: id, Label: lang.Label, Code: code, HTML: Highlight(code, lang.Lexer)})
+		}
+		groups = append(groups, g)
+	}
+	return groups
 }

@@ -120,7 +120,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	}
 	site := newSite(cfg, lessons)
 	out := &memSink{files: map[string][]byte{}}
-	r := &builder{site: site, theme: theme, md: s.md, out: out, dev: true}
+	r := &builder{site: site, theme: theme, md: s.md, out: out, source: s.opts.Source, dev: true}
 	if err := r.render(ctx, nil); err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 		delete(files, url+"index.html")
 	}
 	out := &memSink{files: files}
-	r := &builder{site: site, theme: s.theme, md: s.md, out: out, dev: true}
+	r := &builder{site: site, theme: s.theme, md: s.md, out: out, source: s.opts.Source, dev: true}
 	if err := r.render(ctx, p); err != nil {
 		return nil, err
 	}
@@ -366,7 +366,7 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 	}
 	e := &Example{Block: b, File: file, Dev: true}
 	e.show(rec, "recorded")
-	r := &builder{site: s.site, theme: s.theme, md: s.md, dev: true}
+	r := &builder{site: s.site, theme: s.theme, md: s.md, source: s.opts.Source, dev: true}
 	var buf bytes.Buffer
 	e.Outputs = r.outputs(e)
 	if err := s.theme.Execute(&buf, "output", e); err != nil {

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/snapdoc/snapdoc/generator/snippet"
+
 	"errors"
 	"fmt"
 	"html/template"
@@ -17,8 +19,9 @@ import (
 // under partials/, named by their path ("lesson.html",
 // "partials/head.html"); static files live under static/.
 type Theme struct {
-	fsys fs.FS
-	t    *template.Template
+	fsys     fs.FS
+	t        *template.Template
+	snippets *snippet.Set
 }
 
 // overlayFS serves a file from top when it has one, else from base.
@@ -83,7 +86,11 @@ func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 			}
 		}
 	}
-	return &Theme{fsys: fsys, t: t}, nil
+	snippets, err := snippet.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Theme{fsys: fsys, t: t, snippets: snippets}, nil
 }
 
 // Execute renders the template called name with data into w.

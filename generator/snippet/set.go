@@ -138,3 +138,12 @@ func Funcs() template.FuncMap {
 	fm["combined"] = Combined
 	return fm
 }
+
+// Language returns the language of the set with the given ID.
+func (s *Set) Language(id string) (Language, bool) {
+	i := slices.IndexFunc(s.langs, func(l Language) bool { return l.ID == id })
+	if i < 0 {
+		return Language{}, false
+	}
+	return s.langs[i], true
+}
