@@ -149,3 +149,39 @@ func TestRunButtonReplacesTheOutput(t *testing.T) {
 	// The rebuilt page shows the recorded answer, not a new run.
 	do(t, ctx, chromedp.Reload(), browsertest.WaitText(".output pre", `"count": 3`))
 }
+
+// TestTabsPersistAndCopy checks that choosing a language tab applies on
+// the next page too, and that a tab's copy button copies exactly the code
+// it shows.
+func TestTabsPersistAndCopy(t *testing.T) {
+	dir, url := startServe(t)
+	write(t, dir, "content/other.md", lesson("Other title", "Other body."))
+	ctx := browsertest.New(t)
+	do(t, ctx,
+		chromedp.Navigate(url+"other/"), browsertest.WaitText("h1", "Other title"),
+		chromedp.Navigate(url+"lesson/"), browsertest.WaitText("h1", "First title"),
+		browsertest.Until(`document.querySelector('[role=tab][aria-selected=true]')?.dataset.lang === "python"`),
+		chromedp.Click(`[role=tab][data-lang="curl"]`),
+		browsertest.Until(`!document.querySelector('.snippet-panel[data-lang="curl"]').hidden && document.querySelector('.snippet-panel[data-lang="python"]').hidden`),
+		chromedp.Navigate(url+"other/"), browsertest.WaitText("h1", "Other title"),
+		browsertest.Until(`document.querySelector('[role=tab][aria-selected=true]')?.dataset.lang === "curl"`),
+	)
+	// Copy: replace the clipboard API with a recorder, since a headless
+	// browser has no clipboard to read back.
+	do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`navigator.clipboard.writeText = async (s) => { window.copied = s; }`),
+		chromedp.Click(`.snippet-panel[data-lang="curl"] .snippet-copy`),
+		browsertest.Until(`window.copied !== undefined`),
+	)
+	copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.copied`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.snippet-panel[data-lang="curl"] pre code').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied != shown || !strings.Contains(copied, "curl") || !strings.Contains(copied, "https://api.test/count") {
+		t.Errorf("copied %q, the tab shows %q", copied, shown)
+	}
+}
