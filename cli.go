@@ -46,6 +46,7 @@ var commands = map[string]command{
 	"run":     {"execute the http blocks of lessons or .http files", runRun},
 	"runner":  {"serve the runner's JSON API for the site's blocks", runRunner},
 	"serve":   {"preview the site with live reload", runServe},
+	"snippet": {"print the code of a file's requests in one language", runSnippet},
 	"version": {"print the version", runVersion},
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/snapdoc/snapdoc/generator/snippet"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -156,4 +158,75 @@ func lineDiff(a, b []string) string {
 		}
 	}
 	return s.String()
+}
+
+// SnippetFailure is a code example that did not send the request its
+// block declares, or did not print the response.
+type SnippetFailure struct {
+	// Pos is the request's position; Lang the language of the code.
+	Pos  runner.Position
+	Lang string
+	Err  error
+}
+
+// CheckSnippets runs the code of every request of the site's lessons, in
+// each language the lesson shows, against a loopback echo server, and
+// reports the code that does not send exactly the declared request or
+// print what came back. Languages whose interpreter is missing are
+// reported in skipped, once each.
+func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure, skipped []error, err error) {
+	siteFS := os.DirFS(opts.Source)
+	cfg, err := LoadConfig(siteFS)
+	if err != nil {
+		return nil, nil, err
+	}
+	lessons, err := LoadLessons(siteFS, NewMarkdown(), LoadOptions{Drafts: opts.Drafts})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := parseBlocks(&cfg, lessons); err != nil {
+		return nil, nil, err
+	}
+	theme, err := opts.theme(&cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := theme.snippets
+	byLang := map[string][]*runner.Request{}
+	var langs []string
+	for _, l := range lessons {
+		dir := os.DirFS(filepath.Join(opts.Source, filepath.Dir(filepath.FromSlash(l.File))))
+		for _, b := range l.Blocks {
+			for _, r := range b.Requests {
+				r, err := snippet.InlineBodyFile(r, dir)
+				if err != nil {
+					return nil, nil, err
+				}
+				for _, lang := range orderLanguages(cfg.Languages, l.Language, l.Languages) {
+					if _, ok := set.Language(lang); !ok || set.Supports(lang, r) != nil {
+						continue // not shown on the page
+					}
+					if byLang[lang] == nil {
+						langs = append(langs, lang)
+					}
+					byLang[lang] = append(byLang[lang], r)
+				}
+			}
+		}
+	}
+	slices.Sort(langs)
+	for _, lang := range langs {
+		reqs := byLang[lang]
+		errs := set.VerifyAll(ctx, lang, reqs, snippet.VerifyOptions{})
+		if len(errs) > 0 && errors.Is(errs[0], snippet.ErrNoInterpreter) {
+			skipped = append(skipped, fmt.Errorf("%s: not verified: %w", lang, errs[0]))
+			continue
+		}
+		for i, err := range errs {
+			if err != nil {
+				failures = append(failures, SnippetFailure{Pos: reqs[i].Pos, Lang: lang, Err: err})
+			}
+		}
+	}
+	return failures, skipped, nil
 }

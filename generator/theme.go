@@ -2,6 +2,7 @@ package generator
 
 import (
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/templates"
 
 	"errors"
 	"fmt"
@@ -122,4 +123,21 @@ func (th *Theme) Static(fn func(name string, data []byte) error) error {
 		}
 		return fn(p, data)
 	})
+}
+
+// Snippets are the theme's code snippet templates, one per language.
+func (th *Theme) Snippets() *snippet.Set { return th.snippets }
+
+// SiteTheme loads the theme of the site at root: base (the default theme;
+// nil for the embedded one) overlaid by the site's templates/.
+func SiteTheme(root string, base fs.FS) (*Theme, error) {
+	if base == nil {
+		base = templates.FS
+	}
+	o := &Options{Source: root, Theme: base}
+	cfg, err := o.config()
+	if err != nil {
+		return nil, err
+	}
+	return o.theme(&cfg)
 }
