@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,6 +128,15 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 			mu.Unlock()
 			return
 		}
+		for _, b := range l.Blocks {
+			for _, r := range b.Requests {
+				for _, u := range r.Unsupported {
+					mu.Lock()
+					warnings = append(warnings, fmt.Errorf("%s: snapdoc does not support %s; the request is sent as written", r.Pos, u))
+					mu.Unlock()
+				}
+			}
+		}
 		next := &runner.Snapshot{Source: l.File}
 		dirty := old == nil
 		for _, b := range l.Blocks {
@@ -201,6 +211,9 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 			mu.Unlock()
 		}
 	})
+	// Lessons ran in parallel; report in a stable order.
+	slices.SortFunc(warnings, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return changed, warnings, stats, errors.Join(errs...)
 }
 
