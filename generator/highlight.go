@@ -22,6 +22,14 @@ var formatter = chromahtml.New(chromahtml.WithClasses(true))
 // Highlight returns code as HTML highlighted for lang with CSS classes
 // (see [WriteHighlightCSS]). An unknown language is escaped as plain text.
 func Highlight(code, lang string) template.HTML {
+	if h, ok := scanHighlight(code, lang); ok {
+		return h
+	}
+	return highlightChroma(code, lang)
+}
+
+// highlightChroma highlights code with chroma's lexer for lang.
+func highlightChroma(code, lang string) template.HTML {
 	var lexer chroma.Lexer
 	if lang == "http-request" {
 		lexer = httpLexer

@@ -1,0 +1,304 @@
+package generator
+
+import (
+	"html/template"
+	"strings"
+)
+
+// A scanner highlights the languages snapdoc itself generates (the code
+// tabs and JSON response bodies) some fifty times faster than chroma's
+// regular-expression lexers, which dominated build time: every example
+// has a tab per language. Its markup and CSS classes are chroma's, so the
+// one style sheet colours both. Code an author writes in other languages
+// still goes through chroma.
+
+// scanLang describes the lexical shape of a language.
+type scanLang struct {
+	lineComments []string          // such as "#" or "//"
+	blockComment [2]string         // such as "/*", "*/"; empty for none
+	quotes       string            // the characters that open a string
+	triple       bool              // Python's triple-quoted strings
+	words        map[string]string // keywords and builtins by class
+	json         bool              // a string followed by ':' is a key
+	shell        bool              // $NAME variables, backslash escapes outside strings
+}
+
+func wordClasses(classes map[string]string) map[string]string {
+	m := map[string]string{}
+	for class, words := range classes {
+		for _, w := range strings.Fields(words) {
+			m[w] = class
+		}
+	}
+	return m
+}
+
+var scanLangs = map[string]*scanLang{
+	"python": {lineComments: []string{"#"}, quotes: `"'`, triple: true, words: wordClasses(map[string]string{
+		"k":  "and as assert async await break class continue def del elif else except finally for global if in is lambda nonlocal not or pass raise return try while with yield",
+		"kn": "import from",
+		"kc": "True False None",
+		"nb": "print len str int float dict list open isinstance range",
+	})},
+	"javascript": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
+		"k":  "async await break case catch continue default do else for function if new of return switch throw try while",
+		"kd": "const let var",
+		"kc": "true false null undefined",
+		"nb": "console fetch JSON process Error AbortSignal URLSearchParams FormData Blob",
+	})},
+	"go": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
+		"k":  "break case chan continue default defer else for func go if import package range return select struct switch type var",
+		"kc": "true false nil",
+		"kt": "string int int64 byte error bool any",
+		"nb": "make len append panic",
+	})},
+	"java": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`, words: wordClasses(map[string]string{
+		"k":  "catch class else extends final for if new private public return static throw throws try var void while",
+		"kn": "import package",
+		"kc": "true false null",
+		"kt": "String int long boolean",
+	})},
+	"bash": {lineComments: []string{"#"}, quotes: `"'`, shell: true, words: wordClasses(map[string]string{
+		"nb": "curl echo export printf",
+	})},
+	"json": {quotes: `"`, json: true, words: wordClasses(map[string]string{
+		"kc": "true false null",
+	})},
+}
+
+// scanAliases maps lexer names to the scanner's languages.
+var scanAliases = map[string]string{
+	"python": "python", "python3": "python", "py": "python",
+	"javascript": "javascript", "js": "javascript",
+	"go": "go", "golang": "go",
+	"java":  "java",
+	"bash":  "bash", "sh": "bash", "shell": "bash", "curl": "bash",
+	"json": "json",
+}
+
+// token is a piece of code and its CSS class ("" for plain text).
+type token struct {
+	class, text string
+}
+
+// scanHighlight highlights code in lang with a scanner, if there is one
+// for lang.
+func scanHighlight(code, lang string) (template.HTML, bool) {
+	l := scanLangs[scanAliases[lang]]
+	if l == nil {
+		return "", false
+	}
+	return writeTokens(l.scan(code)), true
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// scan splits code into tokens.
+func (l *scanLang) scan(code string) []token {
+	var toks []token
+	emit := func(class, text string) {
+		if text == "" {
+			return
+		}
+		if n := len(toks); n > 0 && toks[n-1].class == class {
+			toks[n-1].text += text
+			return
+		}
+		toks = append(toks, token{class, text})
+	}
+	i := 0
+	for i < len(code) {
+		c := code[i]
+		rest := code[i:]
+		if l.blockComment[0] != "" && strings.HasPrefix(rest, l.blockComment[0]) {
+			end := strings.Index(rest[len(l.blockComment[0]):], l.blockComment[1])
+			n := len(rest)
+			if end >= 0 {
+				n = len(l.blockComment[0]) + end + len(l.blockComment[1])
+			}
+			emit("cm", rest[:n])
+			i += n
+			continue
+		}
+		if l.lineCommentAt(rest, i == 0 || code[i-1] == ' ' || code[i-1] == '\t' || code[i-1] == '\n') {
+			n := strings.IndexByte(rest, '\n')
+			if n < 0 {
+				n = len(rest)
+			}
+			emit("c1", rest[:n])
+			i += n
+			continue
+		}
+		if strings.IndexByte(l.quotes, c) >= 0 {
+			n := l.stringLen(rest)
+			class := "s2"
+			switch {
+			case c == '\'':
+				class = "s1"
+			case c == '`':
+				class = "sb"
+			case l.json && isKey(code[i+n:]):
+				class = "nt"
+			}
+			emit(class, rest[:n])
+			i += n
+			continue
+		}
+		if l.shell && c == '$' && i+1 < len(code) && (isWordByte(code[i+1]) || code[i+1] == '{') {
+			n := 1
+			if code[i+1] == '{' {
+				if end := strings.IndexByte(rest, '}'); end > 0 {
+					n = end + 1
+				}
+			} else {
+				for n < len(rest) && isWordByte(rest[n]) {
+					n++
+				}
+			}
+			emit("nv", rest[:n])
+			i += n
+			continue
+		}
+		if isDigit(c) || c == '-' && l.json && i+1 < len(code) && isDigit(code[i+1]) {
+			n := 1
+			for n < len(rest) {
+				ch := rest[n]
+				if isDigit(ch) || ch == '.' || ch == '_' || ch == 'x' || ch == 'X' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F' ||
+					(ch == '+' || ch == '-') && (rest[n-1] == 'e' || rest[n-1] == 'E') {
+					n++
+					continue
+				}
+				break
+			}
+			class := "mi"
+			if strings.ContainsAny(rest[:n], ".eE") && !strings.HasPrefix(rest, "0x") {
+				class = "mf"
+			}
+			emit(class, rest[:n])
+			i += n
+			continue
+		}
+		if isWordByte(c) {
+			n := 1
+			for n < len(rest) && isWordByte(rest[n]) {
+				n++
+			}
+			w := rest[:n]
+			class := l.words[w]
+			if class == "" {
+				class = "n"
+				if afterImport(toks) {
+					class = "nn" // the name of a module being imported
+				}
+			}
+			emit(class, w)
+			i += n
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			emit("", rest[:1])
+		case '(', ')', '[', ']', '{', '}', ',', ';', ':', '.':
+			emit("p", rest[:1])
+		default:
+			emit("o", rest[:1])
+		}
+		i++
+	}
+	return toks
+}
+
+// afterImport reports whether the last token other than spaces is an
+// import keyword.
+func afterImport(toks []token) bool {
+	for i := len(toks) - 1; i >= 0; i-- {
+		if toks[i].class == "" && strings.Trim(toks[i].text, " \t") == "" {
+			continue
+		}
+		return toks[i].class == "kn"
+	}
+	return false
+}
+
+// lineCommentAt reports whether a line comment starts at s. In a shell, #
+// starts a comment only at the start of a word.
+func (l *scanLang) lineCommentAt(s string, wordStart bool) bool {
+	for _, p := range l.lineComments {
+		if strings.HasPrefix(s, p) && (!l.shell || wordStart) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringLen is the length of the string literal at the start of s, up to
+// and including its closing quote (or the end of the line or, for
+// backquoted and triple-quoted strings, of s).
+func (l *scanLang) stringLen(s string) int {
+	q := s[0]
+	if l.triple && (strings.HasPrefix(s, `"""`) || strings.HasPrefix(s, `'''`)) {
+		if end := strings.Index(s[3:], s[:3]); end >= 0 {
+			return 3 + end + 3
+		}
+		return len(s)
+	}
+	escapes := q != '`' && !(l.shell && q == '\'')
+	for i := 1; i < len(s); i++ {
+		switch {
+		case escapes && s[i] == '\\':
+			i++
+		case s[i] == q:
+			return i + 1
+		case s[i] == '\n' && q != '`' && !l.shell:
+			return i
+		}
+	}
+	return len(s)
+}
+
+// isKey reports whether a JSON string followed by s is an object key.
+func isKey(s string) bool {
+	s = strings.TrimLeft(s, " \t\r\n")
+	return strings.HasPrefix(s, ":")
+}
+
+// writeTokens writes tokens as chroma's HTML formatter does with classes:
+// one span per line, one span per token.
+func writeTokens(toks []token) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<pre class="chroma"><code><span class="line"><span class="cl">`)
+	open := true
+	for _, t := range toks {
+		for t.text != "" {
+			if !open {
+				b.WriteString(`<span class="line"><span class="cl">`)
+				open = true
+			}
+			piece, rest, nl := strings.Cut(t.text, "\n")
+			if piece != "" {
+				if t.class != "" {
+					b.WriteString(`<span class="` + t.class + `">`)
+				}
+				template.HTMLEscape(&b, []byte(piece))
+				if t.class != "" {
+					b.WriteString(`</span>`)
+				}
+			}
+			if !nl {
+				break
+			}
+			b.WriteString("\n</span></span>")
+			open = false
+			t.text = rest
+		}
+	}
+	if open {
+		b.WriteString("</span></span>")
+	}
+	b.WriteString("</code></pre>")
+	return template.HTML(b.String())
+}

@@ -1,0 +1,83 @@
+package generator
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// text is the text a highlighted block shows.
+func shownText(h string) string { return html.UnescapeString(tags.ReplaceAllString(h, "")) }
+
+func TestScanHighlightKeepsTheCode(t *testing.T) {
+	for lang, code := range map[string]string{
+		"python":     "import requests\n\n# a comment\nr = requests.get(\"https://x/?a=1&b=<2>\", timeout=10)\ns = '''multi\nline'''\nprint(f\"Status: {r.status_code}\", 3.5e-2, None)\n",
+		"javascript": "const a = `tpl\n${x}`; /* block\ncomment */ // line\nawait fetch('u', {x: 1});\n",
+		"go":         "package main\n\nfunc main() {\n\tb := `raw\nstring`\n\tfmt.Println(\"hi\\n\", 0x1F, nil)\n}\n",
+		"java":       "public class Main { String s = \"a\\\"b\"; char c = '\\''; }\n",
+		"bash":       "curl -sS -X POST 'https://x/?a=1' \\\n  -H \"Authorization: Bearer $TOKEN\" # c\n  --data-binary 'it'\\''s'\n",
+		"json":       "{\n  \"a\": [1, -2.5e3, true, null],\n  \"b\": \"<script>\\\"x\\\"</script>\"\n}",
+		"curl":       "",
+	} {
+		h := string(Highlight(code, lang))
+		if got := shownText(h); got != code {
+			t.Errorf("%s: the highlighted text differs:\n got %q\nwant %q", lang, got, code)
+		}
+		if strings.Contains(h, "<script>") {
+			t.Errorf("%s: markup not escaped: %s", lang, h)
+		}
+	}
+}
+
+func TestScanHighlightClasses(t *testing.T) {
+	for _, tc := range []struct{ lang, code, want string }{
+		{"python", "import x", `<span class="kn">import</span>`},
+		{"python", "x = None", `<span class="kc">None</span>`},
+		{"python", "# note", `<span class="c1"># note</span>`},
+		{"python", `"s"`, `<span class="s2">&#34;s&#34;</span>`},
+		{"javascript", "const x = 1;", `<span class="kd">const</span>`},
+		{"go", "func main() {}", `<span class="k">func</span>`},
+		{"bash", `curl "$TOKEN" $HOME`, `<span class="nv">$HOME</span>`},
+		{"bash", "a#b", `<span class="n">a</span><span class="o">#</span>`},
+		{"json", `{"k": 12}`, `<span class="nt">&#34;k&#34;</span>`},
+		{"json", `{"k": 12}`, `<span class="mi">12</span>`},
+		{"json", `["v"]`, `<span class="s2">&#34;v&#34;</span>`},
+	} {
+		if h := string(Highlight(tc.code, tc.lang)); !strings.Contains(h, tc.want) {
+			t.Errorf("%s %q:\n%s\nlacks %s", tc.lang, tc.code, h, tc.want)
+		}
+	}
+}
+
+func FuzzScanHighlight(f *testing.F) {
+	for _, s := range []string{"a = '''x", "\"\\", "/* x", "$", "${", "-1e+", "\"k\" :", "x\n\ny"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		// NUL becomes U+FFFD when escaped, as html/template does.
+		if !strings.ContainsAny(code, "\r\x00") && strings.ToValidUTF8(code, "") == code {
+			for lang := range scanLangs {
+				if got := shownText(string(Highlight(code, lang))); got != code {
+					t.Fatalf("%s: text %q, want %q", lang, got, code)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkHighlight(b *testing.B) {
+	code := strings.Repeat("import requests\nr = requests.get(\"https://httpbin.org/anything\", headers={\"Accept\": \"application/json\"}, timeout=10)\nprint(r.json())\n", 8)
+	b.Run("scanner", func(b *testing.B) {
+		for b.Loop() {
+			Highlight(code, "python")
+		}
+	})
+	b.Run("chroma", func(b *testing.B) {
+		for b.Loop() {
+			highlightChroma(code, "python")
+		}
+	})
+}
