@@ -71,8 +71,8 @@ var scanAliases = map[string]string{
 	"python": "python", "python3": "python", "py": "python",
 	"javascript": "javascript", "js": "javascript",
 	"go": "go", "golang": "go",
-	"java":  "java",
-	"bash":  "bash", "sh": "bash", "shell": "bash", "curl": "bash",
+	"java": "java",
+	"bash": "bash", "sh": "bash", "shell": "bash", "curl": "bash",
 	"json": "json",
 }
 
