@@ -172,7 +172,7 @@ func (c *SiteConfig) funcs() template.FuncMap {
 // sink receives the files of a built site.
 type sink interface {
 	// write stores the file at the slash-separated path name. It is
-	// called concurrently.
+	// called concurrently, and must not keep data after it returns.
 	write(name string, data []byte) error
 }
 
@@ -243,6 +243,16 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 
 // lesson renders a lesson's page.
 func (r *builder) lesson(l *Lesson) error {
+	// What the page shows of each block is made for this page only; a
+	// large site cannot keep it for every lesson.
+	defer func() {
+		for _, b := range l.Blocks {
+			b.HTML = ""
+			if b.Example != nil {
+				b.Example.Code, b.Example.Outputs = nil, nil
+			}
+		}
+	}()
 	for _, b := range l.Blocks {
 		html, err := r.example(l, b)
 		if err != nil {
@@ -268,13 +278,19 @@ func (r *builder) lesson(l *Lesson) error {
 func (r *builder) page(tmpl, name string, p *Page) error {
 	p.Site = r.site
 	p.Dev = r.dev
-	var buf bytes.Buffer
-	if err := r.theme.Execute(&buf, tmpl, p); err != nil {
+	buf := pagePool.Get().(*bytes.Buffer)
+	defer pagePool.Put(buf)
+	buf.Reset()
+	if err := r.theme.Execute(buf, tmpl, p); err != nil {
 		return err
 	}
 	r.pages.Add(1)
 	return r.out.write(name, buf.Bytes())
 }
+
+// pagePool recycles the buffers pages are rendered into; a page is
+// written out before its buffer is reused.
+var pagePool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
 
 func (r *builder) static() error {
 	var css bytes.Buffer

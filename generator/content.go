@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/yuin/goldmark/ast"
 )
 
 // ContentDir is the directory of a site's lessons.
@@ -20,6 +19,9 @@ const ContentDir = "content"
 // Lesson is one lesson of a site: its front matter, its parsed Markdown,
 // and the http blocks it declares.
 type Lesson struct {
+	// index is the lesson's position among the lessons of the site most
+	// recently made from it (newSite sets it), newest first.
+	index int
 	Meta
 	// File is the lesson's path relative to the site root.
 	File string
@@ -34,7 +36,6 @@ type Lesson struct {
 	Words int
 
 	src []byte   // the Markdown body
-	doc ast.Node // the parsed body
 }
 
 // URL is the lesson's site path, for example "python-cache-control/".

@@ -110,7 +110,6 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 			}
 			seen[b.ID] = true
 			l.Blocks = append(l.Blocks, b)
-			n.SetAttributeString(blockAttr, b)
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -118,14 +117,31 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 	if err != nil {
 		return err
 	}
-	l.doc = doc
 	l.Words = len(strings.Fields(string(l.src)))
 	return nil
 }
 
 // render writes the lesson's body as HTML.
 func (m *Markdown) render(w io.Writer, l *Lesson) error {
-	return m.md.Renderer().Render(w, l.src, l.doc)
+	// The body is parsed again rather than kept from loading: the trees
+	// of a large site's lessons would take more memory than all else.
+	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	k := 0
+	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		fb, ok := n.(*ast.FencedCodeBlock)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		if lang, _ := fenceInfo(fb, l.src); lang == "http" && k < len(l.Blocks) {
+			fb.SetAttributeString(blockAttr, l.Blocks[k])
+			k++
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	if err != nil {
+		return err
+	}
+	return m.md.Renderer().Render(w, l.src, doc)
 }
 
 // blockAttr is the attribute that ties an http fenced code block to its

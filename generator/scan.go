@@ -76,9 +76,11 @@ var scanAliases = map[string]string{
 	"json": "json",
 }
 
-// token is a piece of code and its CSS class ("" for plain text).
+// token is a piece of code, code[start:end], and its CSS class ("" for
+// plain text).
 type token struct {
-	class, text string
+	class      string
+	start, end int
 }
 
 // scanHighlight highlights code in lang with a scanner, if there is one
@@ -88,7 +90,7 @@ func scanHighlight(code, lang string) (template.HTML, bool) {
 	if l == nil {
 		return "", false
 	}
-	return writeTokens(l.scan(code)), true
+	return writeTokens(code, l.scan(code)), true
 }
 
 func isWordByte(c byte) bool {
@@ -99,18 +101,19 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // scan splits code into tokens.
 func (l *scanLang) scan(code string) []token {
-	var toks []token
+	toks := make([]token, 0, len(code)/4)
+	i := 0
+	// emit adds the token text, which starts at i.
 	emit := func(class, text string) {
 		if text == "" {
 			return
 		}
-		if n := len(toks); n > 0 && toks[n-1].class == class {
-			toks[n-1].text += text
+		if n := len(toks); n > 0 && toks[n-1].class == class && toks[n-1].end == i {
+			toks[n-1].end += len(text)
 			return
 		}
-		toks = append(toks, token{class, text})
+		toks = append(toks, token{class, i, i + len(text)})
 	}
-	i := 0
 	for i < len(code) {
 		c := code[i]
 		rest := code[i:]
@@ -191,7 +194,7 @@ func (l *scanLang) scan(code string) []token {
 			class := l.words[w]
 			if class == "" {
 				class = "n"
-				if afterImport(toks) {
+				if afterImport(code, toks) {
 					class = "nn" // the name of a module being imported
 				}
 			}
@@ -214,9 +217,9 @@ func (l *scanLang) scan(code string) []token {
 
 // afterImport reports whether the last token other than spaces is an
 // import keyword.
-func afterImport(toks []token) bool {
+func afterImport(code string, toks []token) bool {
 	for i := len(toks) - 1; i >= 0; i-- {
-		if toks[i].class == "" && strings.Trim(toks[i].text, " \t") == "" {
+		if toks[i].class == "" && strings.Trim(code[toks[i].start:toks[i].end], " \t") == "" {
 			continue
 		}
 		return toks[i].class == "kn"
@@ -268,23 +271,27 @@ func isKey(s string) bool {
 
 // writeTokens writes tokens as chroma's HTML formatter does with classes:
 // one span per line, one span per token.
-func writeTokens(toks []token) template.HTML {
+func writeTokens(code string, toks []token) template.HTML {
 	var b strings.Builder
+	b.Grow(64 + 3*len(code) + 24*len(toks))
 	b.WriteString(`<pre class="chroma"><code><span class="line"><span class="cl">`)
 	open := true
-	for _, t := range toks {
-		for t.text != "" {
+	for _, tok := range toks {
+		text := code[tok.start:tok.end]
+		for text != "" {
 			if !open {
 				b.WriteString(`<span class="line"><span class="cl">`)
 				open = true
 			}
-			piece, rest, nl := strings.Cut(t.text, "\n")
+			piece, rest, nl := strings.Cut(text, "\n")
 			if piece != "" {
-				if t.class != "" {
-					b.WriteString(`<span class="` + t.class + `">`)
+				if tok.class != "" {
+					b.WriteString(`<span class="`)
+					b.WriteString(tok.class)
+					b.WriteString(`">`)
 				}
-				template.HTMLEscape(&b, []byte(piece))
-				if t.class != "" {
+				escapeHTML(&b, piece)
+				if tok.class != "" {
 					b.WriteString(`</span>`)
 				}
 			}
@@ -293,7 +300,7 @@ func writeTokens(toks []token) template.HTML {
 			}
 			b.WriteString("\n</span></span>")
 			open = false
-			t.text = rest
+			text = rest
 		}
 	}
 	if open {
@@ -301,4 +308,33 @@ func writeTokens(toks []token) template.HTML {
 	}
 	b.WriteString("</code></pre>")
 	return template.HTML(b.String())
+}
+
+// escapeHTML writes s escaped as html/template escapes text, without
+// converting s to a byte slice.
+func escapeHTML(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case 0:
+			esc = "\uFFFD"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }

@@ -306,7 +306,7 @@ type memSink struct {
 func (m *memSink) write(name string, data []byte) error {
 	name = path.Clean(name)
 	m.mu.Lock()
-	m.files[name] = data
+	m.files[name] = bytes.Clone(data)
 	m.written = append(m.written, name)
 	m.mu.Unlock()
 	return nil
