@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-
 )
 
 // ContentDir is the directory of a site's lessons.
@@ -35,7 +34,7 @@ type Lesson struct {
 	// Words is the number of words of prose and code in the body.
 	Words int
 
-	src []byte   // the Markdown body
+	src []byte // the Markdown body
 }
 
 // URL is the lesson's site path, for example "python-cache-control/".
