@@ -75,6 +75,7 @@ func ownCorpus() []namedRequest {
 		{"propfind-xml", &runner.Request{Method: "PROPFIND", URL: base + "/dav/", Headers: h("Content-Type", "application/xml", "Depth", "1"),
 			Body: `<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>`}},
 		{"json-big-int", &runner.Request{Method: "POST", URL: base + "/ids", Headers: h("Content-Type", "application/json"), Body: `{"id":12345678901234567890}`}},
+		{"json-proto-key", &runner.Request{Method: "PUT", URL: base + "/acl", Headers: h("Content-Type", "application/json"), Body: `{"__proto__":{"admin":true},"a":1}`}},
 		{"json-vendor-type", &runner.Request{Method: "POST", URL: base + "/things", Headers: h("Content-Type", "application/vnd.api+json"),
 			Body: `{"data":{"type":"things","attributes":{"title":"Ω"}}}`}},
 		{"get-with-body", &runner.Request{Method: "GET", URL: base + "/search", Headers: h("Content-Type", "application/json"), Body: `{"q":"x"}`}},
