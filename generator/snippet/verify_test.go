@@ -26,7 +26,9 @@ func loadSet(t testing.TB) *Set {
 // TestVerifyCorpus runs every language's code for every request of the
 // corpus against the echo server. A language that cannot express a
 // request is skipped with the reason; a missing interpreter skips its
-// language, except under CI=true where it fails.
+// language, except under CI=true where it fails. SNIPPET_LANGS=go,java
+// limits the run to some languages. Each language verifies the whole
+// corpus in one VerifyAll, so Go and Java are built once.
 func TestVerifyCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real interpreters")
