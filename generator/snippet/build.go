@@ -3,11 +3,11 @@ package snippet
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -121,14 +121,18 @@ func buildGo(ctx context.Context, tool, root string, dirs []string) []built {
 }
 
 // javaCompiler compiles the Main.java of each directory given as an
-// argument into its classes/ directory, in one JVM.
+// argument into its classes/ directory, in one JVM, and prints the
+// directories whose source has errors (javac may still write some class
+// files for them).
 const javaCompiler = `import javax.tools.ToolProvider;
 
 public class Compile {
     public static void main(String[] dirs) {
         var javac = ToolProvider.getSystemJavaCompiler();
         for (String dir : dirs) {
-            javac.run(null, null, null, "-d", dir + "/classes", dir + "/Main.java");
+            if (javac.run(null, null, null, "-d", dir + "/classes", dir + "/Main.java") != 0) {
+                System.out.println(dir);
+            }
         }
     }
 }
@@ -144,17 +148,21 @@ func buildJava(ctx context.Context, tool, root string, dirs []string) []built {
 	args := append(append(javaFlags(), "Compile.java"), dirs...)
 	cmd := exec.CommandContext(ctx, tool, args...)
 	cmd.Dir = root
-	out, buildErr := cmd.CombinedOutput()
+	var failed, diagnostics bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &failed, &diagnostics
+	buildErr := cmd.Run()
+	failedDirs := strings.Split(failed.String(), "\n")
 	for i, dir := range dirs {
 		classes := filepath.Join(dir, "classes")
-		if _, err := os.Stat(filepath.Join(classes, "Main.class")); err == nil {
+		_, statErr := os.Stat(filepath.Join(classes, "Main.class"))
+		switch {
+		case buildErr != nil:
+			builds[i].err = fmt.Errorf("javac: %v\n%s", buildErr, tail(diagnostics.String()))
+		case statErr != nil || slices.Contains(failedDirs, dir):
+			builds[i].err = fmt.Errorf("javac:\n%s", linesAbout(diagnostics.String(), dir+string(filepath.Separator)))
+		default:
 			builds[i].cmd = append(append([]string{tool}, javaFlags()...), "-cp", classes, "Main")
-			continue
 		}
-		if buildErr == nil {
-			buildErr = errors.New("no class file")
-		}
-		builds[i].err = fmt.Errorf("javac: %v\n%s", buildErr, linesAbout(string(out), dir+string(filepath.Separator)))
 	}
 	return builds
 }

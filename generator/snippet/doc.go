@@ -31,9 +31,9 @@
 //     stay as references in the raw HTTP message.
 //   - The request's HTTP version is not rendered: each client negotiates
 //     its own, and the raw message is always HTTP/1.1.
-//   - Every program fails on a 4xx or 5xx status, then prints
-//     "Status Code: <n>" and the body, JSON indented (curl prints the body
-//     as received).
+//   - Every program but curl fails on a 4xx or 5xx status; otherwise it
+//     prints "Status Code: <n>" and the body, JSON indented. curl prints
+//     the body as received, as people use it.
 //
 // # Verification
 //

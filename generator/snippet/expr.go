@@ -83,3 +83,41 @@ func ShellWord(s string) string {
 	}
 	return w
 }
+
+// text writes s as an expression with one source line per line of s, the
+// continuation lines starting with indent and the operator first (or last,
+// with opAtEnd), so a multi-line body reads as it will be sent.
+func (l exprLang) text(s, indent string, opAtEnd bool) string {
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) <= 1 {
+		return l.expr(s)
+	}
+	exprs := make([]string, len(lines))
+	for i, line := range lines {
+		exprs[i] = l.expr(line)
+	}
+	if opAtEnd {
+		return strings.Join(exprs, strings.TrimRight(l.join, " ")+"\n"+indent)
+	}
+	return strings.Join(exprs, "\n"+indent+strings.TrimLeft(l.join, " "))
+}
+
+// pythonText writes s as a Python expression, a parenthesised one with a
+// line per line of s when s has several.
+func pythonText(s string) string {
+	e := pythonExpr.text(s, "    ", false)
+	if !strings.Contains(e, "\n") {
+		return e
+	}
+	return "(\n    " + e + "\n)"
+}
+
+// jsText writes s as a JavaScript expression, a line per line of s.
+func jsText(s string) string { return jsExpr.text(s, "  ", true) }
+
+// javaText writes s as a Java expression, a line per line of s, for a
+// statement indented by eight spaces.
+func javaText(s string) string { return javaExpr.text(s, "            ", false) }

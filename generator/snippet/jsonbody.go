@@ -41,11 +41,12 @@ type jsonStyle struct {
 	null, yes, no    string
 	indent           string
 	nonIntegerFloats bool // integers are floats too, as in JavaScript
+	computedProto    bool // write a "__proto__" key as computed, as JavaScript needs
 }
 
 var (
 	pythonJSON = jsonStyle{str: pythonExpr, null: "None", yes: "True", no: "False", indent: "    "}
-	jsJSON     = jsonStyle{str: jsExpr, null: "null", yes: "true", no: "false", indent: "  ", nonIntegerFloats: true}
+	jsJSON     = jsonStyle{str: jsExpr, null: "null", yes: "true", no: "false", indent: "  ", nonIntegerFloats: true, computedProto: true}
 )
 
 // literal writes the JSON document text as a native literal of the
@@ -80,7 +81,11 @@ func (st jsonStyle) value(b *strings.Builder, dec *json.Decoder, depth int) erro
 				if err != nil {
 					return err
 				}
-				b.WriteString(st.str.expr(key.(string)) + ": ")
+				k := st.str.expr(key.(string))
+				if st.computedProto && key == "__proto__" {
+					k = "[" + k + "]" // a plain __proto__ key sets the prototype
+				}
+				b.WriteString(k + ": ")
 			}
 			if err := st.value(b, dec, depth+1); err != nil {
 				return err

@@ -24,23 +24,27 @@ func TestLiterals(t *testing.T) {
 		in    string
 		want  string
 	}{
-		"python":         {PythonString, "a\"b\\c\nd\x01é\u2028", `"a\"b\\c\nd\x01é\u2028"`},
-		"javascript":     {JSString, "a\"b\\c\nd\x01é\u2028", `"a\"b\\c\nd\x01é\u{2028}"`},
-		"go":             {GoString, "a\"b\\c\x01é", `"a\"b\\c\x01é"`},
-		"go raw":         {GoString, "{\n  \"a\": \"\\n\"\n}", "`{\n  \"a\": \"\\n\"\n}`"},
-		"go no raw":      {GoString, "a`b\nc", "\"a`b\\nc\""},
-		"java":           {JavaString, "a\"b\\c\nd\x01é😀", `"a\"b\\c\nd\001\u00e9\ud83d\ude00"`},
-		"java octal":     {JavaString, "\x012", `"\0012"`},
-		"shell":          {ShellQuote, "it's", `'it'\''s'`},
-		"shell safe":     {ShellQuote, "https://x.test/a-b_c.d:8080/%20", `https://x.test/a-b_c.d:8080/%20`},
-		"shell glob":     {ShellQuote, "https://x.test/?a=b", `'https://x.test/?a=b'`},
-		"shell empty":    {ShellWord, "", `''`},
-		"shell env":      {ShellWord, "Bearer {{$env TOKEN}}", `'Bearer '"$TOKEN"`},
-		"shell odd env":  {ShellWord, "{{$env API-KEY}}", `"$(printenv API-KEY)"`},
-		"python env":     {pythonExpr.expr, "a{{$env K}}b", `"a" + os.environ["K"] + "b"`},
-		"javascript env": {jsExpr.expr, "{{$env K}}{{$env a-b}}", `process.env.K + process.env["a-b"]`},
-		"go env":         {goExpr.expr, "x={{$env K}}", `"x=" + os.Getenv("K")`},
-		"java env":       {javaExpr.expr, "{{$env K}}", `System.getenv("K")`},
+		"python":          {PythonString, "a\"b\\c\nd\x01é\u2028", `"a\"b\\c\nd\x01é\u2028"`},
+		"javascript":      {JSString, "a\"b\\c\nd\x01é\u2028", `"a\"b\\c\nd\x01é\u{2028}"`},
+		"go":              {GoString, "a\"b\\c\x01é", `"a\"b\\c\x01é"`},
+		"go raw":          {GoString, "{\n  \"a\": \"\\n\"\n}", "`{\n  \"a\": \"\\n\"\n}`"},
+		"go no raw":       {GoString, "a`b\nc", "\"a`b\\nc\""},
+		"java":            {JavaString, "a\"b\\c\nd\x01é😀", `"a\"b\\c\nd\001\u00e9\ud83d\ude00"`},
+		"java octal":      {JavaString, "\x012", `"\0012"`},
+		"shell":           {ShellQuote, "it's", `'it'\''s'`},
+		"shell safe":      {ShellQuote, "https://x.test/a-b_c.d:8080/%20", `https://x.test/a-b_c.d:8080/%20`},
+		"shell glob":      {ShellQuote, "https://x.test/?a=b", `'https://x.test/?a=b'`},
+		"shell empty":     {ShellWord, "", `''`},
+		"shell env":       {ShellWord, "Bearer {{$env TOKEN}}", `'Bearer '"$TOKEN"`},
+		"shell odd env":   {ShellWord, "{{$env API-KEY}}", `"$(printenv API-KEY)"`},
+		"python env":      {pythonExpr.expr, "a{{$env K}}b", `"a" + os.environ["K"] + "b"`},
+		"javascript env":  {jsExpr.expr, "{{$env K}}{{$env a-b}}", `process.env.K + process.env["a-b"]`},
+		"go env":          {goExpr.expr, "x={{$env K}}", `"x=" + os.Getenv("K")`},
+		"java env":        {javaExpr.expr, "{{$env K}}", `System.getenv("K")`},
+		"python text":     {pythonText, "a\nb", "(\n    \"a\\n\"\n    + \"b\"\n)"},
+		"python one line": {pythonText, "a\n", `"a\n"`},
+		"js text":         {jsText, "a\n{{$env K}}\n", "\"a\\n\" +\n  process.env.K + \"\\n\""},
+		"java text":       {javaText, "a\r\nb", "\"a\\r\\n\"\n            + \"b\""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -68,26 +72,35 @@ func TestLiteralsRoundTrip(t *testing.T) {
 	withNUL := append(values, "nul\x00byte")
 	wantNUL := append(want, hex.EncodeToString([]byte("nul\x00byte")))
 
-	join := func(l exprLang, vals []string, sep string) string {
+	// join writes each value twice: as one expression and as a source
+	// line per line of the value.
+	join := func(l exprLang, text func(string) string, vals []string, sep string) string {
 		var parts []string
 		for _, v := range vals {
-			parts = append(parts, l.expr(v))
+			parts = append(parts, l.expr(v), text(v))
 		}
 		return strings.Join(parts, sep)
+	}
+	twice := func(vals []string) []string {
+		var out []string
+		for _, v := range vals {
+			out = append(out, v, v)
+		}
+		return out
 	}
 	tests := map[string]struct {
 		lang, file, code string
 		args             []string
 		want             []string
 	}{
-		"python":     {"python", "main.py", "import os\nfor v in [" + join(pythonExpr, withNUL, ", ") + "]:\n    print(v.encode('utf-8').hex())\n", []string{"main.py"}, wantNUL},
-		"javascript": {"javascript", "main.js", "for (const v of [" + join(jsExpr, withNUL, ", ") + "]) console.log(Buffer.from(v, 'utf8').toString('hex'));\n", []string{"main.js"}, wantNUL},
+		"python":     {"python", "main.py", "import os\nfor v in [" + join(pythonExpr, pythonText, withNUL, ", ") + "]:\n    print(v.encode('utf-8').hex())\n", []string{"main.py"}, twice(wantNUL)},
+		"javascript": {"javascript", "main.js", "for (const v of [" + join(jsExpr, jsText, withNUL, ", ") + "]) console.log(Buffer.from(v, 'utf8').toString('hex'));\n", []string{"main.js"}, twice(wantNUL)},
 		"go": {"go", "main.go", "package main\n\nimport (\n\t\"encoding/hex\"\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc main() {\n\tfor _, v := range []string{" +
-			join(goExpr, withNUL, ", ") + "} {\n\t\tfmt.Println(hex.EncodeToString([]byte(v)))\n\t}\n\t_ = os.Getenv\n}\n", []string{"run", "main.go"}, wantNUL},
-		"java": {"java", "Main.java", "public class Main {\n  public static void main(String[] a) {\n    for (String v : new String[]{" + join(javaExpr, withNUL, ", ") +
-			"}) {\n      StringBuilder b = new StringBuilder();\n      for (byte x : v.getBytes(java.nio.charset.StandardCharsets.UTF_8)) b.append(String.format(\"%02x\", x));\n      System.out.println(b);\n    }\n  }\n}\n", []string{"Main.java"}, wantNUL},
+			join(goExpr, goExpr.expr, withNUL, ", ") + "} {\n\t\tfmt.Println(hex.EncodeToString([]byte(v)))\n\t}\n\t_ = os.Getenv\n}\n", []string{"run", "main.go"}, twice(wantNUL)},
+		"java": {"java", "Main.java", "public class Main {\n  public static void main(String[] a) {\n    for (String v : new String[]{" + join(javaExpr, javaText, withNUL, ", ") +
+			"}) {\n      StringBuilder b = new StringBuilder();\n      for (byte x : v.getBytes(java.nio.charset.StandardCharsets.UTF_8)) b.append(String.format(\"%02x\", x));\n      System.out.println(b);\n    }\n  }\n}\n", []string{"Main.java"}, twice(wantNUL)},
 		// A shell word cannot hold NUL.
-		"shell": {"curl", "main.sh", "for v in " + join(shellExpr, values[1:], " ") + "; do printf %s \"$v\" | od -An -tx1 | tr -d ' \\n'; echo; done\n", []string{"main.sh"}, want[1:]},
+		"shell": {"curl", "main.sh", "for v in " + join(shellExpr, ShellWord, values[1:], " ") + "; do printf %s \"$v\" | od -An -tx1 | tr -d ' \\n'; echo; done\n", []string{"main.sh"}, twice(want[1:])},
 	}
 	s := loadSet(t)
 	for name, tc := range tests {
@@ -116,8 +129,9 @@ func TestLiteralsRoundTrip(t *testing.T) {
 			}
 			for i := range got {
 				if got[i] != tc.want[i] {
-					b, _ := hex.DecodeString(got[i])
-					t.Errorf("value %d: got %q, want %q", i, b, withNUL[i])
+					g, _ := hex.DecodeString(got[i])
+					w, _ := hex.DecodeString(tc.want[i])
+					t.Errorf("value %d: got %q, want %q", i, g, w)
 				}
 			}
 		})

@@ -124,7 +124,8 @@ func (s *Set) Supports(lang string, r *runner.Request) error {
 // hermetic text functions plus, for a string s that may hold secrets,
 // python, javascript, golang, java (a string expression of that language
 // that reads each secret from the environment) and shell (one POSIX shell
-// word); pythonJSON and jsJSON (a JSON text as a native literal);
+// word); pythonText, jsText and javaText (the same, a source line per line
+// of s); pythonJSON and jsJSON (a JSON text as a native literal);
 // combined (see [Combined]).
 func Funcs() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
@@ -135,6 +136,9 @@ func Funcs() template.FuncMap {
 	fm["shell"] = ShellWord
 	fm["pythonJSON"] = pythonJSON.literal
 	fm["jsJSON"] = jsJSON.literal
+	fm["pythonText"] = pythonText
+	fm["jsText"] = jsText
+	fm["javaText"] = javaText
 	fm["combined"] = Combined
 	return fm
 }

@@ -24,6 +24,11 @@ func splitURL(raw string) (origin, target string, err error) {
 		return "", "", fmt.Errorf("URL %q has no host", raw)
 	}
 	origin, target = raw[:i+3+j], rest[j:]
+	for _, seg := range runner.Segments(rest[:j]) {
+		if k := strings.IndexFunc(seg.Text, notAuthority); k >= 0 {
+			return "", "", fmt.Errorf("URL %q: host has %q, which a URL cannot carry there (write an IDN host in punycode)", raw, seg.Text[k:k+1])
+		}
+	}
 	if k := strings.IndexByte(target, '#'); k >= 0 {
 		target = target[:k]
 	}
@@ -85,6 +90,11 @@ func normalizeTarget(b *strings.Builder, s string, inQuery bool) bool {
 		}
 	}
 	return inQuery
+}
+
+// notAuthority reports whether r cannot appear in a URL's authority.
+func notAuthority(r rune) bool {
+	return r >= 0x80 || !isUnreserved(byte(r)) && !strings.ContainsRune("!$&'()*+,;=:@[]", r)
 }
 
 func isUnreserved(c byte) bool {

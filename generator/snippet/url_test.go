@@ -19,6 +19,8 @@ func TestNormalizeURL(t *testing.T) {
 		"fragment dropped": {"https://x.test/a?b=c#frag", "https://x.test/a?b=c"},
 		"empty query":      {"https://x.test/a?", "https://x.test/a"},
 		"port kept":        {"http://127.0.0.1:8080/x", "http://127.0.0.1:8080/x"},
+		"secret host":      {"https://{{$env HOST}}/x", "https://{{$env HOST}}/x"},
+		"user info":        {"https://u:p@x.test/", "https://u:p@x.test/"},
 		"secret kept":      {"https://x.test/?k={{$env API_KEY}}&q=a b", "https://x.test/?k={{$env API_KEY}}&q=a%20b"},
 		"secret in path":   {"https://x.test/{{$env ID}}/x y", "https://x.test/{{$env ID}}/x%20y"},
 	}
@@ -34,7 +36,7 @@ func TestNormalizeURL(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"/relative", "x.test/a", "https:///path", "://x"} {
+	for _, bad := range []string{"/relative", "x.test/a", "https:///path", "://x", "https://x y/", "https://münchen.de/"} {
 		if got, err := NormalizeURL(bad); err == nil {
 			t.Errorf("NormalizeURL(%q) = %q, want an error", bad, got)
 		}

@@ -218,8 +218,10 @@ func tail(s string) string {
 	return s
 }
 
-// sendRaw sends the raw HTTP message msg (lines ending in "\n") to the
-// server at origin and returns the response body.
+// sendRaw sends the raw HTTP message msg (lines ending in "\n", the body
+// cut at its Content-Length) to the server at origin and returns the
+// response as the other languages print it: "Status Code: <n>", then the
+// body.
 func sendRaw(ctx context.Context, origin, method, msg string) ([]byte, error) {
 	head, rest, _ := strings.Cut(msg, "\n\n")
 	head = strings.TrimSuffix(head, "\n")

@@ -26,7 +26,9 @@ func loadSet(t testing.TB) *Set {
 // TestVerifyCorpus runs every language's code for every request of the
 // corpus against the echo server. A language that cannot express a
 // request is skipped with the reason; a missing interpreter skips its
-// language, except under CI=true where it fails.
+// language, except under CI=true where it fails. SNIPPET_LANGS=go,java
+// limits the run to some languages. Each language verifies the whole
+// corpus in one VerifyAll, so Go and Java are built once.
 func TestVerifyCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real interpreters")
@@ -78,5 +80,34 @@ func TestVerifyCorpus(t *testing.T) {
 	}
 	for _, sk := range skipped {
 		t.Logf("cannot express: %s", sk)
+	}
+}
+
+// TestProgramsFailOnErrorStatus sends a body the echo server rejects with
+// 400: every program but curl must fail rather than print as if it worked.
+func TestProgramsFailOnErrorStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real interpreters")
+	}
+	s := loadSet(t)
+	r := &runner.Request{Method: "POST", URL: "https://api.test/orders",
+		Headers: h("Content-Type", "application/json"), Body: "{not json"}
+	for _, lang := range s.Languages() {
+		t.Run(lang.ID, func(t *testing.T) {
+			t.Parallel()
+			err := s.Verify(context.Background(), lang.ID, r, VerifyOptions{})
+			if errors.Is(err, ErrNoInterpreter) && os.Getenv("CI") != "true" {
+				t.Skip(err)
+			}
+			if lang.ID == "curl" {
+				if err != nil {
+					t.Errorf("curl prints the error body and exits 0, so verification passes; got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "400") {
+				t.Errorf("err %v, want the program to fail, naming the 400", err)
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@ package snippet
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"strings"
 	"unicode/utf8"
 
@@ -94,14 +93,6 @@ func (v *View) Header(name string) (string, bool) {
 func (v *View) HasHeader(name string) bool {
 	_, ok := v.Header(name)
 	return ok
-}
-
-// MediaType returns the media type of the Content-Type header, lower case,
-// without parameters; empty when there is none.
-func (v *View) MediaType() string {
-	ct, _ := v.Header("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
-	return mt
 }
 
 // Combined returns the header fields with repeated names merged into one
