@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -28,6 +29,20 @@ type command struct {
 // env is what a command may touch: its output streams.
 type env struct {
 	stdout, stderr io.Writer
+}
+
+// terminal returns stderr when it is a terminal, for progress reports, and
+// nil when it is a pipe or a file, which must stay quiet.
+func (e *env) terminal() io.Writer {
+	f, ok := e.stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return f
 }
 
 // logger logs to stderr as text.

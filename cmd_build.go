@@ -35,7 +35,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	opts := generator.Options{
 		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
 		Theme: templates.FS, Logger: e.logger(*verbose),
-		Run: mode, Strict: *strict,
+		Run: mode, Strict: *strict, Progress: e.terminal(),
 	}
 	if *remote != "" {
 		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})

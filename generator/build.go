@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -43,6 +44,9 @@ type Options struct {
 	Runner BlockRunner
 	// Now is the clock that dates snapshots; time.Now when nil.
 	Now func() time.Time
+	// Progress, when set, shows the progress of a build that takes more
+	// than a second; give it a terminal, not a pipe.
+	Progress io.Writer
 }
 
 func (o *Options) now() time.Time {
@@ -81,6 +85,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
+	ph := &phases{log: opts.Logger, last: start}
 	cfg, err := opts.config()
 	if err != nil {
 		return nil, err
@@ -90,9 +95,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	ph.done("load")
 	if err := parseBlocks(&cfg, lessons); err != nil {
 		return nil, err
 	}
+	ph.done("parse")
 	if opts.Runner == nil && opts.Run != RunReplay {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source)
 		if err != nil {
@@ -101,10 +108,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		defer closeRunner()
 		opts.Runner = rn
 	}
-	snapshots, warnings, stats, err := runBlocks(ctx, &opts, lessons)
+	snapshots, warnings, stats, err := runBlocks(ctx, &opts, lessons, start)
 	if err != nil {
 		return nil, err
 	}
+	ph.done("run")
 	theme, err := opts.theme(&cfg)
 	if err != nil {
 		return nil, err
@@ -116,9 +124,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer out.discard()
 	r := &builder{site: site, theme: theme, md: md, out: out, source: opts.Source}
-	if err := r.render(ctx, nil); err != nil {
+	r.progress = startProgress(opts.Progress, start, "Rendering pages", len(lessons)+len(site.Tags)+len(site.Categories))
+	err = r.render(ctx, nil)
+	r.progress.finish()
+	if err != nil {
 		return nil, err
 	}
+	ph.done("render")
 	if err := out.commit(); err != nil {
 		return nil, err
 	}
@@ -127,6 +139,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("write snapshot: %w", err)
 		}
 	}
+	ph.done("write")
 	res := &Result{
 		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()),
 		Run: stats.Run, Replayed: stats.Replayed, Failed: stats.Failed,
@@ -181,8 +194,9 @@ type builder struct {
 	site   *Site
 	theme  *Theme
 	md     *Markdown
-	out    sink
-	source string // the site's root directory
+	out      sink
+	source   string    // the site's root directory
+	progress *progress // counts rendered lessons and lists; may be nil
 	dev    bool   // pages are for snapdoc serve
 	pages  atomic.Int64
 }
@@ -210,7 +224,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	}
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
-			jobs = append(jobs, func() error { return r.lesson(l) })
+			jobs = append(jobs, func() error { defer r.tick(); return r.lesson(l) })
 		}
 	}
 	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {
@@ -222,6 +236,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 			kind = "category"
 		}
 		jobs = append(jobs, func() error {
+			defer r.tick()
 			return r.page("list.html", t.URL+"index.html", &Page{Kind: kind, Title: t.Name, URL: t.URL, Term: t})
 		})
 	}
@@ -239,6 +254,13 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		}
 	}
 	return nil
+}
+
+// tick counts a rendered page for the progress report.
+func (r *builder) tick() {
+	if r.progress != nil {
+		r.progress.add(1)
+	}
 }
 
 // lesson renders a lesson's page.

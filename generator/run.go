@@ -106,7 +106,13 @@ type runStats struct {
 // lesson's snapshot, or by executing it, as the mode says. It returns the
 // snapshots that changed, by path, to be written once the build has
 // succeeded, and warnings about blocks that could not be run.
-func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*runner.Snapshot, []error, runStats, error) {
+func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Time) (map[string]*runner.Snapshot, []error, runStats, error) {
+	total := 0
+	for _, l := range lessons {
+		total += len(l.Blocks)
+	}
+	prog := startProgress(o.Progress, start, "Running http blocks", total)
+	defer prog.finish()
 	var (
 		mu       sync.Mutex
 		changed  = map[string]*runner.Snapshot{}
@@ -140,6 +146,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson) (map[string]*
 		next := &runner.Snapshot{Source: l.File}
 		dirty := old == nil
 		for _, b := range l.Blocks {
+			prog.add(1)
 			rec := old.Record(b.ID)
 			hash := runner.Hash(b.Requests)
 			b.Example = &Example{Block: b}

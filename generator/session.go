@@ -250,7 +250,7 @@ func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) (
 		}
 		opts.Runner = s.runner
 	}
-	snapshots, warnings, _, err := runBlocks(ctx, &opts, lessons)
+	snapshots, warnings, _, err := runBlocks(ctx, &opts, lessons, time.Now())
 	if err != nil {
 		return nil, err
 	}
