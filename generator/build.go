@@ -191,14 +191,14 @@ type sink interface {
 
 // builder renders every page of a site into an output.
 type builder struct {
-	site   *Site
-	theme  *Theme
-	md     *Markdown
+	site     *Site
+	theme    *Theme
+	md       *Markdown
 	out      sink
 	source   string    // the site's root directory
 	progress *progress // counts rendered lessons and lists; may be nil
-	dev    bool   // pages are for snapdoc serve
-	pages  atomic.Int64
+	dev      bool      // pages are for snapdoc serve
+	pages    atomic.Int64
 }
 
 // plan says which pages an incremental render must redo; nil means all.
