@@ -34,8 +34,13 @@ fuzz: ## run each fuzz target for a short while
 	done
 
 .PHONY: bench
-bench: ## run the benchmarks
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./...
+bench: ## run the benchmarks, save bench.txt for benchstat, print a table
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) -timeout 60m ./... | tee bench.txt | grep -E '^(Benchmark|ok|FAIL)' >/dev/null
+	@awk 'BEGIN { printf "%-58s %14s %12s %12s\n", "benchmark", "time/op", "bytes/op", "allocs/op" } \
+	  /^Benchmark/ { t = $$3; u = $$4; if (u == "ns/op") { if (t >= 1e9) { t = sprintf("%.2f s", t/1e9) } else if (t >= 1e6) { t = sprintf("%.1f ms", t/1e6) } else if (t >= 1e3) { t = sprintf("%.1f µs", t/1e3) } else { t = t " ns" } } \
+	    b = ""; a = ""; for (i = 5; i < NF; i++) { if ($$(i+1) == "B/op") b = $$i; if ($$(i+1) == "allocs/op") a = $$i } \
+	    printf "%-58s %14s %12s %12s\n", $$1, t, b, a }' bench.txt
+	@echo "(raw results in bench.txt; compare two runs with benchstat old.txt bench.txt)"
 
 .PHONY: clean
 clean: ## remove build output
