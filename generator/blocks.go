@@ -42,9 +42,9 @@ func LoadBlocks(fsys fs.FS, cfg *SiteConfig, file string) ([]*Block, error) {
 
 // RunOptions are the options to run block b of the source file (relative
 // to the site's root dir) with: its directory for "< ./file" bodies, and
-// the block's own redactions.
+// the block's own timeout and redactions.
 func (b *Block) RunOptions(root, file string) runner.RunOptions {
 	// The redactions were validated when the block was parsed.
 	redact, _ := runner.ParseRedactions(b.Redact)
-	return runner.RunOptions{Dir: filepath.Join(root, filepath.Dir(filepath.FromSlash(file))), Redact: redact}
+	return runner.RunOptions{Dir: filepath.Join(root, filepath.Dir(filepath.FromSlash(file))), Redact: redact, Timeout: b.Timeout}
 }

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/yuin/goldmark"
@@ -25,6 +26,9 @@ type Block struct {
 	ID string
 	// NoRun is set by the fence's norun option: show, never execute.
 	NoRun bool
+	// Timeout, from the fence's timeout=DURATION option, overrides the
+	// site's per-request timeout when positive.
+	Timeout time.Duration
 	// Redact lists what the block redacts from its responses beyond the
 	// site's redactions, from the fence's redact=SPEC,SPEC option.
 	Redact []string
@@ -96,13 +100,19 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 					b.NoRun = true
 				case "id":
 					b.ID = v
+				case "timeout":
+					d, err := time.ParseDuration(v)
+					if err != nil || d <= 0 {
+						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: timeout=%s: want a positive duration such as 5s", v)
+					}
+					b.Timeout = d
 				case "redact":
 					b.Redact = append(b.Redact, strings.Split(v, ",")...)
 					if _, err := runner.ParseRedactions(b.Redact); err != nil {
 						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: %v", err)
 					}
 				default:
-					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, redact=header:NAME,body:KEY)", o)
+					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY)", o)
 				}
 			}
 			if seen[b.ID] {

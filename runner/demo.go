@@ -54,6 +54,11 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		req.Body.Close()
 	}
+	// A handler that gave up because the caller did (a timeout) did not
+	// answer, as a server would not have.
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
 	w.WriteHeader(http.StatusOK)
 	header := w.sent
 	if header.Get("Date") == "" {
