@@ -86,20 +86,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
 	ph := &phases{log: opts.Logger, last: start}
-	cfg, err := opts.config()
-	if err != nil {
-		return nil, err
-	}
 	md := NewMarkdown()
-	lessons, err := LoadLessons(os.DirFS(opts.Source), md, LoadOptions{Drafts: opts.Drafts})
+	cfg, lessons, err := opts.content(md)
 	if err != nil {
 		return nil, err
 	}
 	ph.done("load")
-	if err := parseBlocks(&cfg, lessons); err != nil {
-		return nil, err
-	}
-	ph.done("parse")
 	if opts.Runner == nil && opts.Run != RunReplay {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source)
 		if err != nil {
@@ -161,6 +153,20 @@ func (o *Options) config() (SiteConfig, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// content loads the site's config and lessons, and parses the requests of
+// their http blocks.
+func (o *Options) content(md *Markdown) (SiteConfig, []*Lesson, error) {
+	cfg, err := o.config()
+	if err != nil {
+		return cfg, nil, err
+	}
+	lessons, err := LoadLessons(os.DirFS(o.Source), md, LoadOptions{Drafts: o.Drafts})
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, lessons, parseBlocks(&cfg, lessons)
 }
 
 // theme loads the default theme overlaid by the site's templates/.

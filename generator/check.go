@@ -28,16 +28,8 @@ type Drift struct {
 // reports the blocks whose output drifted from their snapshots. Blocks
 // that cannot be run are errors. Nothing is written.
 func Check(ctx context.Context, opts Options) ([]Drift, error) {
-	siteFS := os.DirFS(opts.Source)
-	cfg, err := LoadConfig(siteFS)
+	cfg, lessons, err := opts.content(NewMarkdown())
 	if err != nil {
-		return nil, err
-	}
-	lessons, err := LoadLessons(siteFS, NewMarkdown(), LoadOptions{Drafts: opts.Drafts})
-	if err != nil {
-		return nil, err
-	}
-	if err := parseBlocks(&cfg, lessons); err != nil {
 		return nil, err
 	}
 	if opts.Runner == nil {
@@ -175,16 +167,8 @@ type SnippetFailure struct {
 // print what came back. Languages whose interpreter is missing are
 // reported in skipped, once each.
 func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure, skipped []error, err error) {
-	siteFS := os.DirFS(opts.Source)
-	cfg, err := LoadConfig(siteFS)
+	cfg, lessons, err := opts.content(NewMarkdown())
 	if err != nil {
-		return nil, nil, err
-	}
-	lessons, err := LoadLessons(siteFS, NewMarkdown(), LoadOptions{Drafts: opts.Drafts})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := parseBlocks(&cfg, lessons); err != nil {
 		return nil, nil, err
 	}
 	theme, err := opts.theme(&cfg)

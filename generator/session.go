@@ -96,18 +96,11 @@ func needsFullBuild(p string) bool {
 }
 
 func (s *Session) full(ctx context.Context) (*Update, error) {
-	cfg, err := s.opts.config()
-	if err != nil {
-		return nil, err
-	}
 	if err := s.Close(); err != nil { // the config may route hosts anew
 		return nil, err
 	}
-	lessons, err := LoadLessons(os.DirFS(s.opts.Source), s.md, LoadOptions{Drafts: s.opts.Drafts})
+	cfg, lessons, err := s.opts.content(s.md)
 	if err != nil {
-		return nil, err
-	}
-	if err := parseBlocks(&cfg, lessons); err != nil {
 		return nil, err
 	}
 	warnings, err := s.run(ctx, &cfg, lessons)
