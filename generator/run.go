@@ -41,6 +41,7 @@ func ParseRunMode(s string) (RunMode, error) {
 	return 0, fmt.Errorf("want auto, refresh or replay, not %q", s)
 }
 
+// String returns the mode as --run spells it.
 func (m RunMode) String() string {
 	return [...]string{"auto", "refresh", "replay"}[m]
 }

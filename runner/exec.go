@@ -122,10 +122,12 @@ type RequestError struct {
 	Err    error
 }
 
+// Error formats the error as "file:line:col: METHOD URL: cause".
 func (e *RequestError) Error() string {
 	return fmt.Sprintf("%s: %s %s: %v", e.Pos, e.Method, e.URL, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // Run executes the requests of one block in order through one private

@@ -149,6 +149,7 @@ type SnapshotError struct {
 	Msg  string
 }
 
+// Error formats the error as "file:line: message".
 func (e *SnapshotError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
