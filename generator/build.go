@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,9 @@ type Result struct {
 	// Written counts the files that changed; a build that changes nothing
 	// writes nothing.
 	Written int
+	// Kept counts the pages kept without rendering, because nothing they
+	// are made from changed since the last build.
+	Kept int
 	// Run, Replayed and Failed count the http blocks executed, shown from
 	// their snapshots, and that could not be run.
 	Run, Replayed, Failed int
@@ -116,6 +120,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer out.discard()
 	r := &builder{site: site, theme: theme, md: md, out: out, source: opts.Source}
+	if r.fingerprint, err = siteFingerprint(theme, site, false); err != nil {
+		return nil, err
+	}
+	r.manifest = loadManifest(opts.Source, opts.Dest)
 	r.progress = startProgress(opts.Progress, start, "Rendering pages", len(lessons)+len(site.Tags)+len(site.Categories))
 	err = r.render(ctx, nil)
 	r.progress.finish()
@@ -126,6 +134,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := out.commit(); err != nil {
 		return nil, err
 	}
+	if err := r.manifest.save(); err != nil {
+		return nil, fmt.Errorf("build manifest: %w", err)
+	}
 	for path, snap := range snapshots {
 		if err := runner.WriteSnapshot(path, snap); err != nil {
 			return nil, fmt.Errorf("write snapshot: %w", err)
@@ -133,7 +144,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	ph.done("write")
 	res := &Result{
-		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()),
+		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Kept: int(r.kept.Load()),
 		Run: stats.Run, Replayed: stats.Replayed, Failed: stats.Failed,
 		Warnings: warnings, Elapsed: time.Since(start),
 	}
@@ -203,6 +214,11 @@ type builder struct {
 	out      sink
 	source   string    // the site's root directory
 	progress *progress // counts rendered lessons and lists; may be nil
+	// manifest, when set, lets lesson pages built from unchanged inputs
+	// (by fingerprint and per-lesson key) be kept without rendering.
+	manifest    *manifest
+	fingerprint string
+	kept        atomic.Int64
 	dev      bool      // pages are for snapdoc serve
 	pages    atomic.Int64
 }
@@ -219,14 +235,14 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	s := r.site
 	var jobs []func() error
 	if p == nil || p.lists {
-		jobs = append(jobs, func() error {
+		jobs = append(jobs, r.unlessUnchanged("index.html", func() error {
 			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
-		}, r.feed, r.sitemap, r.searchIndex)
+		}), r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap), r.unlessUnchanged("search.json", r.searchIndex))
 	}
 	if p == nil {
-		jobs = append(jobs, func() error {
+		jobs = append(jobs, r.unlessUnchanged("404.html", func() error {
 			return r.page("404.html", "404.html", &Page{Kind: "404", Title: "Page not found", URL: "404.html"})
-		}, r.static, r.robots)
+		}), r.static, r.unlessUnchanged("robots.txt", r.robots))
 	}
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
@@ -241,10 +257,10 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		if t.Kind == "categories" {
 			kind = "category"
 		}
-		jobs = append(jobs, func() error {
+		jobs = append(jobs, r.unlessUnchanged(t.URL+"index.html", func() error {
 			defer r.tick()
 			return r.page("list.html", t.URL+"index.html", &Page{Kind: kind, Title: t.Name, URL: t.URL, Term: t})
-		})
+		}))
 	}
 	errs := make([]error, len(jobs))
 	parallel(len(jobs), func(i int) {
@@ -260,6 +276,22 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		}
 	}
 	return nil
+}
+
+// unlessUnchanged returns job, made to skip its work when the file name
+// it writes depends on nothing but site-wide inputs (see siteFingerprint),
+// those are unchanged since the last build, and the file is still there.
+func (r *builder) unlessUnchanged(name string, job func() error) func() error {
+	return func() error {
+		if r.manifest != nil && r.manifest.unchanged(name, r.fingerprint) && r.out.(*dirOutput).keep(name) {
+			if strings.HasSuffix(name, ".html") {
+				r.pages.Add(1)
+				r.kept.Add(1)
+			}
+			return nil
+		}
+		return job()
+	}
 }
 
 // tick counts a rendered page for the progress report.
@@ -281,6 +313,19 @@ func (r *builder) lesson(l *Lesson) error {
 			}
 		}
 	}()
+	related := r.site.related(l, 3)
+	name := l.URL() + "index.html"
+	if r.manifest != nil {
+		key, err := lessonKey(r.fingerprint, l, related)
+		if err != nil {
+			return err
+		}
+		if r.manifest.unchanged(name, key) && r.out.(*dirOutput).keep(name) {
+			r.pages.Add(1)
+			r.kept.Add(1)
+			return nil
+		}
+	}
 	for _, b := range l.Blocks {
 		html, err := r.example(l, b)
 		if err != nil {
@@ -294,9 +339,9 @@ func (r *builder) lesson(l *Lesson) error {
 	}
 	p := &Page{
 		Kind: "lesson", Title: l.Title, Description: l.Description, URL: l.URL(),
-		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
+		Lesson: l, Body: template.HTML(body.String()), Related: related,
 	}
-	if err := r.page("lesson.html", l.URL()+"index.html", p); err != nil {
+	if err := r.page("lesson.html", name, p); err != nil {
 		return fmt.Errorf("%s: %w", l.File, err)
 	}
 	return nil

@@ -51,16 +51,16 @@ func TestRebuildWritesOnlyWhatChanged(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if res := build(); res.Written != 0 {
-		t.Errorf("a build with nothing changed wrote %d files", res.Written)
+	if res := build(); res.Written != 0 || res.Kept != res.Pages {
+		t.Errorf("a build with nothing changed wrote %d files and kept %d of %d pages without rendering", res.Written, res.Kept, res.Pages)
 	}
 	if fi, err := os.Stat(filepath.Join(public, "a/index.html")); err != nil || !fi.ModTime().Equal(old) {
 		t.Errorf("an unchanged page was touched: %v", err)
 	}
 
 	write("content/b.md", "---\ntitle: B\ntags: [y]\nupdated: 2025-01-01\n---\nBeta, edited.\n")
-	if res := build(); res.Written != 1 {
-		t.Errorf("editing one lesson's body rewrote %d files, want 1", res.Written)
+	if res := build(); res.Written != 1 || res.Kept != res.Pages-1 {
+		t.Errorf("editing one lesson's body rewrote %d files (want 1) and kept %d of %d pages (want all but one)", res.Written, res.Kept, res.Pages)
 	}
 	if fi, _ := os.Stat(filepath.Join(public, "b/index.html")); fi.ModTime().Equal(old) {
 		t.Errorf("the edited lesson's page was not rewritten")
@@ -69,6 +69,26 @@ func TestRebuildWritesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("another lesson's page was rewritten")
 	}
 
+	// A page removed from public/ is rendered again.
+	if err := os.Remove(filepath.Join(public, "a/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if res := build(); res.Written != 1 || res.Kept != res.Pages-1 {
+		t.Errorf("after removing a page: wrote %d, kept %d of %d; want 1 and all but one", res.Written, res.Kept, res.Pages)
+	}
+	// A theme change renders every page.
+	write("templates/partials/footer.html", `{{define "footer"}}<footer>Own footer</footer>{{end}}`)
+	if res := build(); res.Kept != 0 || res.Written < 2 {
+		t.Errorf("after a theme change: kept %d pages, wrote %d", res.Kept, res.Written)
+	}
+	// A new lesson changes every listing, so every page is rendered.
+	write("content/c.md", "---\ntitle: C\ntags: [y]\nupdated: 2025-01-03\n---\nGamma.\n")
+	if res := build(); res.Kept != 0 {
+		t.Errorf("after adding a lesson: kept %d pages without rendering", res.Kept)
+	}
+	if err := os.Remove(filepath.Join(src, "content/c.md")); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(filepath.Join(src, "content/b.md")); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,167 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/snapdoc/snapdoc/runner"
+)
+
+// A manifest remembers, for each lesson page of the last build into a
+// destination, a key of everything the page was made from. A build that
+// finds the same key, and the page still in place, keeps the page without
+// rendering it, so a rebuild with nothing changed does almost no work.
+//
+// The key covers the lesson's file (front matter and body), what its
+// blocks show (state and recorded exchanges), the lessons it lists as
+// related, and a fingerprint of everything site-wide: the theme's files,
+// the config, the listing of every lesson, and the snapdoc binary itself,
+// so that a new version of snapdoc renders everything again.
+type manifest struct {
+	path string
+	old  map[string]string // page → key, from the last build
+	mu   sync.Mutex
+	next map[string]string
+}
+
+// manifestDir holds manifests, under the site's root.
+const manifestDir = ".snapdoc/builds"
+
+// loadManifest reads the manifest of the builds of the site at root into
+// dest. A missing or unreadable manifest is an empty one: every page is
+// rendered.
+func loadManifest(root, dest string) *manifest {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		abs = dest
+	}
+	sum := sha256.Sum256([]byte(abs))
+	m := &manifest{
+		path: filepath.Join(root, manifestDir, hex.EncodeToString(sum[:8])+".json"),
+		old:  map[string]string{},
+		next: map[string]string{},
+	}
+	if data, err := os.ReadFile(m.path); err == nil {
+		_ = json.Unmarshal(data, &m.old)
+	}
+	return m
+}
+
+// unchanged reports whether page was built from key last time, and
+// records key for the next build.
+func (m *manifest) unchanged(page, key string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.next[page] = key
+	return m.old[page] == key
+}
+
+// save writes the manifest of this build, atomically.
+func (m *manifest) save() error {
+	data, err := json.Marshal(m.next)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(m.path), 0o755); err != nil {
+		return err
+	}
+	tmp := m.path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, m.path)
+}
+
+// siteFingerprint hashes what every page depends on.
+func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
+	h := sha256.New()
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%v\x00", exe, fi.Size(), fi.ModTime().UnixNano(), dev)
+	err = fs.WalkDir(theme.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(theme.fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	cfg, err := json.Marshal(site.Config)
+	if err != nil {
+		return "", err
+	}
+	h.Write(cfg)
+	// Every lesson's listing, so that a theme whose lesson page shows
+	// anything of the other lessons (counts, tags, neighbours) is never
+	// stale: adding a lesson or retitling one renders every page again;
+	// an edit to a lesson's body renders its page alone.
+	for _, l := range site.Lessons {
+		fmt.Fprintf(h, "\x00%s\x00%s", l.URL(), l.listing())
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// lessonKey is the key of the page of l, which lists related.
+func lessonKey(fingerprint string, l *Lesson, related []*Lesson) (string, error) {
+	h := sha256.New()
+	field := func(h hash.Hash, s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	field(h, fingerprint)
+	field(h, l.File)
+	meta, err := json.Marshal(l.Meta)
+	if err != nil {
+		return "", err
+	}
+	h.Write(meta)
+	field(h, string(l.src))
+	for _, b := range l.Blocks {
+		e := b.Example
+		if e == nil {
+			field(h, "none")
+			continue
+		}
+		field(h, e.State+"\x00"+e.Error)
+		snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: e.Recorded, Exchanges: e.exchanges}}}
+		h.Write(snap.Marshal())
+	}
+	for _, o := range related {
+		field(h, o.URL()+"\x00"+o.listing())
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// keep marks the page name, already in the destination, as part of the
+// new site without writing it. It reports false when the destination no
+// longer has the page, which must then be written.
+func (o *dirOutput) keep(name string) bool {
+	if o.fresh {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(o.dest, filepath.FromSlash(name))); errors.Is(err, fs.ErrNotExist) || err != nil {
+		return false
+	}
+	o.mu.Lock()
+	o.names[name] = true
+	o.mu.Unlock()
+	return true
+}
