@@ -219,8 +219,8 @@ type builder struct {
 	manifest    *manifest
 	fingerprint string
 	kept        atomic.Int64
-	dev      bool      // pages are for snapdoc serve
-	pages    atomic.Int64
+	dev         bool // pages are for snapdoc serve
+	pages       atomic.Int64
 }
 
 // plan says which pages an incremental render must redo; nil means all.
