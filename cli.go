@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/snapdoc/snapdoc/generator"
 )
 
 // Exit codes.
@@ -104,18 +106,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // formatError prints one line per joined error.
 func formatError(err error) string {
-	var lines []string
-	var walk func(error)
-	walk = func(err error) {
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
-			}
-			return
-		}
-		lines = append(lines, "error: "+err.Error())
+	lines := generator.ErrorLines(err)
+	for i, l := range lines {
+		lines[i] = "error: " + l
 	}
-	walk(err)
 	return strings.Join(lines, "\n")
 }
 

@@ -41,3 +41,16 @@ func lineCol(src []byte, off int) (line, col int) {
 	start := strings.LastIndexByte(string(src[:off]), '\n') + 1
 	return line, off - start + 1
 }
+
+// ErrorLines are the messages of err, one per error it joins, in order,
+// so that each bad file gets its own line.
+func ErrorLines(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var lines []string
+		for _, e := range j.Unwrap() {
+			lines = append(lines, ErrorLines(e)...)
+		}
+		return lines
+	}
+	return []string{err.Error()}
+}

@@ -30,12 +30,7 @@ func Highlight(code, lang string) template.HTML {
 
 // highlightChroma highlights code with chroma's lexer for lang.
 func highlightChroma(code, lang string) template.HTML {
-	var lexer chroma.Lexer
-	if lang == "http-request" {
-		lexer = httpLexer
-	} else {
-		lexer = lexers.Get(lang)
-	}
+	lexer := lexers.Get(lang)
 	if lexer == nil {
 		lexer = lexers.Fallback
 	}
@@ -66,49 +61,3 @@ func WriteHighlightCSS(w io.Writer) error {
 	_, err := io.WriteString(w, "}\n")
 	return err
 }
-
-// httpLexer highlights the .http syntax of request blocks: comments,
-// separators, request lines, headers, {{variables}} and bodies. chroma's
-// own "http" lexer wants a raw HTTP message and marks the rest as errors.
-var httpLexer = chroma.MustNewLexer(
-	&chroma.Config{Name: "http-request", Aliases: []string{"http-request"}},
-	func() chroma.Rules {
-		variable := chroma.Rule{Pattern: `\{\{[^}\n]*\}\}`, Type: chroma.NameVariable}
-		return chroma.Rules{
-			"root": {
-				{Pattern: `^###[^\n]*\n?`, Type: chroma.CommentPreproc},
-				{Pattern: `^[ \t]*(#|//)[^\n]*\n?`, Type: chroma.CommentSingle},
-				{Pattern: `^([A-Z]+)([ \t]+)`, Type: chroma.ByGroups(chroma.Keyword, chroma.TextWhitespace), Mutator: chroma.Push("url")},
-				{Pattern: `^(?=[a-z]+://)`, Type: chroma.Text, Mutator: chroma.Push("url")},
-				{Pattern: `^[ \t]*\n`, Type: chroma.TextWhitespace},
-				{Pattern: `^`, Type: chroma.Text, Mutator: chroma.Push("url")},
-			},
-			"url": {
-				variable,
-				{Pattern: `[ \t]+HTTP/[0-9.]+`, Type: chroma.KeywordConstant},
-				{Pattern: `[^{\s]+|\{`, Type: chroma.NameAttribute},
-				{Pattern: `[ \t]+`, Type: chroma.TextWhitespace},
-				{Pattern: `\n`, Type: chroma.TextWhitespace, Mutator: chroma.Mutators(chroma.Pop(1), chroma.Push("headers"))},
-			},
-			"headers": {
-				{Pattern: `^###[^\n]*\n?`, Type: chroma.CommentPreproc, Mutator: chroma.Pop(1)},
-				{Pattern: `^[ \t]*(#|//)[^\n]*\n?`, Type: chroma.CommentSingle},
-				{Pattern: `^[ \t]*[?&][^\n]*\n?`, Type: chroma.NameAttribute},
-				{Pattern: `^([^:\s]+)(:)`, Type: chroma.ByGroups(chroma.NameTag, chroma.Punctuation), Mutator: chroma.Push("value")},
-				{Pattern: `^[ \t]*\n`, Type: chroma.TextWhitespace, Mutator: chroma.Mutators(chroma.Pop(1), chroma.Push("body"))},
-				{Pattern: `[^\n]*\n?`, Type: chroma.Text},
-			},
-			"value": {
-				variable,
-				{Pattern: `[^{\n]+|\{`, Type: chroma.LiteralString},
-				{Pattern: `\n`, Type: chroma.TextWhitespace, Mutator: chroma.Pop(1)},
-			},
-			"body": {
-				{Pattern: `^###[^\n]*\n?`, Type: chroma.CommentPreproc, Mutator: chroma.Pop(1)},
-				variable,
-				{Pattern: `^<[ \t][^\n]*`, Type: chroma.CommentPreproc},
-				{Pattern: `[^{\n]+|\{|\n`, Type: chroma.Text},
-			},
-		}
-	},
-)

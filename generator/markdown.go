@@ -29,9 +29,9 @@ type Block struct {
 	// Timeout, from the fence's timeout=DURATION option, overrides the
 	// site's per-request timeout when positive.
 	Timeout time.Duration
-	// Redact lists what the block redacts from its responses beyond the
-	// site's redactions, from the fence's redact=SPEC,SPEC option.
-	Redact []string
+	// redact is what the block redacts from its responses beyond the
+	// site's redactions, from the fence's redact=SPEC,SPEC options.
+	redact runner.Redactions
 	// Code is the block's text.
 	Code string
 	// Line is the line of the lesson file on which Code starts.
@@ -107,10 +107,11 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 					}
 					b.Timeout = d
 				case "redact":
-					b.Redact = append(b.Redact, strings.Split(v, ",")...)
-					if _, err := runner.ParseRedactions(b.Redact); err != nil {
+					r, err := runner.ParseRedactions(strings.Split(v, ","))
+					if err != nil {
 						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: %v", err)
 					}
+					b.redact = b.redact.Add(r)
 				default:
 					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY)", o)
 				}

@@ -228,20 +228,33 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	return u, nil
 }
 
+// blockRunner is the options' runner, or else the session's local one,
+// opened on first use from cfg.
+func (s *Session) blockRunner(cfg *SiteConfig) (BlockRunner, error) {
+	if s.opts.Runner != nil {
+		return s.opts.Runner, nil
+	}
+	if s.runner == nil {
+		rn, closeRunner, err := newRunner(cfg, s.opts.Source)
+		if err != nil {
+			return nil, err
+		}
+		s.runner, s.closeRunner = rn, closeRunner
+	}
+	return s.runner, nil
+}
+
 // run resolves the blocks of lessons as a build does, writing the
 // snapshots that changed at once: a preview has no later commit point,
 // and the watcher then sees the snapshot as unchanged.
 func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) ([]error, error) {
 	opts := s.opts
-	if opts.Runner == nil && opts.Run != RunReplay {
-		if s.runner == nil {
-			rn, closeRunner, err := newRunner(cfg, opts.Source)
-			if err != nil {
-				return nil, err
-			}
-			s.runner, s.closeRunner = rn, closeRunner
+	if opts.Run != RunReplay {
+		rn, err := s.blockRunner(cfg)
+		if err != nil {
+			return nil, err
 		}
-		opts.Runner = s.runner
+		opts.Runner = rn
 	}
 	snapshots, warnings, _, err := runBlocks(ctx, &opts, lessons, time.Now())
 	if err != nil {
@@ -338,14 +351,9 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 		return "", fmt.Errorf("%s block %s: %w", file, block, ErrUnknownBlock)
 	}
 	b := blocks[i]
-	rn := s.opts.Runner
-	if rn == nil {
-		if s.runner == nil {
-			if s.runner, s.closeRunner, err = newRunner(&s.cfg, s.opts.Source); err != nil {
-				return "", err
-			}
-		}
-		rn = s.runner
+	rn, err := s.blockRunner(&s.cfg)
+	if err != nil {
+		return "", err
 	}
 	ex, err := rn.Run(ctx, runner.BlockRef{File: file, Block: block}, b.Requests, b.RunOptions(s.opts.Source, file))
 	if err != nil {

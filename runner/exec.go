@@ -54,53 +54,58 @@ type Runner struct {
 	upstream http.RoundTripper // the shared cache, or the router
 	blocks   chan struct{}
 	newCache func(upstream http.RoundTripper) http.RoundTripper
+	close    func() // finishes what the runner left running; may be nil
+}
+
+// Close waits for the work the runner started in the background, such as
+// the shared cache's stale-while-revalidate refreshes, so that what they
+// fetch is stored.
+func (r *Runner) Close() error {
+	if r.close != nil {
+		r.close()
+	}
+	return nil
+}
+
+// withDefaults fills in the zero fields of c with their defaults.
+func (c Config) withDefaults() Config {
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Second
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 1 << 20
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 8
+	}
+	if c.PerHost <= 0 {
+		c.PerHost = 4
+	}
+	if c.Network == nil {
+		c.Network = http.DefaultTransport
+	}
+	if c.Getenv == nil {
+		c.Getenv = os.LookupEnv
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
 }
 
 // New returns a runner. newCache makes the private cache of one block
 // over the given upstream transport; nil runs blocks without one.
 func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper) (*Runner, error) {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
+	cfg = cfg.withDefaults()
+	upstream := cfg.Shared
+	if upstream == nil {
+		rt, err := newRouter(cfg)
+		if err != nil {
+			return nil, err
+		}
+		upstream = rt
 	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 1 << 20
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 8
-	}
-	if cfg.PerHost <= 0 {
-		cfg.PerHost = 4
-	}
-	if cfg.Network == nil {
-		cfg.Network = http.DefaultTransport
-	}
-	if cfg.Getenv == nil {
-		cfg.Getenv = os.LookupEnv
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	rt, err := newRouter(cfg)
-	if err != nil {
-		return nil, err
-	}
-	r := &Runner{cfg: cfg, upstream: rt, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}
-	if cfg.Shared != nil {
-		r.upstream = cfg.Shared
-	}
-	return r, nil
-}
-
-// Router returns the transport that sends requests where the config's
-// Hosts say, with the per-host limit: the transport a shared cache wraps.
-func Router(cfg Config) (http.RoundTripper, error) {
-	if cfg.PerHost <= 0 {
-		cfg.PerHost = 4
-	}
-	if cfg.Network == nil {
-		cfg.Network = http.DefaultTransport
-	}
-	return newRouter(cfg)
+	return &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}, nil
 }
 
 // RunOptions configure the run of one block.

@@ -15,13 +15,10 @@ const sharedCacheBytes = 256 << 20
 // freshness lifetime, and concurrent ones are collapsed). cacheDir keeps
 // the shared cache across runs; "" keeps it in memory.
 func Open(cfg Config, cacheDir string) (*Runner, error) {
-	rt, err := Router(cfg)
+	cfg = cfg.withDefaults()
+	rt, err := newRouter(cfg)
 	if err != nil {
 		return nil, err
-	}
-	opts := []httpcache.Option{httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared")}
-	if cfg.Now != nil {
-		opts = append(opts, httpcache.WithClock(cfg.Now))
 	}
 	var store httpcache.Store = httpcache.NewMemoryStore(sharedCacheBytes)
 	if cacheDir != "" {
@@ -31,16 +28,14 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		}
 		store = disk
 	}
-	shared := httpcache.New(store, opts...)
+	shared := httpcache.New(store, httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now))
 	cfg.Shared = shared
-	return New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
-		opts := []httpcache.Option{httpcache.WithTransport(upstream)}
-		if cfg.Now != nil {
-			opts = append(opts, httpcache.WithClock(cfg.Now))
-		}
-		return httpcache.New(httpcache.NewMemoryStore(0), opts...)
+	r, err := New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
+		return httpcache.New(httpcache.NewMemoryStore(0), httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))
 	})
+	if err != nil {
+		return nil, err
+	}
+	r.close = shared.Wait
+	return r, nil
 }
-
-// Close releases the runner's resources.
-func (r *Runner) Close() error { return nil }

@@ -41,6 +41,14 @@ func ParseRedactions(specs []string) (Redactions, error) {
 	return r, nil
 }
 
+// Add returns the redactions of r and of o.
+func (r Redactions) Add(o Redactions) Redactions {
+	return Redactions{
+		headers: append(slices.Clone(r.headers), o.headers...),
+		fields:  append(slices.Clone(r.fields), o.fields...),
+	}
+}
+
 // Apply redacts the exchange's response in place. Every occurrence of a
 // secret value anywhere in its headers or body is replaced by the
 // secret's reference, so a token echoed back by an API never reaches a

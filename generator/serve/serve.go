@@ -116,7 +116,7 @@ func (p *previewer) rebuild(ctx context.Context, changed []string) {
 	start := time.Now()
 	u, err := p.session.Update(ctx, changed)
 	if err != nil {
-		for _, line := range errorLines(err) {
+		for _, line := range generator.ErrorLines(err) {
 			fmt.Fprintln(p.stderr, "error: "+line)
 		}
 		p.srv.SetError(buildError(err))
@@ -166,18 +166,6 @@ func (p *previewer) run(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(html))
 	}
-}
-
-// errorLines are the messages of err, one per joined error.
-func errorLines(err error) []string {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var lines []string
-		for _, e := range j.Unwrap() {
-			lines = append(lines, errorLines(e)...)
-		}
-		return lines
-	}
-	return []string{err.Error()}
 }
 
 // buildError is the first error of err with the position it names.
