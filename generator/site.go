@@ -3,6 +3,7 @@ package generator
 import (
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -14,6 +15,12 @@ type Site struct {
 	Categories []*Term   // by name
 
 	tagIndex map[string]*Term
+
+	// relatedMu guards relatedBySet, the best related lessons of each
+	// count and set of tags, by position in Lessons: lessons with the same
+	// tags share them.
+	relatedMu    sync.Mutex
+	relatedBySet map[string][]int
 }
 
 // Term is a tag or a category with the lessons that carry it.
@@ -80,6 +87,34 @@ func terms(kind string, lessons []*Lesson, names func(*Lesson) []string) []*Term
 // related returns up to n other lessons that share the most tags with l,
 // newest first among equals.
 func (s *Site) related(l *Lesson, n int) []*Lesson {
+	tags := slices.Clone(l.Tags)
+	slices.Sort(tags)
+	key := itoa(n) + "\x00" + strings.Join(tags, "\x00")
+	s.relatedMu.Lock()
+	best, ok := s.relatedBySet[key]
+	s.relatedMu.Unlock()
+	if !ok {
+		// One more than asked for, since l itself is among the best.
+		best = s.bestSharing(tags, n+1)
+		s.relatedMu.Lock()
+		if s.relatedBySet == nil {
+			s.relatedBySet = map[string][]int{}
+		}
+		s.relatedBySet[key] = best
+		s.relatedMu.Unlock()
+	}
+	out := make([]*Lesson, 0, n)
+	for _, i := range best {
+		if o := s.Lessons[i]; o != l && len(out) < n {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// bestSharing returns the positions of the n lessons that carry the most
+// of tags, newest first among equals.
+func (s *Site) bestSharing(tags []string, n int) []int {
 	// Count shared tags in a slice indexed by position in s.Lessons (which
 	// is newest first), reused across calls; a map was a fifth of the
 	// build of a large site.
@@ -89,11 +124,8 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 		sc.count = make([]int32, len(s.Lessons))
 	}
 	sc.touched = sc.touched[:0]
-	for _, tag := range l.Tags {
+	for _, tag := range tags {
 		for _, o := range s.tagLessons(tag) {
-			if o == l {
-				continue
-			}
 			if sc.count[o.index] == 0 {
 				sc.touched = append(sc.touched, o.index)
 			}
@@ -117,11 +149,7 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 	for _, i := range sc.touched {
 		sc.count[i] = 0
 	}
-	out := make([]*Lesson, len(best))
-	for k, i := range best {
-		out[k] = s.Lessons[i]
-	}
-	return out
+	return best
 }
 
 // scores are the scratch space of [Site.related].
