@@ -131,10 +131,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	ph.done("render")
-	if err := out.commit(); err != nil {
+	if err := out.commit(r.manifest.old.Files); err != nil {
 		return nil, err
 	}
-	if err := r.manifest.save(); err != nil {
+	if err := r.manifest.save(out.files()); err != nil {
 		return nil, fmt.Errorf("build manifest: %w", err)
 	}
 	for path, snap := range snapshots {

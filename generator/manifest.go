@@ -15,8 +15,8 @@ import (
 	"github.com/snapdoc/snapdoc/runner"
 )
 
-// A manifest remembers, for each lesson page of the last build into a
-// destination, a key of everything the page was made from. A build that
+// A manifest remembers the files the last build into a destination wrote
+// and, for each page, a key of everything the page was made from. A build that
 // finds the same key, and the page still in place, keeps the page without
 // rendering it, so a rebuild with nothing changed does almost no work.
 //
@@ -27,9 +27,18 @@ import (
 // so that a new version of snapdoc renders everything again.
 type manifest struct {
 	path string
-	old  map[string]string // page → key, from the last build
+	old  manifestData // from the last build
 	mu   sync.Mutex
-	next map[string]string
+	next manifestData
+}
+
+// manifestData is a manifest as it is stored.
+type manifestData struct {
+	// Pages maps a page to the key it was built from.
+	Pages map[string]string `json:"pages"`
+	// Files are every file of the built site, so that the next build
+	// removes those the site no longer has, and nothing else.
+	Files []string `json:"files"`
 }
 
 // manifestDir holds manifests, under the site's root.
@@ -46,8 +55,7 @@ func loadManifest(root, dest string) *manifest {
 	sum := sha256.Sum256([]byte(abs))
 	m := &manifest{
 		path: filepath.Join(root, manifestDir, hex.EncodeToString(sum[:8])+".json"),
-		old:  map[string]string{},
-		next: map[string]string{},
+		next: manifestData{Pages: map[string]string{}},
 	}
 	if data, err := os.ReadFile(m.path); err == nil {
 		_ = json.Unmarshal(data, &m.old)
@@ -60,12 +68,14 @@ func loadManifest(root, dest string) *manifest {
 func (m *manifest) unchanged(page, key string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.next[page] = key
-	return m.old[page] == key
+	m.next.Pages[page] = key
+	return m.old.Pages[page] == key
 }
 
-// save writes the manifest of this build, atomically.
-func (m *manifest) save() error {
+// save writes the manifest of this build, whose site has the files,
+// atomically.
+func (m *manifest) save(files []string) error {
+	m.next.Files = files
 	data, err := json.Marshal(m.next)
 	if err != nil {
 		return err

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -17,7 +19,9 @@ import (
 // only when they differ from the destination's current file, so a build
 // that changes nothing writes nothing and unchanged files keep their bytes
 // and modification times. commit moves the staged files in and removes
-// the files this build did not produce; discard throws the staging away,
+// the files of the previous build that this one did not produce, leaving
+// alone files no build wrote (a CNAME, a .git directory); discard throws
+// the staging away,
 // leaving the destination as it was. Nothing touches the destination
 // before commit, so a failed build leaves the previous site intact.
 type dirOutput struct {
@@ -73,8 +77,9 @@ func (o *dirOutput) write(name string, data []byte) error {
 	return nil
 }
 
-// commit makes the destination the new site.
-func (o *dirOutput) commit() error {
+// commit makes the destination the new site. previous are the files of
+// the last build into it, the ones to remove if this build lacks them.
+func (o *dirOutput) commit(previous []string) error {
 	if o.fresh {
 		if err := os.Rename(o.stage, o.dest); err != nil {
 			return fmt.Errorf("output: %w", err)
@@ -102,37 +107,35 @@ func (o *dirOutput) commit() error {
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	// Remove what the new site no longer has.
-	var stale, dirs []string
-	err = filepath.WalkDir(o.dest, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	// Remove what the new site no longer has, and the directories that
+	// leaves empty.
+	for _, name := range previous {
+		if o.names[name] || !fs.ValidPath(name) {
+			continue
 		}
-		rel, _ := filepath.Rel(o.dest, p)
-		if d.IsDir() {
-			if rel != "." {
-				dirs = append(dirs, p)
-			}
-			return nil
-		}
-		if !o.names[filepath.ToSlash(rel)] {
-			stale = append(stale, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	for _, p := range stale {
-		if err := os.Remove(p); err != nil {
+		p := filepath.Join(o.dest, filepath.FromSlash(name))
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("output: %w", err)
 		}
-	}
-	// Deepest first, so emptied parents go too; non-empty ones stay.
-	for i := len(dirs) - 1; i >= 0; i-- {
-		_ = os.Remove(dirs[i])
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if os.Remove(filepath.Join(o.dest, filepath.FromSlash(dir))) != nil {
+				break // not empty
+			}
+		}
 	}
 	return os.RemoveAll(o.stage)
+}
+
+// files returns the names of every file of the new site, sorted.
+func (o *dirOutput) files() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	names := make([]string, 0, len(o.names))
+	for name := range o.names {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // discard removes the staging directory, unless it became the site.

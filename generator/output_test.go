@@ -13,7 +13,8 @@ import (
 
 // TestRebuildWritesOnlyWhatChanged checks that a build over an existing
 // site keeps unchanged files as they are (bytes and modification times),
-// rewrites only what changed, and removes what the site no longer has.
+// rewrites only what changed, and removes what the site no longer has but
+// never a file that no build wrote.
 func TestRebuildWritesOnlyWhatChanged(t *testing.T) {
 	src := t.TempDir()
 	write := func(name, text string) {
@@ -92,7 +93,15 @@ func TestRebuildWritesOnlyWhatChanged(t *testing.T) {
 	if err := os.Remove(filepath.Join(src, "content/b.md")); err != nil {
 		t.Fatal(err)
 	}
+	// Files a host or a deploy put there are not the site's to remove.
+	write("public/CNAME", "docs.example.com\n")
+	write("public/.git/HEAD", "ref: refs/heads/gh-pages\n")
 	build()
+	for _, kept := range []string{"CNAME", ".git/HEAD"} {
+		if _, err := os.Stat(filepath.Join(public, kept)); err != nil {
+			t.Errorf("a file no build wrote was removed: %v", err)
+		}
+	}
 	for _, gone := range []string{"b/index.html", "b", "tags/y/index.html", "tags/y"} {
 		if _, err := os.Stat(filepath.Join(public, gone)); !os.IsNotExist(err) {
 			t.Errorf("%s still exists after its lesson was removed", gone)
