@@ -51,6 +51,10 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if r, err := filepath.Rel(".", res.Dest); err == nil {
 		rel = r
 	}
+	if res.UpToDate {
+		fmt.Fprintf(e.stdout, "%s/ is up to date: %s (%d pages), nothing changed since the last build (checked in %s)\n", rel, plural(res.Lessons, "lesson"), res.Pages, res.Elapsed.Round(time.Millisecond))
+		return nil
+	}
 	fmt.Fprintf(e.stdout, "Built %s (%d pages) into %s/ in %s", plural(res.Lessons, "lesson"), res.Pages, rel, res.Elapsed.Round(time.Millisecond))
 	if n := res.Run + res.Replayed + res.Failed; n > 0 {
 		fmt.Fprintf(e.stdout, "; %s: %d run, %d from snapshots", plural(n, "http block"), res.Run, res.Replayed)

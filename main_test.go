@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -22,5 +24,24 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("SNAPDOC_UPDATE_SCRIPTS") != "",
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"age": age},
 	})
+}
+
+// age sets the modification time of the files it names, relative to the
+// script's directory, an hour back: files nobody is editing.
+func age(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: age file...")
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, a := range args {
+		err := filepath.Walk(ts.MkAbs(a), func(p string, _ os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Chtimes(p, old, old)
+		})
+		ts.Check(err)
+	}
 }

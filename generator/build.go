@@ -74,6 +74,9 @@ type Result struct {
 	// Warnings are problems that did not fail the build, such as a block
 	// that could not be run and kept its previous snapshot.
 	Warnings []error
+	// UpToDate is set when the build found its inputs and outputs as the
+	// last build left them, and did nothing.
+	UpToDate bool
 	Elapsed  time.Duration
 }
 
@@ -90,6 +93,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
 	ph := &phases{log: opts.Logger, last: start}
+	m := loadManifest(opts.Source, opts.Dest)
+	stamp, settled, err := inputStamp(&opts, start)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Run != RunRefresh && m.old.Stamp == stamp && m.old.Built != nil && outputsIntact(opts.Dest, m.old.Files) {
+		ph.done("check")
+		b := m.old.Built
+		res := &Result{Dest: opts.Dest, Lessons: b.Lessons, Pages: b.Pages, Kept: b.Pages, Replayed: b.Replayed, UpToDate: true, Elapsed: time.Since(start)}
+		opts.Logger.Info("site up to date", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
+		return res, nil
+	}
 	md := NewMarkdown()
 	cfg, lessons, err := opts.content(md)
 	if err != nil {
@@ -123,7 +138,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if r.fingerprint, err = siteFingerprint(theme, site, false); err != nil {
 		return nil, err
 	}
-	r.manifest = loadManifest(opts.Source, opts.Dest)
+	r.manifest = m
 	r.progress = startProgress(opts.Progress, start, "Rendering pages", len(lessons)+len(site.Tags)+len(site.Categories))
 	err = r.render(ctx, nil)
 	r.progress.finish()
@@ -131,23 +146,34 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	ph.done("render")
-	if err := out.commit(r.manifest.old.Files); err != nil {
+	if err := out.commit(m.old.Files); err != nil {
 		return nil, err
-	}
-	if err := r.manifest.save(out.files()); err != nil {
-		return nil, fmt.Errorf("build manifest: %w", err)
 	}
 	for path, snap := range snapshots {
 		if err := runner.WriteSnapshot(path, snap); err != nil {
 			return nil, fmt.Errorf("write snapshot: %w", err)
 		}
 	}
-	ph.done("write")
 	res := &Result{
 		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Kept: int(r.kept.Load()),
 		Run: stats.Run, Replayed: stats.Replayed, Failed: stats.Failed,
-		Warnings: warnings, Elapsed: time.Since(start),
+		Warnings: warnings,
 	}
+	if m.next.Files, err = out.files(); err != nil {
+		return nil, err
+	}
+	// The next build may skip all its work only if this one saw every
+	// input as it stays: nothing changed while it ran, and nothing it
+	// wrote (snapshots) or warned about awaits another look.
+	if settled && len(snapshots) == 0 && len(warnings) == 0 {
+		m.next.Stamp = stamp
+		m.next.Built = &builtCounts{Lessons: res.Lessons, Pages: res.Pages, Replayed: res.Replayed}
+	}
+	if err := m.save(); err != nil {
+		return nil, fmt.Errorf("build manifest: %w", err)
+	}
+	ph.done("write")
+	res.Elapsed = time.Since(start)
 	opts.Logger.Info("built site", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
 	return res, nil
 }

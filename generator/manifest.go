@@ -36,9 +36,20 @@ type manifest struct {
 type manifestData struct {
 	// Pages maps a page to the key it was built from.
 	Pages map[string]string `json:"pages"`
-	// Files are every file of the built site, so that the next build
-	// removes those the site no longer has, and nothing else.
-	Files []string `json:"files"`
+	// Files are every file of the built site as the build left it, so
+	// that the next build removes those the site no longer has, and
+	// nothing else.
+	Files map[string]fileState `json:"files"`
+	// Stamp is the stamp of the build's inputs (see inputStamp), set
+	// when the build had no warnings and every input had settled; Built
+	// is what the build reported.
+	Stamp string       `json:"stamp,omitempty"`
+	Built *builtCounts `json:"built,omitempty"`
+}
+
+// builtCounts are the counts of a build's [Result].
+type builtCounts struct {
+	Lessons, Pages, Replayed int
 }
 
 // manifestDir holds manifests, under the site's root.
@@ -72,10 +83,8 @@ func (m *manifest) unchanged(page, key string) bool {
 	return m.old.Pages[page] == key
 }
 
-// save writes the manifest of this build, whose site has the files,
-// atomically.
-func (m *manifest) save(files []string) error {
-	m.next.Files = files
+// save writes the manifest of this build, atomically.
+func (m *manifest) save() error {
 	data, err := json.Marshal(m.next)
 	if err != nil {
 		return err

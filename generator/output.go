@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -79,7 +78,7 @@ func (o *dirOutput) write(name string, data []byte) error {
 
 // commit makes the destination the new site. previous are the files of
 // the last build into it, the ones to remove if this build lacks them.
-func (o *dirOutput) commit(previous []string) error {
+func (o *dirOutput) commit(previous map[string]fileState) error {
 	if o.fresh {
 		if err := os.Rename(o.stage, o.dest); err != nil {
 			return fmt.Errorf("output: %w", err)
@@ -109,7 +108,7 @@ func (o *dirOutput) commit(previous []string) error {
 	}
 	// Remove what the new site no longer has, and the directories that
 	// leaves empty.
-	for _, name := range previous {
+	for name := range previous {
 		if o.names[name] || !fs.ValidPath(name) {
 			continue
 		}
@@ -126,16 +125,19 @@ func (o *dirOutput) commit(previous []string) error {
 	return os.RemoveAll(o.stage)
 }
 
-// files returns the names of every file of the new site, sorted.
-func (o *dirOutput) files() []string {
+// files returns the state of every file of the new site, once committed.
+func (o *dirOutput) files() (map[string]fileState, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	names := make([]string, 0, len(o.names))
+	files := make(map[string]fileState, len(o.names))
 	for name := range o.names {
-		names = append(names, name)
+		fi, err := os.Stat(filepath.Join(o.dest, filepath.FromSlash(name)))
+		if err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		files[name] = fileState{Size: fi.Size(), ModTime: fi.ModTime().UnixNano()}
 	}
-	slices.Sort(names)
-	return names
+	return files, nil
 }
 
 // discard removes the staging directory, unless it became the site.

@@ -129,3 +129,88 @@ func countFiles(t *testing.T, dir string) int {
 	}
 	return n
 }
+
+// TestUpToDate checks that a build whose inputs and outputs are as the
+// last build left them does nothing, and that any change to an input, an
+// output or an option makes it build again.
+func TestUpToDate(t *testing.T) {
+	src := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(src, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// age makes every input older than a build's settling time, as files
+	// are that nobody is editing.
+	age := func() {
+		t.Helper()
+		old := time.Now().Add(-time.Hour)
+		err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+			if err != nil || fi.Name() == "public" || fi.Name() == ".snapdoc" {
+				if err == nil {
+					err = filepath.SkipDir
+				}
+				return err
+			}
+			return os.Chtimes(p, old, old)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/a.md", "---\ntitle: A\ntags: [x]\nupdated: 2025-01-02\n---\nAlpha.\n")
+	write("content/b.md", "---\ntitle: B\ntags: [x]\nupdated: 2025-01-01\ndraft: true\n---\nBeta.\n")
+	opts := generator.Options{Source: src, Theme: templates.FS}
+	build := func(why string, upToDate bool) *generator.Result {
+		t.Helper()
+		res, err := generator.Build(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.UpToDate != upToDate {
+			t.Errorf("%s: up to date = %v, want %v", why, res.UpToDate, upToDate)
+		}
+		return res
+	}
+	build("first build", false)
+	build("inputs just written", false) // they may still change unseen
+	age()
+	first := build("inputs settled", false)
+	res := build("nothing changed", true)
+	if res.Written != 0 || res.Lessons != first.Lessons || res.Pages != first.Pages || res.Kept != first.Pages {
+		t.Errorf("an up-to-date build reports %+v; the build before reported %+v", res, first)
+	}
+
+	write("content/a.md", "---\ntitle: A\ntags: [x]\nupdated: 2025-01-02\n---\nAlpha, edited.\n")
+	if res := build("a lesson edited", false); res.Written != 1 {
+		t.Errorf("editing a lesson wrote %d files, want 1", res.Written)
+	}
+	age()
+	build("settled again", false)
+	build("settled again, twice", true)
+
+	if err := os.Remove(filepath.Join(src, "public/a/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if res := build("a page removed", false); res.Written != 1 {
+		t.Errorf("rebuilding a removed page wrote %d files, want 1", res.Written)
+	}
+	build("the page restored", true)
+	write("public/index.html", "defaced")
+	build("a page changed", false)
+	build("the page repaired", true)
+
+	opts.Drafts = true
+	if res := build("drafts asked for", false); res.Lessons != 2 {
+		t.Errorf("with drafts: %d lessons, want 2", res.Lessons)
+	}
+	write("snapdoc.yaml", "title: Renamed\n")
+	age()
+	build("config changed", false)
+	build("config unchanged", true)
+}
