@@ -67,13 +67,23 @@ func (o *dirOutput) write(name string, data []byte) error {
 	}
 	o.written.Add(1)
 	p := filepath.Join(o.stage, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := mkdir(filepath.Dir(p)); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	return nil
+}
+
+// mkdir makes the directory dir and its parents. Most pages have a
+// directory of their own whose parent exists: one mkdir makes it.
+func mkdir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	return os.MkdirAll(dir, 0o755)
 }
 
 // commit makes the destination the new site. previous are the files of
