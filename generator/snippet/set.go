@@ -124,14 +124,16 @@ func (s *Set) Supports(lang string, r *runner.Request) error {
 // hermetic text functions plus, for a string s that may hold secrets,
 // python, javascript, golang, java (a string expression of that language
 // that reads each secret from the environment) and shell (one POSIX shell
-// word); pythonText, jsText and javaText (the same, a source line per line
-// of s); pythonJSON and jsJSON (a JSON text as a native literal);
-// combined (see [Combined]).
+// word); golangArg (golang as gofmt writes it for an argument of a call
+// with several arguments, with no spaces around +); pythonText, jsText and
+// javaText (the same, a source line per line of s); pythonJSON and jsJSON
+// (a JSON text as a native literal); combined (see [Combined]).
 func Funcs() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
 	fm["python"] = pythonExpr.expr
 	fm["javascript"] = jsExpr.expr
 	fm["golang"] = goExpr.expr
+	fm["golangArg"] = goArgExpr.expr
 	fm["java"] = javaExpr.expr
 	fm["shell"] = ShellWord
 	fm["pythonJSON"] = pythonJSON.literal
