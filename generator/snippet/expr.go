@@ -52,6 +52,14 @@ var (
 		env:     func(n string) string { return "os.Getenv(" + GoString(n) + ")" },
 		join:    " + ",
 	}
+	// goArgExpr is goExpr as gofmt writes it for an argument of a call
+	// with several arguments: gofmt drops the spaces around + there, so a
+	// template that writes gofmt'd code needs no formatting pass.
+	goArgExpr = exprLang{
+		literal: goExpr.literal,
+		env:     goExpr.env,
+		join:    "+",
+	}
 	javaExpr = exprLang{
 		literal: JavaString,
 		env:     func(n string) string { return "System.getenv(" + JavaString(n) + ")" },

@@ -40,6 +40,7 @@ func TestLiterals(t *testing.T) {
 		"python env":      {pythonExpr.expr, "a{{$env K}}b", `"a" + os.environ["K"] + "b"`},
 		"javascript env":  {jsExpr.expr, "{{$env K}}{{$env a-b}}", `process.env.K + process.env["a-b"]`},
 		"go env":          {goExpr.expr, "x={{$env K}}", `"x=" + os.Getenv("K")`},
+		"go arg env":      {goArgExpr.expr, "x={{$env K}}y", `"x="+os.Getenv("K")+"y"`},
 		"java env":        {javaExpr.expr, "{{$env K}}", `System.getenv("K")`},
 		"python text":     {pythonText, "a\nb", "(\n    \"a\\n\"\n    + \"b\"\n)"},
 		"python one line": {pythonText, "a\n", `"a\n"`},

@@ -62,10 +62,20 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// TestGoCodeIsFormatted checks that the Go code is as gofmt writes it.
+// TestGoCodeIsFormatted checks that the Go code is valid and as gofmt
+// writes it. Render does not format Go code, so this is the guard for the
+// built-in template: besides the corpus, it covers secrets in the places
+// where gofmt spaces + differently (the Host assignment, a header value, a
+// body alone).
 func TestGoCodeIsFormatted(t *testing.T) {
 	s := loadSet(t)
-	for _, c := range append(ownCorpus(), harCorpus(t)...) {
+	shapes := []namedRequest{
+		{"secret-in-host", &runner.Request{Method: "GET", URL: "https://x.test/{{$env A}}",
+			Headers: h("Host", "{{$env H}}.x.test", "X-Two", "{{$env A}}{{$env B}}")}},
+		{"secret-body-only", &runner.Request{Method: "post", URL: "https://x.test/", Body: "{{$env A}}"}},
+		{"secret-text-lines", &runner.Request{Method: "PUT", URL: "https://x.test/", Body: "a\n{{$env A}}\nb\n"}},
+	}
+	for _, c := range append(append(ownCorpus(), harCorpus(t)...), shapes...) {
 		code, err := s.Render("go", c.req)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)

@@ -3,7 +3,6 @@ package snippet
 import (
 	"errors"
 	"fmt"
-	"go/format"
 	"io/fs"
 	"path"
 	"slices"
@@ -75,7 +74,9 @@ func orderOf(id string) int {
 // [DefaultOrder], then those a site added, by ID.
 func (s *Set) Languages() []Language { return slices.Clone(s.langs) }
 
-// Render returns the code for r in the language lang. Go code is gofmt'd.
+// Render returns the code for r in the language lang, as the template
+// wrote it. The built-in Go template writes gofmt'd code (a test checks it
+// for the whole corpus); a site's own template is taken as written.
 func (s *Set) Render(lang string, r *runner.Request) (string, error) {
 	t, ok := s.tmpl[lang]
 	if !ok {
@@ -88,15 +89,6 @@ func (s *Set) Render(lang string, r *runner.Request) (string, error) {
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {
 		return "", fmt.Errorf("snippet %s: %w", lang, err)
-	}
-	if lang == "go" {
-		// gofmt decides spacing the template cannot (around + in
-		// arguments), so Go code always looks as Go programmers expect.
-		src, err := format.Source([]byte(b.String()))
-		if err != nil {
-			return "", fmt.Errorf("snippet go: the template made invalid Go: %w", err)
-		}
-		return string(src), nil
 	}
 	return b.String(), nil
 }
@@ -124,14 +116,16 @@ func (s *Set) Supports(lang string, r *runner.Request) error {
 // hermetic text functions plus, for a string s that may hold secrets,
 // python, javascript, golang, java (a string expression of that language
 // that reads each secret from the environment) and shell (one POSIX shell
-// word); pythonText, jsText and javaText (the same, a source line per line
-// of s); pythonJSON and jsJSON (a JSON text as a native literal);
-// combined (see [Combined]).
+// word); golangArg (golang as gofmt writes it for an argument of a call
+// with several arguments, with no spaces around +); pythonText, jsText and
+// javaText (the same, a source line per line of s); pythonJSON and jsJSON
+// (a JSON text as a native literal); combined (see [Combined]).
 func Funcs() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
 	fm["python"] = pythonExpr.expr
 	fm["javascript"] = jsExpr.expr
 	fm["golang"] = goExpr.expr
+	fm["golangArg"] = goArgExpr.expr
 	fm["java"] = javaExpr.expr
 	fm["shell"] = ShellWord
 	fm["pythonJSON"] = pythonJSON.literal
