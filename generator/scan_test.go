@@ -68,16 +68,31 @@ func FuzzScanHighlight(f *testing.F) {
 	})
 }
 
+// httpMessage is an HTTP tab as templates/snippets/http.tmpl writes it.
+const httpMessage = "POST /anything?page=2&sort=name HTTP/1.1\n" +
+	"Host: httpbin.org\n" +
+	"Accept: application/json\n" +
+	"Authorization: Bearer {{$env API_TOKEN}}\n" +
+	"Content-Type: application/json\n" +
+	"Content-Length: 93\n" +
+	"\n" +
+	"{\n  \"name\": \"Ada Lovelace\",\n  \"tags\": [\"math\", \"engines\"],\n  \"active\": true,\n  \"score\": 9.5\n}"
+
 func BenchmarkHighlight(b *testing.B) {
-	code := strings.Repeat("import requests\nr = requests.get(\"https://httpbin.org/anything\", headers={\"Accept\": \"application/json\"}, timeout=10)\nprint(r.json())\n", 8)
-	b.Run("scanner", func(b *testing.B) {
-		for b.Loop() {
-			Highlight(code, "python")
-		}
-	})
-	b.Run("chroma", func(b *testing.B) {
-		for b.Loop() {
-			highlightChroma(code, "python")
-		}
-	})
+	for _, bc := range []struct{ lang, code string }{
+		{"python", strings.Repeat("import requests\nr = requests.get(\"https://httpbin.org/anything\", headers={\"Accept\": \"application/json\"}, timeout=10)\nprint(r.json())\n", 8)},
+		{"http", httpMessage},
+		{"plaintext", strings.Repeat("User-agent: *\nDisallow: /private/ # not <here> & not there\n\n", 8)},
+	} {
+		b.Run(bc.lang+"/scanner", func(b *testing.B) {
+			for b.Loop() {
+				Highlight(bc.code, bc.lang)
+			}
+		})
+		b.Run(bc.lang+"/chroma", func(b *testing.B) {
+			for b.Loop() {
+				highlightChroma(bc.code, bc.lang)
+			}
+		})
+	}
 }
