@@ -21,6 +21,7 @@ func TestScanHighlightKeepsTheCode(t *testing.T) {
 		"bash":       "curl -sS -X POST 'https://x/?a=1' \\\n  -H \"Authorization: Bearer $TOKEN\" # c\n  --data-binary 'it'\\''s'\n",
 		"json":       "{\n  \"a\": [1, -2.5e3, true, null],\n  \"b\": \"<script>\\\"x\\\"</script>\"\n}",
 		"curl":       "",
+		"plaintext":  "a <script> & \"c\" 'd'\n\n\te\n",
 	} {
 		h := string(Highlight(code, lang))
 		if got := shownText(h); got != code {
@@ -52,6 +53,30 @@ func TestScanHighlightClasses(t *testing.T) {
 	}
 }
 
+// TestHighlightPlainTextAsChroma checks that plain text is shown exactly
+// as chroma shows it.
+func TestHighlightPlainTextAsChroma(t *testing.T) {
+	for _, lang := range []string{"plaintext", "text", "plain", "no-highlight", "txt", ""} {
+		for _, code := range []string{
+			"", "\n", "\n\n", "x", "x\n", "a <b> & \"c\" 'd'\n\n\te  \nlast",
+			"crlf\r\nline\rcr\r", "\r\n", "\r", "ünïcödé ✓\n",
+		} {
+			if got, want := Highlight(code, lang), highlightChroma(code, lang); got != want {
+				t.Errorf("%q %q:\n got %s\nwant %s", lang, code, got, want)
+			}
+		}
+	}
+}
+
+// fuzzLangs are the scanner's languages.
+func fuzzLangs() []string {
+	langs := []string{"plaintext"}
+	for lang := range scanLangs {
+		langs = append(langs, lang)
+	}
+	return langs
+}
+
 func FuzzScanHighlight(f *testing.F) {
 	for _, s := range []string{"a = '''x", "\"\\", "/* x", "$", "${", "-1e+", "\"k\" :", "x\n\ny"} {
 		f.Add(s)
@@ -59,7 +84,7 @@ func FuzzScanHighlight(f *testing.F) {
 	f.Fuzz(func(t *testing.T, code string) {
 		// NUL becomes U+FFFD when escaped, as html/template does.
 		if !strings.ContainsAny(code, "\r\x00") && strings.ToValidUTF8(code, "") == code {
-			for lang := range scanLangs {
+			for _, lang := range fuzzLangs() {
 				if got := shownText(string(Highlight(code, lang))); got != code {
 					t.Fatalf("%s: text %q, want %q", lang, got, code)
 				}
