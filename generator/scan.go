@@ -6,11 +6,11 @@ import (
 )
 
 // A scanner highlights the languages snapdoc itself generates (the code
-// tabs, and JSON and text response bodies) some fifty times faster than
-// chroma's regular-expression lexers, which dominated build time: every
-// example has a tab per language. Its markup and CSS classes are chroma's,
-// so the one style sheet colours both. Code an author writes in other
-// languages still goes through chroma.
+// tabs, the HTTP message among them, and JSON and text response bodies)
+// some fifty times faster than chroma's regular-expression lexers, which
+// dominated build time: every example has a tab per language. Its markup
+// and CSS classes are chroma's, so the one style sheet colours both. Code
+// an author writes in other languages still goes through chroma.
 
 // scanLang describes the lexical shape of a language.
 type scanLang struct {
@@ -74,6 +74,7 @@ var scanAliases = map[string]string{
 	"java": "java",
 	"bash": "bash", "sh": "bash", "shell": "bash", "curl": "bash",
 	"json": "json",
+	"http": "http",
 	// Chroma's plaintext lexer, also what it uses for no language.
 	"plaintext": "plaintext", "text": "plaintext", "plain": "plaintext",
 	"no-highlight": "plaintext", "txt": "plaintext", "": "plaintext",
@@ -90,6 +91,8 @@ type token struct {
 // for lang.
 func scanHighlight(code, lang string) (template.HTML, bool) {
 	switch scanAliases[lang] {
+	case "http":
+		return writeTokens(code, scanHTTP(code)), true
 	case "plaintext":
 		return plainHTML(code), true
 	}
