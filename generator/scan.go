@@ -6,11 +6,11 @@ import (
 )
 
 // A scanner highlights the languages snapdoc itself generates (the code
-// tabs and JSON response bodies) some fifty times faster than chroma's
-// regular-expression lexers, which dominated build time: every example
-// has a tab per language. Its markup and CSS classes are chroma's, so the
-// one style sheet colours both. Code an author writes in other languages
-// still goes through chroma.
+// tabs, the HTTP message among them, and JSON and text response bodies)
+// some fifty times faster than chroma's regular-expression lexers, which
+// dominated build time: every example has a tab per language. Its markup
+// and CSS classes are chroma's, so the one style sheet colours both. Code
+// an author writes in other languages still goes through chroma.
 
 // scanLang describes the lexical shape of a language.
 type scanLang struct {
@@ -74,6 +74,10 @@ var scanAliases = map[string]string{
 	"java": "java",
 	"bash": "bash", "sh": "bash", "shell": "bash", "curl": "bash",
 	"json": "json",
+	"http": "http",
+	// Chroma's plaintext lexer, also what it uses for no language.
+	"plaintext": "plaintext", "text": "plaintext", "plain": "plaintext",
+	"no-highlight": "plaintext", "txt": "plaintext", "": "plaintext",
 }
 
 // token is a piece of code, code[start:end], and its CSS class ("" for
@@ -86,11 +90,31 @@ type token struct {
 // scanHighlight highlights code in lang with a scanner, if there is one
 // for lang.
 func scanHighlight(code, lang string) (template.HTML, bool) {
+	switch scanAliases[lang] {
+	case "http":
+		return writeTokens(code, scanHTTP(code)), true
+	case "plaintext":
+		return plainHTML(code), true
+	}
 	l := scanLangs[scanAliases[lang]]
 	if l == nil {
 		return "", false
 	}
 	return writeTokens(code, l.scan(code)), true
+}
+
+// plainHTML is code as chroma shows plain text: a span per line and
+// carriage returns as line ends, but NUL as U+FFFD, as html/template
+// escapes it, where chroma leaves it.
+func plainHTML(code string) template.HTML {
+	if code == "" {
+		return `<pre class="chroma"><code></code></pre>`
+	}
+	if strings.IndexByte(code, '\r') >= 0 {
+		code = strings.ReplaceAll(code, "\r\n", "\n")
+		code = strings.ReplaceAll(code, "\r", "\n")
+	}
+	return writeTokens(code, []token{{"", 0, len(code)}})
 }
 
 func isWordByte(c byte) bool {

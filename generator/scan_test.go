@@ -21,6 +21,8 @@ func TestScanHighlightKeepsTheCode(t *testing.T) {
 		"bash":       "curl -sS -X POST 'https://x/?a=1' \\\n  -H \"Authorization: Bearer $TOKEN\" # c\n  --data-binary 'it'\\''s'\n",
 		"json":       "{\n  \"a\": [1, -2.5e3, true, null],\n  \"b\": \"<script>\\\"x\\\"</script>\"\n}",
 		"curl":       "",
+		"http":       httpMessage,
+		"plaintext":  "a <script> & \"c\" 'd'\n\n\te\n",
 	} {
 		h := string(Highlight(code, lang))
 		if got := shownText(h); got != code {
@@ -45,6 +47,28 @@ func TestScanHighlightClasses(t *testing.T) {
 		{"json", `{"k": 12}`, `<span class="nt">&#34;k&#34;</span>`},
 		{"json", `{"k": 12}`, `<span class="mi">12</span>`},
 		{"json", `["v"]`, `<span class="s2">&#34;v&#34;</span>`},
+		{"http", "GET /a?b=1 HTTP/1.1", `<span class="nf">GET</span> <span class="nn">/a?b=1</span> <span class="kr">HTTP</span><span class="o">/</span><span class="m">1.1</span>`},
+		{"http", "PROPFIND https://x/", `<span class="nf">PROPFIND</span> <span class="nn">https://x/</span>`},
+		{"http", "https://x/", `<span class="nn">https://x/</span>`},
+		{"http", "HTTP/1.1 404 Not Found", `<span class="m">404</span> <span class="ne">Not Found</span>`},
+		{"http", "GET /\nAccept: */*", `<span class="n">Accept</span><span class="o">:</span> <span class="l">*/*</span>`},
+		{"http", "GET /\nX-Empty:", `<span class="n">X-Empty</span><span class="o">:</span>`},
+		{"http", "GET /\nnot a header", `<span class="cl">not a header`},
+		{"http", "GET /\nX-Long: a\n  b", `  <span class="l">b</span>`},
+		{"http", "GET {{base}}/users/{{id}}", `<span class="nv">{{base}}</span><span class="nn">/users/</span><span class="nv">{{id}}</span>`},
+		{"http", "GET /\nAuthorization: Bearer {{$processEnv TOKEN}}", `<span class="l">Bearer </span><span class="nv">{{$processEnv TOKEN}}</span>`},
+		{"http", "GET /\n  ?page=2\n  &sort=name", `  <span class="nn">&amp;sort=name</span>`},
+		{"http", "# @name login\nGET /", `<span class="c1"># @name login</span>`},
+		{"http", "GET /\n// note\nA: b", `<span class="c1">// note</span>`},
+		{"http", "@host = https://x\nGET {{host}}/", `<span class="nv">@host</span> <span class="o">=</span> <span class="l">https://x</span>`},
+		{"http", "@host = https://x\nGET {{host}}/", `<span class="nf">GET</span>`},
+		{"http", "GET /a\n\n### second\nPOST /b", `<span class="cs">### second</span>`},
+		{"http", "GET /a\n\n{\"a\": 1}\n###\nPOST /b", `<span class="cs">###</span>`},
+		{"http", "GET /a\n\n{\"a\": 1}\n###\nPOST /b", `<span class="nf">POST</span>`},
+		{"http", "POST /a\n\n< ./body.json", `<span class="o">&lt;</span> <span class="s">./body.json</span>`},
+		{"http", "POST /a\n\n[1, {\"k\": \"v\"}]", `<span class="mi">1</span>`},
+		{"http", "POST /a\nContent-Type: application/merge-patch+json\n\n\"v\"", `<span class="s2">&#34;v&#34;</span>`},
+		{"http", "POST /a\nContent-Type: text/plain\n\nk: \"v\" {{x}}", `<span class="cl">k: &#34;v&#34; <span class="nv">{{x}}</span>`},
 	} {
 		if h := string(Highlight(tc.code, tc.lang)); !strings.Contains(h, tc.want) {
 			t.Errorf("%s %q:\n%s\nlacks %s", tc.lang, tc.code, h, tc.want)
@@ -52,14 +76,77 @@ func TestScanHighlightClasses(t *testing.T) {
 	}
 }
 
+// TestHighlightHTTPAsChroma compares the scanner with chroma's http lexer
+// on messages as snapdoc writes them, which that lexer understands but
+// for {{variables}}.
+func TestHighlightHTTPAsChroma(t *testing.T) {
+	for _, code := range []string{
+		strings.Replace(httpMessage, "{{$env API_TOKEN}}", "t0k3n", 1),
+		"GET /get HTTP/1.1\nHost: httpbin.org",
+		"GET /get HTTP/1.1\nHost: httpbin.org\n",
+		"DELETE /x/1 HTTP/2\nX-Q: \"a\" & 'b' <script>alert(1)</script>\n",
+		"PUT /put HTTP/1.1\nHost: x\nContent-Type: application/json; charset=utf-8\n\n[1, \"<b>&amp;</b>\", {\"k\": null}]\n",
+		"HTTP/1.1 200 OK\nContent-Type: text/plain\n\nhi",
+	} {
+		if got, want := Highlight(code, "http"), highlightChroma(code, "http"); got != want {
+			t.Errorf("%q:\n got %s\nwant %s", code, got, want)
+		}
+	}
+}
+
+// TestHighlightHTTPEscapes checks that header values and bodies, JSON or
+// not, are escaped.
+func TestHighlightHTTPEscapes(t *testing.T) {
+	for _, code := range []string{
+		"POST /<script> HTTP/1.1\nX-A: <script>alert(\"&x\")</script>\nContent-Type: application/json\n\n{\"<script>\": \"</script>&'\"}",
+		"POST /a HTTP/1.1\nX-A: 'a' & \"b\"\n\n<script>alert('&')</script>\n< <script>.json\n",
+		"<script>\n<script>: <script>\n\n<script>",
+		"@<script> = <script>\n# <script>\n<script>\n  ?<script>\n  <script>\n\n{{<script>}}\n### <script>",
+	} {
+		h := string(Highlight(code, "http"))
+		if strings.ContainsAny(tags.ReplaceAllString(h, ""), `<>"'`) {
+			t.Errorf("%q: not escaped: %s", code, h)
+		}
+		if got := shownText(h); got != code {
+			t.Errorf("%q: the highlighted text differs:\n got %q", code, got)
+		}
+	}
+}
+
+// TestHighlightPlainTextAsChroma checks that plain text is shown exactly
+// as chroma shows it.
+func TestHighlightPlainTextAsChroma(t *testing.T) {
+	for _, lang := range []string{"plaintext", "text", "plain", "no-highlight", "txt", ""} {
+		for _, code := range []string{
+			"", "\n", "\n\n", "x", "x\n", "a <b> & \"c\" 'd'\n\n\te  \nlast",
+			"crlf\r\nline\rcr\r", "\r\n", "\r", "ünïcödé ✓\n",
+		} {
+			if got, want := Highlight(code, lang), highlightChroma(code, lang); got != want {
+				t.Errorf("%q %q:\n got %s\nwant %s", lang, code, got, want)
+			}
+		}
+	}
+}
+
+// fuzzLangs are the scanner's languages.
+func fuzzLangs() []string {
+	langs := []string{"http", "plaintext"}
+	for lang := range scanLangs {
+		langs = append(langs, lang)
+	}
+	return langs
+}
+
 func FuzzScanHighlight(f *testing.F) {
-	for _, s := range []string{"a = '''x", "\"\\", "/* x", "$", "${", "-1e+", "\"k\" :", "x\n\ny"} {
+	for _, s := range []string{"a = '''x", "\"\\", "/* x", "$", "${", "-1e+", "\"k\" :", "x\n\ny",
+		httpMessage, "GET {{a", "GET {{a}}}} HTTP/", "HTTP/1.1 2000", "@a\n@=\n###\n\n{", "X: {{$env A}}\n\n< ", "a:\n  ?\n\n###x\n###",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, code string) {
 		// NUL becomes U+FFFD when escaped, as html/template does.
 		if !strings.ContainsAny(code, "\r\x00") && strings.ToValidUTF8(code, "") == code {
-			for lang := range scanLangs {
+			for _, lang := range fuzzLangs() {
 				if got := shownText(string(Highlight(code, lang))); got != code {
 					t.Fatalf("%s: text %q, want %q", lang, got, code)
 				}
@@ -68,16 +155,31 @@ func FuzzScanHighlight(f *testing.F) {
 	})
 }
 
+// httpMessage is an HTTP tab as templates/snippets/http.tmpl writes it.
+const httpMessage = "POST /anything?page=2&sort=name HTTP/1.1\n" +
+	"Host: httpbin.org\n" +
+	"Accept: application/json\n" +
+	"Authorization: Bearer {{$env API_TOKEN}}\n" +
+	"Content-Type: application/json\n" +
+	"Content-Length: 93\n" +
+	"\n" +
+	"{\n  \"name\": \"Ada Lovelace\",\n  \"tags\": [\"math\", \"engines\"],\n  \"active\": true,\n  \"score\": 9.5\n}"
+
 func BenchmarkHighlight(b *testing.B) {
-	code := strings.Repeat("import requests\nr = requests.get(\"https://httpbin.org/anything\", headers={\"Accept\": \"application/json\"}, timeout=10)\nprint(r.json())\n", 8)
-	b.Run("scanner", func(b *testing.B) {
-		for b.Loop() {
-			Highlight(code, "python")
-		}
-	})
-	b.Run("chroma", func(b *testing.B) {
-		for b.Loop() {
-			highlightChroma(code, "python")
-		}
-	})
+	for _, bc := range []struct{ lang, code string }{
+		{"python", strings.Repeat("import requests\nr = requests.get(\"https://httpbin.org/anything\", headers={\"Accept\": \"application/json\"}, timeout=10)\nprint(r.json())\n", 8)},
+		{"http", httpMessage},
+		{"plaintext", strings.Repeat("User-agent: *\nDisallow: /private/ # not <here> & not there\n\n", 8)},
+	} {
+		b.Run(bc.lang+"/scanner", func(b *testing.B) {
+			for b.Loop() {
+				Highlight(bc.code, bc.lang)
+			}
+		})
+		b.Run(bc.lang+"/chroma", func(b *testing.B) {
+			for b.Loop() {
+				highlightChroma(bc.code, bc.lang)
+			}
+		})
+	}
 }
