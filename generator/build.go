@@ -359,8 +359,9 @@ func (r *builder) lesson(l *Lesson) error {
 		}
 		b.HTML = html
 	}
-	var body bytes.Buffer
-	if err := r.md.render(&body, l); err != nil {
+	body := renderBuffers.get()
+	defer renderBuffers.put(body)
+	if err := r.md.render(body, l); err != nil {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
 	}
 	p := &Page{
@@ -377,9 +378,8 @@ func (r *builder) lesson(l *Lesson) error {
 func (r *builder) page(tmpl, name string, p *Page) error {
 	p.Site = r.site
 	p.Dev = r.dev
-	buf := pagePool.Get().(*bytes.Buffer)
-	defer pagePool.Put(buf)
-	buf.Reset()
+	buf := renderBuffers.get()
+	defer renderBuffers.put(buf)
 	if err := r.theme.Execute(buf, tmpl, p); err != nil {
 		return err
 	}
@@ -387,9 +387,37 @@ func (r *builder) page(tmpl, name string, p *Page) error {
 	return r.out.write(name, buf.Bytes())
 }
 
-// pagePool recycles the buffers pages are rendered into; a page is
-// written out before its buffer is reused.
-var pagePool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+// renderBuffers recycles the buffers that pages and their parts are
+// rendered into. Unlike a sync.Pool, which a garbage collection empties
+// and a large build collects often, it keeps its buffers, so a buffer
+// grows to a page's size once rather than once per page.
+var renderBuffers = make(buffers, 4*runtime.GOMAXPROCS(0))
+
+// buffers is a free list of buffers.
+type buffers chan *bytes.Buffer
+
+// get returns an empty buffer.
+func (b buffers) get() *bytes.Buffer {
+	select {
+	case buf := <-b:
+		buf.Reset()
+		return buf
+	default:
+		return bytes.NewBuffer(make([]byte, 0, 64<<10))
+	}
+}
+
+// put returns buf to the list, unless the list is full or buf grew
+// larger than pages are.
+func (b buffers) put(buf *bytes.Buffer) {
+	if buf.Cap() > 4<<20 {
+		return
+	}
+	select {
+	case b <- buf:
+	default:
+	}
+}
 
 func (r *builder) static() error {
 	var css bytes.Buffer

@@ -203,8 +203,9 @@ func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
 	e.File, e.Dev = l.File, r.dev
 	e.Code = r.code(l, b)
 	e.Outputs = r.outputs(e)
-	var buf bytes.Buffer
-	if err := r.theme.Execute(&buf, "example", e); err != nil {
+	buf := renderBuffers.get()
+	defer renderBuffers.put(buf)
+	if err := r.theme.Execute(buf, "example", e); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
