@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -94,7 +95,19 @@ func decodeMeta(file string, fm []byte, fmLine int) (Meta, error) {
 	if !found || strings.TrimSpace(m.Title) == "" {
 		return m, errorf(file, fmLine, 1, "front matter: title is required")
 	}
+	m.Tags = uniq(m.Tags)
 	return m, nil
+}
+
+// uniq drops the repeats of a string from list, keeping its first place.
+func uniq(list []string) []string {
+	out := list[:0]
+	for i, s := range list {
+		if !slices.Contains(list[:i], s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // decodeStrict decodes the YAML document src, which starts on line

@@ -20,7 +20,11 @@ type Site struct {
 	// count and set of tags, by position in Lessons: lessons with the same
 	// tags share them.
 	relatedMu    sync.Mutex
-	relatedBySet map[string][]int
+	relatedBySet map[string][]int32
+	// tagPositions are the positions in Lessons of the lessons of each
+	// tag: related reads these rather than the lessons themselves, which
+	// are scattered in memory.
+	tagPositions map[string][]int32
 }
 
 // Term is a tag or a category with the lessons that carry it.
@@ -54,8 +58,14 @@ func newSite(cfg SiteConfig, lessons []*Lesson) *Site {
 	}
 	s.Tags = terms("tags", lessons, func(l *Lesson) []string { return l.Tags })
 	s.tagIndex = make(map[string]*Term, len(s.Tags))
+	s.tagPositions = make(map[string][]int32, len(s.Tags))
 	for _, t := range s.Tags {
 		s.tagIndex[t.Name] = t
+		pos := make([]int32, len(t.Lessons))
+		for i, l := range t.Lessons {
+			pos[i] = int32(l.index)
+		}
+		s.tagPositions[t.Name] = pos
 	}
 	s.Categories = terms("categories", lessons, func(l *Lesson) []string {
 		if l.Category == "" {
@@ -98,7 +108,7 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 		best = s.bestSharing(tags, n+1)
 		s.relatedMu.Lock()
 		if s.relatedBySet == nil {
-			s.relatedBySet = map[string][]int{}
+			s.relatedBySet = map[string][]int32{}
 		}
 		s.relatedBySet[key] = best
 		s.relatedMu.Unlock()
@@ -114,7 +124,7 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 
 // bestSharing returns the positions of the n lessons that carry the most
 // of tags, newest first among equals.
-func (s *Site) bestSharing(tags []string, n int) []int {
+func (s *Site) bestSharing(tags []string, n int) []int32 {
 	// Count shared tags in a slice indexed by position in s.Lessons (which
 	// is newest first), reused across calls; a map was a fifth of the
 	// build of a large site.
@@ -125,15 +135,15 @@ func (s *Site) bestSharing(tags []string, n int) []int {
 	}
 	sc.touched = sc.touched[:0]
 	for _, tag := range tags {
-		for _, o := range s.tagLessons(tag) {
-			if sc.count[o.index] == 0 {
-				sc.touched = append(sc.touched, o.index)
+		for _, i := range s.tagPositions[tag] {
+			if sc.count[i] == 0 {
+				sc.touched = append(sc.touched, i)
 			}
-			sc.count[o.index]++
+			sc.count[i]++
 		}
 	}
 	// The best n by (score, newest), by insertion into a short list.
-	best := make([]int, 0, n+1)
+	best := make([]int32, 0, n+1)
 	for _, i := range sc.touched {
 		j := len(best)
 		for j > 0 && (sc.count[best[j-1]] < sc.count[i] || sc.count[best[j-1]] == sc.count[i] && best[j-1] > i) {
@@ -155,7 +165,7 @@ func (s *Site) bestSharing(tags []string, n int) []int {
 // scores are the scratch space of [Site.related].
 type scores struct {
 	count   []int32
-	touched []int
+	touched []int32
 }
 
 var scorePool = sync.Pool{New: func() any { return new(scores) }}

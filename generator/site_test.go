@@ -65,3 +65,26 @@ func slugs(ls []*Lesson) []string {
 	}
 	return s
 }
+
+// BenchmarkRelated finds the related lessons of every lesson of a site
+// whose lessons carry three of fifty tags, as sitegen's do.
+func BenchmarkRelated(b *testing.B) {
+	for _, n := range []int{1000, 10000, 30000} {
+		b.Run(fmt.Sprintf("lessons=%d", n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			lessons := make([]*Lesson, n)
+			for i := range lessons {
+				lessons[i] = &Lesson{}
+				for _, t := range rng.Perm(50)[:3] {
+					lessons[i].Tags = append(lessons[i].Tags, fmt.Sprint("tag", t))
+				}
+			}
+			for b.Loop() {
+				s := newSite(SiteConfig{}, lessons)
+				for _, l := range lessons {
+					s.related(l, 3)
+				}
+			}
+		})
+	}
+}
