@@ -1,11 +1,14 @@
 package generator_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/sitegen"
@@ -21,16 +24,30 @@ var benchSizes = []int{1000, 10000}
 func benchSite(b *testing.B, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("snapdoc-bench-%d", n))
-	if _, err := os.Stat(filepath.Join(dir, "snapshots")); err == nil {
-		return dir
+	if _, err := os.Stat(filepath.Join(dir, "snapshots")); err != nil {
+		if err := os.RemoveAll(dir); err != nil {
+			b.Fatal(err)
+		}
+		if err := sitegen.Write(dir, n, sitegen.Options{Seed: 1, Config: true}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := generator.Build(context.Background(), generator.Options{Source: dir, Theme: templates.FS}); err != nil {
+			b.Fatal(err)
+		}
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		b.Fatal(err)
-	}
-	if err := sitegen.Write(dir, n, sitegen.Options{Seed: 1, Config: true}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := generator.Build(context.Background(), generator.Options{Source: dir, Theme: templates.FS}); err != nil {
+	// Age the site's files, as files are that nobody is editing: a build
+	// records that its inputs are settled only when they are a little old.
+	old := time.Now().Add(-time.Hour)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() == ".snapdoc" || d.Name() == "public" {
+			if err == nil {
+				err = filepath.SkipDir
+			}
+			return err
+		}
+		return os.Chtimes(p, old, old)
+	})
+	if err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -56,8 +73,8 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkRebuildNoop is a build over an up-to-date destination, which
-// must write nothing.
+// BenchmarkRebuildNoop is a build over an up-to-date destination from
+// inputs that have not changed: it must find that out, and write nothing.
 func BenchmarkRebuildNoop(b *testing.B) {
 	for _, n := range benchSizes {
 		if testing.Short() && n > benchSizes[0] {
@@ -76,8 +93,59 @@ func BenchmarkRebuildNoop(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if res.Written != 0 {
-					b.Fatalf("a no-op rebuild wrote %d files", res.Written)
+				if res.Written != 0 || !res.UpToDate {
+					b.Fatalf("a no-op rebuild wrote %d files (up to date: %v)", res.Written, res.UpToDate)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRebuildOneLesson is a build over an up-to-date destination
+// after one lesson's body changed: every lesson is loaded, one page is
+// rendered and written, the others are kept.
+func BenchmarkRebuildOneLesson(b *testing.B) {
+	for _, n := range benchSizes {
+		if testing.Short() && n > benchSizes[0] {
+			continue
+		}
+		b.Run(fmt.Sprintf("lessons=%d", n), func(b *testing.B) {
+			src := benchSite(b, n)
+			file := filepath.Join(src, filepath.FromSlash(sitegen.LessonFile(n/2)))
+			orig, err := os.ReadFile(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fi, err := os.Stat(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() {
+				_ = os.WriteFile(file, orig, 0o644)
+				_ = os.Chtimes(file, fi.ModTime(), fi.ModTime())
+			})
+			// Each edit has as many words as the others, so the lesson's
+			// reading time, which other pages show, stays the same.
+			edit := func(i int) {
+				if err := os.WriteFile(file, fmt.Appendf(bytes.Clone(orig), "\nEdit %d.\n", i), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			edit(-1)
+			dest := filepath.Join(b.TempDir(), "public")
+			opts := generator.Options{Source: src, Dest: dest, Theme: templates.FS, Run: generator.RunReplay}
+			if _, err := generator.Build(context.Background(), opts); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				edit(i)
+				res, err := generator.Build(context.Background(), opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Written != 1 || res.Kept != res.Pages-1 {
+					b.Fatalf("editing one lesson wrote %d files and kept %d of %d pages", res.Written, res.Kept, res.Pages)
 				}
 			}
 		})

@@ -199,7 +199,7 @@ func (o *Options) content(md *Markdown) (SiteConfig, []*Lesson, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	lessons, err := LoadLessons(os.DirFS(o.Source), md, LoadOptions{Drafts: o.Drafts})
+	lessons, err := LoadLessons(os.DirFS(o.Source), md, LoadOptions{Drafts: o.Drafts, Root: o.Source})
 	if err != nil {
 		return cfg, nil, err
 	}

@@ -53,6 +53,10 @@ type Heading struct {
 // LoadOptions say which lessons to load.
 type LoadOptions struct {
 	Drafts bool // include lessons marked draft
+	// Root, when set, is the site's root directory, under which a cache
+	// of parsed lessons is kept so that unchanged files are not parsed
+	// again.
+	Root string
 }
 
 // LoadLessons reads and parses every lesson under content/ in the site
@@ -71,13 +75,21 @@ func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) 
 	if err != nil {
 		return nil, fmt.Errorf("load lessons: %w", err)
 	}
+	var cache *parseCache
+	if opts.Root != "" {
+		cache = openParseCache(opts.Root)
+	}
 	lessons := make([]*Lesson, len(files))
 	errs := make([]error, len(files))
 	parallel(len(files), func(i int) {
-		lessons[i], errs[i] = loadLesson(fsys, files[i], md)
+		lessons[i], errs[i] = loadLesson(fsys, files[i], md, cache)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if cache != nil {
+		// A cache that cannot be written costs speed, not correctness.
+		_ = cache.save()
 	}
 	kept := lessons[:0]
 	for _, l := range lessons {
@@ -92,10 +104,13 @@ func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) 
 	return kept, nil
 }
 
-func loadLesson(fsys fs.FS, file string, md *Markdown) (*Lesson, error) {
+func loadLesson(fsys fs.FS, file string, md *Markdown, cache *parseCache) (*Lesson, error) {
 	src, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return nil, fmt.Errorf("read lesson: %w", err)
+	}
+	if cache != nil {
+		return cache.parse(file, src, md)
 	}
 	return ParseLesson(file, src, md)
 }

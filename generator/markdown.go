@@ -32,6 +32,8 @@ type Block struct {
 	// redact is what the block redacts from its responses beyond the
 	// site's redactions, from the fence's redact=SPEC,SPEC options.
 	redact runner.Redactions
+	// opts are the fence's options, which the above were made from.
+	opts []string
 	// Code is the block's text.
 	Code string
 	// Line is the line of the lesson file on which Code starts.
@@ -92,29 +94,9 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 				line, _ = lineCol(l.src, n.Lines().At(0).Start)
 				line += bodyLine - 1
 			}
-			b := &Block{Index: len(l.Blocks), Code: blockText(n, l.src), Line: line}
-			b.ID = "http-" + itoa(b.Index+1)
-			for _, o := range opts {
-				switch k, v, _ := strings.Cut(o, "="); k {
-				case "norun":
-					b.NoRun = true
-				case "id":
-					b.ID = v
-				case "timeout":
-					d, err := time.ParseDuration(v)
-					if err != nil || d <= 0 {
-						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: timeout=%s: want a positive duration such as 5s", v)
-					}
-					b.Timeout = d
-				case "redact":
-					r, err := runner.ParseRedactions(strings.Split(v, ","))
-					if err != nil {
-						return ast.WalkStop, errorf(l.File, line-1, 1, "http block: %v", err)
-					}
-					b.redact = b.redact.Add(r)
-				default:
-					return ast.WalkStop, errorf(l.File, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY)", o)
-				}
+			b, err := newBlock(l.File, len(l.Blocks), blockText(n, l.src), line, opts)
+			if err != nil {
+				return ast.WalkStop, err
 			}
 			if seen[b.ID] {
 				return ast.WalkStop, errorf(l.File, line-1, 1, "http block: duplicate id %q", b.ID)
@@ -130,6 +112,36 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 	}
 	l.Words = len(strings.Fields(string(l.src)))
 	return nil
+}
+
+// newBlock makes the index-th http block of the lesson file, whose code
+// starts on line and whose fence has the options opts.
+func newBlock(file string, index int, code string, line int, opts []string) (*Block, error) {
+	b := &Block{Index: index, Code: code, Line: line, opts: opts}
+	b.ID = "http-" + itoa(b.Index+1)
+	for _, o := range opts {
+		switch k, v, _ := strings.Cut(o, "="); k {
+		case "norun":
+			b.NoRun = true
+		case "id":
+			b.ID = v
+		case "timeout":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return nil, errorf(file, line-1, 1, "http block: timeout=%s: want a positive duration such as 5s", v)
+			}
+			b.Timeout = d
+		case "redact":
+			r, err := runner.ParseRedactions(strings.Split(v, ","))
+			if err != nil {
+				return nil, errorf(file, line-1, 1, "http block: %v", err)
+			}
+			b.redact = b.redact.Add(r)
+		default:
+			return nil, errorf(file, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY)", o)
+		}
+	}
+	return b, nil
 }
 
 // render writes the lesson's body as HTML.

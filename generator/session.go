@@ -136,7 +136,7 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			gone = append(gone, old)
 			delete(lessons, file)
 		}
-		l, err := loadLesson(fsys, file, s.md)
+		l, err := loadLesson(fsys, file, s.md, nil)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -1,0 +1,152 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// A parseCache keeps what parsing each lesson file gave, by a hash of the
+// file's bytes, so that a build parses only the lessons that changed since
+// the last one: on a large site, parsing front matter and Markdown is most
+// of the work of a build that renders few pages. Entries are valid for
+// one snapdoc binary only, since another may parse differently.
+type parseCache struct {
+	path    string
+	version string
+
+	mu   sync.Mutex
+	old  map[string]*parsedLesson // by lesson file, from the last save
+	next map[string]*parsedLesson
+	hits int
+}
+
+// parsedLesson is what parsing a lesson file gave.
+type parsedLesson struct {
+	Sum    [sha256.Size]byte // of the file
+	Meta   Meta
+	Slug   string
+	TOC    []Heading
+	Words  int
+	Body   int // offset of the body in the file
+	Blocks []parsedBlock
+}
+
+// parsedBlock is what parsing a lesson file gave of one http block.
+type parsedBlock struct {
+	Code string
+	Line int
+	Opts []string
+}
+
+// parseCacheFile is the cache's file, under the site's root.
+const parseCacheFile = ".snapdoc/lessons.gob"
+
+// openParseCache reads the cache of the site at root. A missing, corrupt
+// or outdated cache is an empty one.
+func openParseCache(root string) *parseCache {
+	c := &parseCache{path: filepath.Join(root, filepath.FromSlash(parseCacheFile)), next: map[string]*parsedLesson{}}
+	c.version = binaryVersion()
+	data, err := os.ReadFile(c.path)
+	if err != nil {
+		return c
+	}
+	var stored struct {
+		Version string
+		Lessons map[string]*parsedLesson
+	}
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&stored) == nil && stored.Version == c.version {
+		c.old = stored.Lessons
+	}
+	return c
+}
+
+// binaryVersion identifies the running snapdoc binary, or is "" when it
+// cannot be known.
+func binaryVersion() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano())
+}
+
+// parse returns the lesson file whose bytes are src, parsed, from the
+// cache when it holds them.
+func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, error) {
+	sum := sha256.Sum256(src)
+	c.mu.Lock()
+	p := c.old[file]
+	c.mu.Unlock()
+	if p != nil && p.Sum == sum && c.version != "" {
+		if l, err := p.lesson(file, src); err == nil {
+			c.mu.Lock()
+			c.next[file] = p
+			c.hits++
+			c.mu.Unlock()
+			return l, nil
+		}
+	}
+	l, err := ParseLesson(file, src, md)
+	if err != nil {
+		return nil, err
+	}
+	p = &parsedLesson{Sum: sum, Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: len(src) - len(l.src)}
+	for _, b := range l.Blocks {
+		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
+	}
+	c.mu.Lock()
+	c.next[file] = p
+	c.mu.Unlock()
+	return l, nil
+}
+
+// lesson makes the lesson that parsing src, the bytes of file, gave.
+func (p *parsedLesson) lesson(file string, src []byte) (*Lesson, error) {
+	if p.Body < 0 || p.Body > len(src) {
+		return nil, fmt.Errorf("%s: cached body offset out of range", file)
+	}
+	l := &Lesson{Meta: p.Meta, File: file, Slug: p.Slug, TOC: p.TOC, Words: p.Words, src: src[p.Body:]}
+	for i, pb := range p.Blocks {
+		b, err := newBlock(file, i, pb.Code, pb.Line, pb.Opts)
+		if err != nil {
+			return nil, err
+		}
+		l.Blocks = append(l.Blocks, b)
+	}
+	return l, nil
+}
+
+// save writes the cache, atomically, unless it holds exactly what it
+// read: the lessons parsed or reused since it was opened.
+func (c *parseCache) save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == "" || c.hits == len(c.next) && len(c.next) == len(c.old) {
+		return nil
+	}
+	var b bytes.Buffer
+	stored := struct {
+		Version string
+		Lessons map[string]*parsedLesson
+	}{c.version, c.next}
+	if err := gob.NewEncoder(&b).Encode(stored); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", c.path, os.Getpid())
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, c.path)
+}

@@ -1,0 +1,86 @@
+package generator
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestParseCache checks that a lesson taken from the parse cache, after
+// a save and a reopen, is the lesson that parsing gives, and that a
+// changed file or a damaged cache is parsed again.
+func TestParseCache(t *testing.T) {
+	root := t.TempDir()
+	md := NewMarkdown()
+	files, err := filepath.Glob("../content/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample lessons: %v", err)
+	}
+	srcs := map[string][]byte{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs["content/"+filepath.Base(f)] = src
+	}
+	// One with every fence option, and a front matter with repeats.
+	srcs["content/options.md"] = []byte("---\ntitle: Options\ntags: [a, b, a]\nvars:\n  host: example.test\n---\n# Title\n\n## Step one\n\n```http id=first timeout=3s redact=header:ETag,body:id\nGET https://{{host}}/get\n```\n\n### Step two\n\n```http norun\nPOST https://example.test/post\n\n{\"a\": 1}\n```\n")
+
+	fill := func(c *parseCache) {
+		t.Helper()
+		for file, src := range srcs {
+			got, err := c.parse(file, src, md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ParseLesson(file, src, md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: from the cache:\n%+v\nparsed:\n%+v", file, got, want)
+			}
+		}
+	}
+	c := openParseCache(root)
+	fill(c)
+	if c.hits != 0 {
+		t.Errorf("an empty cache had %d hits", c.hits)
+	}
+	if err := c.save(); err != nil {
+		t.Fatal(err)
+	}
+	c = openParseCache(root)
+	fill(c)
+	if c.hits != len(srcs) {
+		t.Errorf("a reopened cache had %d hits of %d lessons", c.hits, len(srcs))
+	}
+
+	// A changed file is parsed again.
+	srcs["content/options.md"] = append(srcs["content/options.md"], "\nMore.\n"...)
+	c = openParseCache(root)
+	fill(c)
+	if c.hits != len(srcs)-1 {
+		t.Errorf("after one file changed: %d hits, want %d", c.hits, len(srcs)-1)
+	}
+	if err := c.save(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A damaged cache is an empty one.
+	path := filepath.Join(root, filepath.FromSlash(parseCacheFile))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c = openParseCache(root)
+	fill(c)
+	if c.hits != 0 {
+		t.Errorf("a truncated cache had %d hits", c.hits)
+	}
+}
