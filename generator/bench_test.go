@@ -53,8 +53,9 @@ func benchSite(b *testing.B, n int) string {
 	return dir
 }
 
-// BenchmarkBuild is a cold build with --run replay: every page rendered
-// and written into an empty destination.
+// BenchmarkBuild is a cold build with --run replay: no caches, every
+// lesson parsed, every page rendered and written into an empty
+// destination.
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range benchSizes {
 		if testing.Short() && n > benchSizes[0] {
@@ -64,6 +65,12 @@ func BenchmarkBuild(b *testing.B) {
 			src := benchSite(b, n)
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
+				if err := os.RemoveAll(filepath.Join(src, ".snapdoc", "builds")); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.RemoveAll(filepath.Join(src, ".snapdoc", "lessons.gob")); err != nil {
+					b.Fatal(err)
+				}
 				dest := filepath.Join(b.TempDir(), "public")
 				if _, err := generator.Build(context.Background(), generator.Options{Source: src, Dest: dest, Theme: templates.FS, Run: generator.RunReplay}); err != nil {
 					b.Fatal(err)
