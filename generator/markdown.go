@@ -222,8 +222,11 @@ func fenceInfo(n *ast.FencedCodeBlock, src []byte) (lang string, opts []string) 
 		return "", nil
 	}
 	f := strings.Fields(string(n.Info.Segment.Value(src)))
-	if len(f) == 0 {
+	switch len(f) {
+	case 0:
 		return "", nil
+	case 1:
+		return strings.ToLower(f[0]), nil
 	}
 	return strings.ToLower(f[0]), f[1:]
 }

@@ -99,14 +99,20 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 	if err != nil {
 		return nil, err
 	}
-	p = &parsedLesson{Sum: sum, Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: len(src) - len(l.src)}
-	for _, b := range l.Blocks {
-		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
-	}
+	p = parsed(l, src)
 	c.mu.Lock()
 	c.next[file] = p
 	c.mu.Unlock()
 	return l, nil
+}
+
+// parsed is what the cache keeps of l, parsed from src.
+func parsed(l *Lesson, src []byte) *parsedLesson {
+	p := &parsedLesson{Sum: sha256.Sum256(src), Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: len(src) - len(l.src)}
+	for _, b := range l.Blocks {
+		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
+	}
+	return p
 }
 
 // lesson makes the lesson that parsing src, the bytes of file, gave.

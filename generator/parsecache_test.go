@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"bytes"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -83,4 +86,61 @@ func TestParseCache(t *testing.T) {
 	if c.hits != 0 {
 		t.Errorf("a truncated cache had %d hits", c.hits)
 	}
+}
+
+// FuzzParseLesson checks that parsing any file either fails with an error
+// that names the file and a line, or gives a lesson that the parse cache
+// encodes, decodes and gives back unchanged.
+func FuzzParseLesson(f *testing.F) {
+	// Small seeds: the fuzzer slows to a crawl on whole lessons.
+	f.Add([]byte("---\ntitle: T\ndescription: D\ncategory: c\nlanguage: python\ntags: [a, b]\nupdated: 2025-01-02\nweight: 2\nslug: s/t\n---\nText *em* [l](u)[^1].\n\n[^1]: Note.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n"))
+	f.Add([]byte("---\ntitle: T\ntags: []\nvars: {}\n---\n```http norun id=x\nGET /\n```\n"))
+	f.Add([]byte("---\ntitle: T\n---\n## A\n### B\n```http\n```\n~~~http timeout=1s\nPOST http://x/\n~~~\n"))
+	f.Add([]byte("---\ntitle: [\n---\n"))
+	md := NewMarkdown()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		const file = "content/fuzz.md"
+		want, err := ParseLesson(file, src, md)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), file+":") {
+				t.Fatalf("the error does not start with the file and line: %v", err)
+			}
+			return
+		}
+		var b bytes.Buffer
+		if err := gob.NewEncoder(&b).Encode(parsed(want, src)); err != nil {
+			t.Fatal(err)
+		}
+		var p parsedLesson
+		if err := gob.NewDecoder(&b).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.lesson(file, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(emptyAsNil(got), emptyAsNil(want)) {
+			t.Fatalf("from the cache:\n%+v\nparsed:\n%+v", got, want)
+		}
+	})
+}
+
+// emptyAsNil makes the empty lists and maps of a lesson's front matter,
+// and an empty body, nil, as the cache's encoding does: they mean the
+// same.
+func emptyAsNil(l *Lesson) *Lesson {
+	c := *l
+	if len(c.src) == 0 {
+		c.src = nil
+	}
+	if len(c.Tags) == 0 {
+		c.Tags = nil
+	}
+	if len(c.Languages) == 0 {
+		c.Languages = nil
+	}
+	if len(c.Vars) == 0 {
+		c.Vars = nil
+	}
+	return &c
 }
