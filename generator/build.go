@@ -221,6 +221,7 @@ func (c *SiteConfig) funcs() template.FuncMap {
 		"relURL":      c.relURL,
 		"absURL":      c.absURL,
 		"tagURL":      func(name string) string { return taxonomyURL("tags", name) },
+		"newest":      func(n int, lessons []*Lesson) []*Lesson { return lessons[:min(n, len(lessons))] },
 		"categoryURL": func(name string) string { return taxonomyURL("categories", name) },
 	}
 }
@@ -283,10 +284,15 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		if t.Kind == "categories" {
 			kind = "category"
 		}
-		jobs = append(jobs, r.unlessUnchanged(t.URL+"index.html", func() error {
-			defer r.tick()
-			return r.page("list.html", t.URL+"index.html", &Page{Kind: kind, Title: t.Name, URL: t.URL, Term: t})
-		}))
+		urls, pagers := t.pages(s.Config.Paginate)
+		for i, url := range urls {
+			jobs = append(jobs, r.unlessUnchanged(url+"index.html", func() error {
+				if i == 0 {
+					defer r.tick()
+				}
+				return r.page("list.html", url+"index.html", &Page{Kind: kind, Title: t.Name, URL: url, Term: t, Pager: pagers[i]})
+			}))
+		}
 	}
 	errs := make([]error, len(jobs))
 	parallel(len(jobs), func(i int) {

@@ -20,7 +20,10 @@ type SiteConfig struct {
 	Language    string            `yaml:"language"` // the HTML lang attribute
 	Languages   []string          `yaml:"languages"`
 	Vars        map[string]string `yaml:"vars"`
-	Runner      RunnerConfig      `yaml:"runner"`
+	// Paginate is how many lessons a tag or category page lists before
+	// the rest go to further pages; 0 lists them all on one page.
+	Paginate int          `yaml:"paginate"`
+	Runner   RunnerConfig `yaml:"runner"`
 }
 
 // RunnerConfig is the runner section of snapdoc.yaml.
@@ -51,6 +54,7 @@ func DefaultConfig() SiteConfig {
 		BaseURL:   "/",
 		Language:  "en",
 		Languages: []string{"python", "curl", "javascript", "go", "java", "http"},
+		Paginate:  50,
 		Runner: RunnerConfig{
 			Timeout: Duration{10 * time.Second},
 			Headers: []string{"Content-Type", "Cache-Control", "ETag", "Last-Modified", "Age"},
@@ -74,6 +78,9 @@ func LoadConfig(fsys fs.FS) (SiteConfig, error) {
 	}
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
 		return c, errorf(ConfigFile, 0, 0, "base_url: %v", err)
+	}
+	if c.Paginate < 0 {
+		return c, errorf(ConfigFile, findKeyLine(src, "paginate"), 1, "paginate: want a number of lessons per page, or 0 for one page, not %d", c.Paginate)
 	}
 	return c, nil
 }

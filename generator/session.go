@@ -212,6 +212,11 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	}
 	for url := range p.terms {
 		delete(files, url+"index.html")
+		for name := range files {
+			if strings.HasPrefix(name, url+"page/") {
+				delete(files, name)
+			}
+		}
 	}
 	out := &memSink{files: files}
 	r := &builder{site: site, theme: s.theme, md: s.md, out: out, source: s.opts.Source, dev: true}

@@ -46,8 +46,55 @@ type Page struct {
 	Body        any // the lesson's body as template.HTML
 	Related     []*Lesson
 	Term        *Term
+	// Pager is the page's part of a long list: the lessons of the term it
+	// shows, and links to the rest.
+	Pager *Pager
 	// Dev is true when the page is served by snapdoc serve.
 	Dev bool
+}
+
+// Pager is one page of a term's lessons.
+type Pager struct {
+	Lessons []*Lesson // on this page
+	// Number is the page's number, from 1; Total is the number of pages.
+	Number, Total int
+	// Prev and Next are the site paths of the pages before and after this
+	// one, or "" at the ends.
+	Prev, Next string
+}
+
+// pages splits the lessons of t into pages of at most size lessons
+// (all on one page when size is 0), with the site path of each.
+func (t *Term) pages(size int) (urls []string, pagers []*Pager) {
+	n := 1
+	if size > 0 && len(t.Lessons) > size {
+		n = (len(t.Lessons) + size - 1) / size
+	}
+	for i := range n {
+		urls = append(urls, pageURL(t.URL, i+1))
+		lessons := t.Lessons
+		if n > 1 {
+			lessons = lessons[i*size : min(len(lessons), (i+1)*size)]
+		}
+		pagers = append(pagers, &Pager{Lessons: lessons, Number: i + 1, Total: n})
+	}
+	for i, p := range pagers {
+		if i > 0 {
+			p.Prev = urls[i-1]
+		}
+		if i < n-1 {
+			p.Next = urls[i+1]
+		}
+	}
+	return urls, pagers
+}
+
+// pageURL is the site path of page number n of the list at url.
+func pageURL(url string, n int) string {
+	if n == 1 {
+		return url
+	}
+	return url + "page/" + itoa(n) + "/"
 }
 
 // newSite indexes lessons by tag and category.
