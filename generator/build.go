@@ -345,10 +345,9 @@ func (r *builder) lesson(l *Lesson) error {
 			}
 		}
 	}()
-	related := r.site.related(l, 3)
 	name := l.URL() + "index.html"
 	if r.manifest != nil {
-		key, err := lessonKey(r.fingerprint, l, related)
+		key, err := lessonKey(r.fingerprint, l)
 		if err != nil {
 			return err
 		}
@@ -372,7 +371,7 @@ func (r *builder) lesson(l *Lesson) error {
 	}
 	p := &Page{
 		Kind: "lesson", Title: l.Title, Description: l.Description, URL: l.URL(),
-		Lesson: l, Body: template.HTML(body.String()), Related: related,
+		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
 	}
 	if err := r.page("lesson.html", name, p); err != nil {
 		return fmt.Errorf("%s: %w", l.File, err)

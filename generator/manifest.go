@@ -21,10 +21,11 @@ import (
 // rendering it, so a rebuild with nothing changed does almost no work.
 //
 // The key covers the lesson's file (front matter and body), what its
-// blocks show (state and recorded exchanges), the lessons it lists as
-// related, and a fingerprint of everything site-wide: the theme's files,
-// the config, the listing of every lesson, and the snapdoc binary itself,
-// so that a new version of snapdoc renders everything again.
+// blocks show (state and recorded exchanges), and a fingerprint of
+// everything site-wide: the theme's files, the config, the listing of
+// every lesson (which decides the lessons a page lists as related, and
+// what it shows of them), and the snapdoc binary itself, so that a new
+// version of snapdoc renders everything again.
 type manifest struct {
 	path string
 	old  manifestData // from the last build
@@ -141,8 +142,10 @@ func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// lessonKey is the key of the page of l, which lists related.
-func lessonKey(fingerprint string, l *Lesson, related []*Lesson) (string, error) {
+// lessonKey is the key of the page of l. The lessons it lists as related
+// need no part in it: they follow from the listings of all lessons, which
+// the site's fingerprint covers.
+func lessonKey(fingerprint string, l *Lesson) (string, error) {
 	h := sha256.New()
 	field := func(h hash.Hash, s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	field(h, fingerprint)
@@ -162,9 +165,6 @@ func lessonKey(fingerprint string, l *Lesson, related []*Lesson) (string, error)
 		field(h, e.State+"\x00"+e.Error)
 		snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: e.Recorded, Exchanges: e.exchanges}}}
 		h.Write(snap.Marshal())
-	}
-	for _, o := range related {
-		field(h, o.URL()+"\x00"+o.listing())
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
