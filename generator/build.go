@@ -138,7 +138,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if r.fingerprint, err = siteFingerprint(theme, site, false); err != nil {
 		return nil, err
 	}
-	r.manifest = m
+	r.reuse = func(name, key string) bool { return m.unchanged(name, key) && out.keep(name) }
 	r.progress = startProgress(opts.Progress, start, "Rendering pages", len(lessons)+len(site.Tags)+len(site.Categories))
 	err = r.render(ctx, nil)
 	r.progress.finish()
@@ -241,9 +241,10 @@ type builder struct {
 	out      sink
 	source   string    // the site's root directory
 	progress *progress // counts rendered lessons and lists; may be nil
-	// manifest, when set, lets lesson pages built from unchanged inputs
-	// (by fingerprint and per-lesson key) be kept without rendering.
-	manifest    *manifest
+	// reuse, when set, reports whether the page name was last built from
+	// key and is still in place, and keeps it if so (see manifest); it
+	// lets pages whose inputs did not change be kept without rendering.
+	reuse       func(name, key string) bool
 	fingerprint string
 	kept        atomic.Int64
 	dev         bool // pages are for snapdoc serve
@@ -315,7 +316,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 // those are unchanged since the last build, and the file is still there.
 func (r *builder) unlessUnchanged(name string, job func() error) func() error {
 	return func() error {
-		if r.manifest != nil && r.manifest.unchanged(name, r.fingerprint) && r.out.(*dirOutput).keep(name) {
+		if r.reuse != nil && r.reuse(name, r.fingerprint) {
 			if strings.HasSuffix(name, ".html") {
 				r.pages.Add(1)
 				r.kept.Add(1)
@@ -346,12 +347,12 @@ func (r *builder) lesson(l *Lesson) error {
 		}
 	}()
 	name := l.URL() + "index.html"
-	if r.manifest != nil {
+	if r.reuse != nil {
 		key, err := lessonKey(r.fingerprint, l)
 		if err != nil {
 			return err
 		}
-		if r.manifest.unchanged(name, key) && r.out.(*dirOutput).keep(name) {
+		if r.reuse(name, key) {
 			r.pages.Add(1)
 			r.kept.Add(1)
 			return nil
