@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/sitegen"
@@ -35,21 +33,7 @@ func benchSite(b *testing.B, n int) string {
 			b.Fatal(err)
 		}
 	}
-	// Age the site's files, as files are that nobody is editing: a build
-	// records that its inputs are settled only when they are a little old.
-	old := time.Now().Add(-time.Hour)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.Name() == ".snapdoc" || d.Name() == "public" {
-			if err == nil {
-				err = filepath.SkipDir
-			}
-			return err
-		}
-		return os.Chtimes(p, old, old)
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ageSite(b, dir)
 	return dir
 }
 

@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -135,34 +136,8 @@ func countFiles(t *testing.T, dir string) int {
 // output or an option makes it build again.
 func TestUpToDate(t *testing.T) {
 	src := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(src, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// age makes every input older than a build's settling time, as files
-	// are that nobody is editing.
-	age := func() {
-		t.Helper()
-		old := time.Now().Add(-time.Hour)
-		err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-			if err != nil || fi.Name() == "public" || fi.Name() == ".snapdoc" {
-				if err == nil {
-					err = filepath.SkipDir
-				}
-				return err
-			}
-			return os.Chtimes(p, old, old)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeSite(t, src, map[string]string{name: text}) }
+	age := func() { ageSite(t, src) }
 	write("content/a.md", "---\ntitle: A\ntags: [x]\nupdated: 2025-01-02\n---\nAlpha.\n")
 	write("content/b.md", "---\ntitle: B\ntags: [x]\nupdated: 2025-01-01\ndraft: true\n---\nBeta.\n")
 	opts := generator.Options{Source: src, Theme: templates.FS}
@@ -213,4 +188,24 @@ func TestUpToDate(t *testing.T) {
 	age()
 	build("config changed", false)
 	build("config unchanged", true)
+}
+
+// ageSite makes the files of the site at dir, but for its output and
+// caches, an hour old: files nobody is editing. A build records that its
+// inputs are settled only when they are a little old.
+func ageSite(tb testing.TB, dir string) {
+	tb.Helper()
+	old := time.Now().Add(-time.Hour)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() == ".snapdoc" || d.Name() == "public" {
+			if err == nil {
+				err = filepath.SkipDir
+			}
+			return err
+		}
+		return os.Chtimes(p, old, old)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 }
