@@ -3,6 +3,7 @@ package generator
 import (
 	"html/template"
 	"strings"
+	"sync"
 )
 
 // A scanner highlights the languages snapdoc itself generates (the code
@@ -100,8 +101,15 @@ func scanHighlight(code, lang string) (template.HTML, bool) {
 	if l == nil {
 		return "", false
 	}
-	return writeTokens(code, l.scan(code)), true
+	buf := tokenBuffers.Get().(*[]token)
+	defer tokenBuffers.Put(buf)
+	*buf = l.scan(code, (*buf)[:0])
+	return writeTokens(code, *buf), true
 }
+
+// tokenBuffers recycles the token lists of scans: a build highlights
+// tens of thousands of code tabs.
+var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
 
 // plainHTML is code as chroma shows plain text: a span per line and
 // carriage returns as line ends, but NUL as U+FFFD, as html/template
@@ -123,16 +131,16 @@ func isWordByte(c byte) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// scan splits code into tokens.
-func (l *scanLang) scan(code string) []token {
-	toks := make([]token, 0, len(code)/4)
+// scan splits code into tokens, appended to toks.
+func (l *scanLang) scan(code string, toks []token) []token {
+	first := len(toks)
 	i := 0
 	// emit adds the token text, which starts at i.
 	emit := func(class, text string) {
 		if text == "" {
 			return
 		}
-		if n := len(toks); n > 0 && toks[n-1].class == class && toks[n-1].end == i {
+		if n := len(toks); n > first && toks[n-1].class == class && toks[n-1].end == i {
 			toks[n-1].end += len(text)
 			return
 		}
@@ -218,7 +226,7 @@ func (l *scanLang) scan(code string) []token {
 			class := l.words[w]
 			if class == "" {
 				class = "n"
-				if afterImport(code, toks) {
+				if afterImport(code, toks[first:]) {
 					class = "nn" // the name of a module being imported
 				}
 			}

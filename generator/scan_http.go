@@ -71,7 +71,7 @@ func scanHTTP(code string) []token {
 			end = bodyEnd(code, i)
 			body := code[i:end]
 			if jsonBody || looksJSON(body) {
-				for _, tok := range scanLangs["json"].scan(body) {
+				for _, tok := range scanLangs["json"].scan(body, nil) {
 					t.add(tok.class, i+tok.start, i+tok.end)
 				}
 			} else {
