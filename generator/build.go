@@ -340,7 +340,6 @@ func (r *builder) lesson(l *Lesson) error {
 	// large site cannot keep it for every lesson.
 	defer func() {
 		for _, b := range l.Blocks {
-			b.HTML = ""
 			if b.Example != nil {
 				b.Example.Code, b.Example.Outputs = nil, nil
 			}
@@ -358,16 +357,15 @@ func (r *builder) lesson(l *Lesson) error {
 			return nil
 		}
 	}
-	for _, b := range l.Blocks {
-		html, err := r.example(l, b)
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
-		}
-		b.HTML = html
-	}
 	body := renderBuffers.get()
 	defer renderBuffers.put(body)
-	if err := r.md.render(body, l); err != nil {
+	err := r.md.render(body, l, func(w io.Writer, b *Block) error {
+		if err := r.writeExample(w, l, b); err != nil {
+			return fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
 	}
 	p := &Page{

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"mime"
 	"net/http"
 	"os"
@@ -193,9 +194,9 @@ func orderLanguages(site []string, first string, only []string) []string {
 	return langs
 }
 
-// example renders what the page shows for an http block with the theme's
-// "example" partial.
-func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
+// writeExample writes what the page shows for an http block, with the
+// theme's "example" partial.
+func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 	e := b.Example
 	if e == nil {
 		e = &Example{Block: b, State: "pending"}
@@ -203,12 +204,7 @@ func (r *builder) example(l *Lesson, b *Block) (template.HTML, error) {
 	e.File, e.Dev = l.File, r.dev
 	e.Code = r.code(l, b)
 	e.Outputs = r.outputs(e)
-	buf := renderBuffers.get()
-	defer renderBuffers.put(buf)
-	if err := r.theme.Execute(buf, "example", e); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil
+	return r.theme.Execute(w, "example", e)
 }
 
 // outputs prepares the example's exchanges for the page.

@@ -43,8 +43,6 @@ type Block struct {
 	// Example is what the page shows for the block, set by the build
 	// before the lesson is rendered.
 	Example *Example
-	// HTML is Example rendered by the theme.
-	HTML template.HTML
 }
 
 // Markdown converts lesson bodies to HTML with goldmark: GitHub Flavored
@@ -144,8 +142,9 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 	return b, nil
 }
 
-// render writes the lesson's body as HTML.
-func (m *Markdown) render(w io.Writer, l *Lesson) error {
+// render writes the lesson's body as HTML, each http block as block
+// writes it.
+func (m *Markdown) render(w io.Writer, l *Lesson, block func(io.Writer, *Block) error) error {
 	// The body is parsed again rather than kept from loading: the trees
 	// of a large site's lessons would take more memory than all else.
 	doc := m.md.Parser().Parse(text.NewReader(l.src))
@@ -156,7 +155,7 @@ func (m *Markdown) render(w io.Writer, l *Lesson) error {
 			return ast.WalkContinue, nil
 		}
 		if lang, _ := fenceInfo(fb, l.src); lang == "http" && k < len(l.Blocks) {
-			fb.SetAttributeString(blockAttr, l.Blocks[k])
+			fb.SetAttributeString(blockAttr, blockWriter{l.Blocks[k], block})
 			k++
 		}
 		return ast.WalkSkipChildren, nil
@@ -168,8 +167,14 @@ func (m *Markdown) render(w io.Writer, l *Lesson) error {
 }
 
 // blockAttr is the attribute that ties an http fenced code block to its
-// [Block].
+// [Block], as a blockWriter.
 const blockAttr = "snapdoc-block"
+
+// blockWriter writes what the page shows for an http block.
+type blockWriter struct {
+	b     *Block
+	write func(io.Writer, *Block) error
+}
 
 // codeRenderer renders fenced and indented code blocks.
 type codeRenderer struct{}
@@ -185,8 +190,8 @@ func (r codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, ent
 	}
 	fb := n.(*ast.FencedCodeBlock)
 	if v, ok := fb.AttributeString(blockAttr); ok {
-		_, err := w.WriteString(string(v.(*Block).HTML))
-		return ast.WalkSkipChildren, err
+		bw := v.(blockWriter)
+		return ast.WalkSkipChildren, bw.write(w, bw.b)
 	}
 	lang, _ := fenceInfo(fb, src)
 	_, err := io.WriteString(w, string(codeBlockHTML(lang, blockText(fb, src))))
