@@ -291,7 +291,11 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 				if i == 0 {
 					defer r.tick()
 				}
-				return r.page("list.html", url+"index.html", &Page{Kind: kind, Title: t.Name, URL: url, Term: t, Pager: pagers[i]})
+				title := t.Name
+				if i > 0 {
+					title += " (page " + itoa(i+1) + ")"
+				}
+				return r.page("list.html", url+"index.html", &Page{Kind: kind, Title: title, URL: url, Term: t, Pager: pagers[i]})
 			}))
 		}
 	}

@@ -71,6 +71,9 @@ func TestPagination(t *testing.T) {
 		if !strings.Contains(page, "7 lessons") {
 			t.Errorf("%s does not count every lesson of the list", tc.page)
 		}
+		if n := strings.Count(tc.page, "/"); n > 2 && !strings.Contains(page, " (page ") {
+			t.Errorf("%s does not say its number in its title", tc.page)
+		}
 	}
 	home := read("index.html")
 	if got := listed(home); got != "l7 l6 l5 l4 l3 l2" {
