@@ -218,6 +218,7 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			}
 		}
 	}
+	s.theme.forgetCards(gone)
 	out := &memSink{files: files}
 	r := &builder{site: site, theme: s.theme, md: s.md, out: out, source: s.opts.Source, dev: true}
 	if err := r.render(ctx, p); err != nil {

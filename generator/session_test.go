@@ -122,3 +122,30 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		t.Errorf("after the fix: %v", err)
 	}
 }
+
+// TestSessionShowsNewCards checks that pages listing a retitled lesson
+// show its new card, though cards are rendered once per lesson.
+func TestSessionShowsNewCards(t *testing.T) {
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"content/a.md": lesson("Alpha", "x", "Alpha."),
+		"content/b.md": lesson("Beta", "x", "Beta."),
+	})
+	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	writeSite(t, src, map[string]string{"content/a.md": lesson("Alpha renamed", "x", "Alpha.")})
+	u, err := s.Update(ctx, []string{"content/a.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"index.html", "tags/x/index.html", "categories/guides/index.html", "b/index.html"} {
+		html := string(u.Files[page])
+		if !strings.Contains(html, "Alpha renamed</a></h3>") || strings.Contains(html, ">Alpha</a></h3>") {
+			t.Errorf("%s does not show the lesson's new card", page)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/sprig/v3"
 )
@@ -23,6 +24,7 @@ type Theme struct {
 	fsys     fs.FS
 	t        *template.Template
 	snippets *snippet.Set
+	cards    sync.Map // *Lesson → template.HTML, see card
 }
 
 // overlayFS serves a file from top when it has one, else from base.
@@ -64,10 +66,12 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // LoadTheme parses the templates of base, each overridden by a file at the
 // same path in site (which may be nil). The funcs are sprig's hermetic
-// function map plus extra.
+// function map, card (see [Theme.card]), plus extra.
 func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 	fsys := overlayFS{top: site, base: base}
+	th := &Theme{fsys: fsys}
 	funcs := sprig.HermeticHtmlFuncMap()
+	funcs["card"] = th.card
 	for k, v := range extra {
 		funcs[k] = v
 	}
@@ -91,7 +95,32 @@ func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Theme{fsys: fsys, t: t, snippets: snippets}, nil
+	th.t, th.snippets = t, snippets
+	return th, nil
+}
+
+// card returns the lesson as the theme's "card" partial shows it, in the
+// lists of the site and among a lesson's related lessons. Each lesson's
+// card is rendered once, since a large site shows tens of thousands: the
+// partial must show the lesson alone, not the page it is on.
+func (th *Theme) card(l *Lesson) (template.HTML, error) {
+	if h, ok := th.cards.Load(l); ok {
+		return h.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := th.t.ExecuteTemplate(&b, "card", l); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	th.cards.Store(l, h)
+	return h, nil
+}
+
+// forgetCards drops the cards of lessons that are gone or replaced.
+func (th *Theme) forgetCards(lessons []*Lesson) {
+	for _, l := range lessons {
+		th.cards.Delete(l)
+	}
 }
 
 // Execute renders the template called name with data into w.
