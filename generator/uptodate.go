@@ -16,7 +16,8 @@ import (
 // site's root (but the destination and hidden files such as .snapdoc/ and
 // .git/), the theme, the snapdoc binary, and the options that shape the
 // pages; they are compared by a stamp of each file's path, size, mode and
-// modification time, and the outputs by the size and modification time
+// modification time (a site with symbolic links is never taken as up to
+// date, since what a link leads to can change unseen), and the outputs by the size and modification time
 // of each file the last build left in the destination. Anything else
 // builds as usual, rendering only the pages whose inputs changed.
 
@@ -79,6 +80,10 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 		}
 		if d.IsDir() {
 			return nil // its files are what count
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// What a link leads to can change without the link changing.
+			settled = false
 		}
 		fi, err := d.Info()
 		if err != nil {
