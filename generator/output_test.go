@@ -188,7 +188,6 @@ func TestUpToDate(t *testing.T) {
 	age()
 	build("config changed", false)
 	build("config unchanged", true)
-
 }
 
 // ageSite makes the files of the site at dir, but for its output and
