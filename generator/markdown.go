@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/yuin/goldmark"
@@ -108,8 +110,25 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 	if err != nil {
 		return err
 	}
-	l.Words = len(strings.Fields(string(l.src)))
+	l.Words = countWords(l.src)
 	return nil
+}
+
+// countWords counts the words of text as strings.Fields splits them,
+// without making the list.
+func countWords(text []byte) int {
+	n, inWord := 0, false
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
+		text = text[size:]
+		if unicode.IsSpace(r) {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			n++
+		}
+	}
+	return n
 }
 
 // newBlock makes the index-th http block of the lesson file, whose code

@@ -144,3 +144,15 @@ func emptyAsNil(l *Lesson) *Lesson {
 	}
 	return &c
 }
+
+// FuzzCountWords checks that countWords counts as strings.Fields splits.
+func FuzzCountWords(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a  b\tc\n", "x\u00a0y\u2003z", "\xff \xfe", "é ü"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, text []byte) {
+		if got, want := countWords(text), len(strings.Fields(string(text))); got != want {
+			t.Fatalf("countWords(%q) = %d, want %d", text, got, want)
+		}
+	})
+}
