@@ -100,9 +100,9 @@ func (m *manifest) save() error {
 	return os.Rename(tmp, m.path)
 }
 
-// siteFingerprint hashes what every page depends on.
-func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
-	h := sha256.New()
+// binaryVersion identifies the running snapdoc binary by its path, size
+// and modification time: what it makes may change with it.
+func binaryVersion() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
@@ -111,7 +111,17 @@ func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%v\x00", exe, fi.Size(), fi.ModTime().UnixNano(), dev)
+	return fmt.Sprintf("%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano()), nil
+}
+
+// siteFingerprint hashes what every page depends on.
+func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
+	h := sha256.New()
+	bin, err := binaryVersion()
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s\x00%v\x00", bin, dev)
 	err = fs.WalkDir(theme.fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

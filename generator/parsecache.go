@@ -50,7 +50,8 @@ const parseCacheFile = ".snapdoc/lessons.gob"
 // or outdated cache is an empty one.
 func openParseCache(root string) *parseCache {
 	c := &parseCache{path: filepath.Join(root, filepath.FromSlash(parseCacheFile)), next: map[string]*parsedLesson{}}
-	c.version = binaryVersion()
+	// Without a known binary the cache is neither read nor written.
+	c.version, _ = binaryVersion()
 	data, err := os.ReadFile(c.path)
 	if err != nil {
 		return c
@@ -63,20 +64,6 @@ func openParseCache(root string) *parseCache {
 		c.old = stored.Lessons
 	}
 	return c
-}
-
-// binaryVersion identifies the running snapdoc binary, or is "" when it
-// cannot be known.
-func binaryVersion() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return ""
-	}
-	return fmt.Sprintf("%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano())
 }
 
 // parse returns the lesson file whose bytes are src, parsed, from the

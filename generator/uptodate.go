@@ -32,18 +32,14 @@ const stampSlack = 2 * time.Second
 func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, err error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "drafts=%v\x00base=%s\x00run=%s\x00", opts.Drafts, opts.BaseURL, opts.Run)
-	exe, err := os.Executable()
+	bin, err := binaryVersion()
 	if err != nil {
 		return "", false, err
 	}
+	fmt.Fprintf(h, "%s\x00", bin)
 	add := func(name string, fi fs.FileInfo) {
 		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", name, fi.Size(), fi.Mode(), fi.ModTime().UnixNano())
 	}
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return "", false, err
-	}
-	add(exe, fi)
 	settled = true
 	// The default theme is in memory (embedded in the binary, or a test's).
 	if opts.Theme != nil {
