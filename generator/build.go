@@ -285,17 +285,15 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		if t.Kind == "categories" {
 			kind = "category"
 		}
-		urls, pagers := t.pages(s.Config.Paginate)
-		for i, url := range urls {
-			jobs = append(jobs, r.unlessUnchanged(url+"index.html", func() error {
-				if i == 0 {
-					defer r.tick()
-				}
+		for _, pg := range t.pages(s.Config.Paginate) {
+			jobs = append(jobs, r.unlessUnchanged(pg.URL+"index.html", func() error {
 				title := t.Name
-				if i > 0 {
-					title += " (page " + itoa(i+1) + ")"
+				if pg.Number == 1 {
+					defer r.tick()
+				} else {
+					title += " (page " + itoa(pg.Number) + ")"
 				}
-				return r.page("list.html", url+"index.html", &Page{Kind: kind, Title: title, URL: url, Term: t, Pager: pagers[i]})
+				return r.page("list.html", pg.URL+"index.html", &Page{Kind: kind, Title: title, URL: pg.URL, Term: t, Pager: pg})
 			}))
 		}
 	}

@@ -55,6 +55,7 @@ type Page struct {
 
 // Pager is one page of a term's lessons.
 type Pager struct {
+	URL     string    // the page's site path
 	Lessons []*Lesson // on this page
 	// Number is the page's number, from 1; Total is the number of pages.
 	Number, Total int
@@ -63,30 +64,28 @@ type Pager struct {
 	Prev, Next string
 }
 
-// pages splits the lessons of t into pages of at most size lessons
-// (all on one page when size is 0), with the site path of each.
-func (t *Term) pages(size int) (urls []string, pagers []*Pager) {
+// pages splits the lessons of t into pages of at most size lessons, all
+// on one page when size is 0.
+func (t *Term) pages(size int) []*Pager {
 	n := 1
 	if size > 0 && len(t.Lessons) > size {
 		n = (len(t.Lessons) + size - 1) / size
 	}
+	pagers := make([]*Pager, n)
 	for i := range n {
-		urls = append(urls, pageURL(t.URL, i+1))
-		lessons := t.Lessons
+		p := &Pager{URL: pageURL(t.URL, i+1), Lessons: t.Lessons, Number: i + 1, Total: n}
 		if n > 1 {
-			lessons = lessons[i*size : min(len(lessons), (i+1)*size)]
+			p.Lessons = t.Lessons[i*size : min(len(t.Lessons), (i+1)*size)]
 		}
-		pagers = append(pagers, &Pager{Lessons: lessons, Number: i + 1, Total: n})
-	}
-	for i, p := range pagers {
 		if i > 0 {
-			p.Prev = urls[i-1]
+			p.Prev = pageURL(t.URL, i)
 		}
 		if i < n-1 {
-			p.Next = urls[i+1]
+			p.Next = pageURL(t.URL, i+2)
 		}
+		pagers[i] = p
 	}
-	return urls, pagers
+	return pagers
 }
 
 // pageURL is the site path of page number n of the list at url.
