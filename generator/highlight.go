@@ -17,6 +17,7 @@ const (
 	darkStyle  = "github-dark"
 )
 
+// formatter writes the style sheets of the palettes.
 var formatter = chromahtml.New(chromahtml.WithClasses(true))
 
 // Highlight returns code as HTML highlighted for lang with CSS classes
@@ -28,36 +29,59 @@ func Highlight(code, lang string) template.HTML {
 	return highlightChroma(code, lang)
 }
 
-// highlightChroma highlights code with chroma's lexer for lang.
+// highlightChroma highlights code with chroma's lexer for lang, written
+// as the scanner writes its tokens.
 func highlightChroma(code, lang string) template.HTML {
 	lexer := lexers.Get(lang)
 	if lexer == nil {
 		lexer = lexers.Fallback
 	}
-	lexer = chroma.Coalesce(lexer)
-	var b strings.Builder
 	it, err := lexer.Tokenise(nil, code)
-	if err == nil {
-		err = formatter.Format(&b, styles.Get(lightStyle), it)
-	}
 	if err != nil {
-		return template.HTML(`<pre class="chroma"><code>` + template.HTMLEscapeString(code) + "</code></pre>")
+		return plainHTML(code)
 	}
-	return template.HTML(b.String())
+	// The lexer may change the text (line ends, a final newline), so the
+	// tokens index a text of their own.
+	var text strings.Builder
+	var toks []token
+	for _, t := range it.Tokens() {
+		start := text.Len()
+		text.WriteString(t.Value)
+		toks = append(toks, token{class: chromaClass(t.Type), start: start, end: text.Len()})
+	}
+	return writeTokens(text.String(), toks)
+}
+
+// chromaClass is the CSS class of a token type, as chroma's HTML
+// formatter names it: that of the type or of its nearest parent that has
+// one.
+func chromaClass(t chroma.TokenType) string {
+	for ; t != 0; t = t.Parent() {
+		if class, ok := chroma.StandardTypes[t]; ok {
+			return class
+		}
+	}
+	return chroma.StandardTypes[t]
 }
 
 // WriteHighlightCSS writes the style sheet of highlighted code: the light
-// palette, and the dark one for readers who prefer a dark scheme.
+// palette, and the dark one for readers who prefer a dark scheme. Each
+// palette has a media query of its own: a class that only the light
+// palette colours must not keep that colour on the dark background.
 func WriteHighlightCSS(w io.Writer) error {
-	if err := formatter.WriteCSS(w, styles.Get(lightStyle)); err != nil {
-		return err
+	for _, p := range []struct{ media, style string }{
+		{"not all and (prefers-color-scheme: dark)", lightStyle},
+		{"(prefers-color-scheme: dark)", darkStyle},
+	} {
+		if _, err := io.WriteString(w, "@media "+p.media+" {\n"); err != nil {
+			return err
+		}
+		if err := formatter.WriteCSS(w, styles.Get(p.style)); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "}\n"); err != nil {
+			return err
+		}
 	}
-	if _, err := io.WriteString(w, "@media (prefers-color-scheme: dark) {\n"); err != nil {
-		return err
-	}
-	if err := formatter.WriteCSS(w, styles.Get(darkStyle)); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "}\n")
-	return err
+	return nil
 }

@@ -111,13 +111,10 @@ func scanHighlight(code, lang string) (template.HTML, bool) {
 // tens of thousands of code tabs.
 var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
 
-// plainHTML is code as chroma shows plain text: a span per line and
-// carriage returns as line ends, but NUL as U+FFFD, as html/template
-// escapes it, where chroma leaves it.
+// plainHTML is code as plain text: carriage returns become line ends, as
+// in chroma's plain text, and NUL becomes U+FFFD, as html/template escapes
+// it.
 func plainHTML(code string) template.HTML {
-	if code == "" {
-		return `<pre class="chroma"><code></code></pre>`
-	}
 	if strings.IndexByte(code, '\r') >= 0 {
 		code = strings.ReplaceAll(code, "\r\n", "\n")
 		code = strings.ReplaceAll(code, "\r", "\n")
@@ -237,7 +234,14 @@ func (l *scanLang) scan(code string, toks []token) []token {
 		switch c {
 		case ' ', '\t', '\n', '\r':
 			emit("", rest[:1])
-		case '(', ')', '[', ']', '{', '}', ',', ';', ':', '.':
+		case ':':
+			if strings.HasPrefix(rest, ":=") {
+				emit("o", rest[:2])
+				i += 2
+				continue
+			}
+			emit("p", rest[:1])
+		case '(', ')', '[', ']', '{', '}', ',', ';', '.':
 			emit("p", rest[:1])
 		default:
 			emit("o", rest[:1])
@@ -301,45 +305,46 @@ func isKey(s string) bool {
 	return strings.HasPrefix(s, ":")
 }
 
-// writeTokens writes tokens as chroma's HTML formatter does with classes:
-// one span per line, one span per token.
+// writeTokens writes code as highlighted HTML: a span with its CSS class
+// for each run of text in a coloured class, and the rest as text. Spans
+// may hold line ends; there are no per-line wrappers.
 func writeTokens(code string, toks []token) template.HTML {
 	var b strings.Builder
-	b.Grow(64 + 3*len(code) + 24*len(toks))
-	b.WriteString(`<pre class="chroma"><code><span class="line"><span class="cl">`)
-	open := true
-	for _, tok := range toks {
-		text := code[tok.start:tok.end]
-		for text != "" {
-			if !open {
-				b.WriteString(`<span class="line"><span class="cl">`)
-				open = true
-			}
-			piece, rest, nl := strings.Cut(text, "\n")
-			if piece != "" {
-				if tok.class != "" {
-					b.WriteString(`<span class="`)
-					b.WriteString(tok.class)
-					b.WriteString(`">`)
-				}
-				escapeHTML(&b, piece)
-				if tok.class != "" {
-					b.WriteString(`</span>`)
-				}
-			}
-			if !nl {
-				break
-			}
-			b.WriteString("\n</span></span>")
-			open = false
-			text = rest
+	b.Grow(len(`<pre class="chroma"><code></code></pre>`) + len(code) + len(code)/4 + 16*len(toks))
+	b.WriteString(`<pre class="chroma"><code>`)
+	for i := 0; i < len(toks); {
+		class := shownClass(toks[i].class)
+		start, end := toks[i].start, toks[i].end
+		// A run goes on through contiguous tokens shown alike.
+		for i++; i < len(toks) && toks[i].start == end && shownClass(toks[i].class) == class; i++ {
+			end = toks[i].end
 		}
-	}
-	if open {
-		b.WriteString("</span></span>")
+		if class != "" {
+			b.WriteString(`<span class="`)
+			b.WriteString(class)
+			b.WriteString(`">`)
+		}
+		escapeHTML(&b, code[start:end])
+		if class != "" {
+			b.WriteString(`</span>`)
+		}
 	}
 	b.WriteString("</code></pre>")
 	return template.HTML(b.String())
+}
+
+// plainClasses are the token classes that both palettes show in the text
+// colour (TestPlainClassesLookPlain checks it), and whitespace: code shows
+// them without a span. Names and punctuation are most of the tokens of
+// code, and a span each for them made up a third of a lesson page.
+var plainClasses = map[string]bool{"": true, "n": true, "nx": true, "na": true, "p": true, "w": true}
+
+// shownClass is the CSS class of a token as written, "" for plain text.
+func shownClass(class string) string {
+	if plainClasses[class] {
+		return ""
+	}
+	return class
 }
 
 // escapeHTML writes s escaped as html/template escapes text, without

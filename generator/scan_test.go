@@ -2,9 +2,15 @@ package generator
 
 import (
 	"html"
+	"io/fs"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/styles"
+
+	"github.com/snapdoc/snapdoc/templates"
 )
 
 var tags = regexp.MustCompile(`<[^>]*>`)
@@ -43,7 +49,7 @@ func TestScanHighlightClasses(t *testing.T) {
 		{"javascript", "const x = 1;", `<span class="kd">const</span>`},
 		{"go", "func main() {}", `<span class="k">func</span>`},
 		{"bash", `curl "$TOKEN" $HOME`, `<span class="nv">$HOME</span>`},
-		{"bash", "a#b", `<span class="n">a</span><span class="o">#</span>`},
+		{"bash", "a#b", `<code>a<span class="o">#</span>b</code>`},
 		{"json", `{"k": 12}`, `<span class="nt">&#34;k&#34;</span>`},
 		{"json", `{"k": 12}`, `<span class="mi">12</span>`},
 		{"json", `["v"]`, `<span class="s2">&#34;v&#34;</span>`},
@@ -51,9 +57,9 @@ func TestScanHighlightClasses(t *testing.T) {
 		{"http", "PROPFIND https://x/", `<span class="nf">PROPFIND</span> <span class="nn">https://x/</span>`},
 		{"http", "https://x/", `<span class="nn">https://x/</span>`},
 		{"http", "HTTP/1.1 404 Not Found", `<span class="m">404</span> <span class="ne">Not Found</span>`},
-		{"http", "GET /\nAccept: */*", `<span class="n">Accept</span><span class="o">:</span> <span class="l">*/*</span>`},
-		{"http", "GET /\nX-Empty:", `<span class="n">X-Empty</span><span class="o">:</span>`},
-		{"http", "GET /\nnot a header", `<span class="cl">not a header`},
+		{"http", "GET /\nAccept: */*", "\nAccept<span class=\"o\">:</span> <span class=\"l\">*/*</span>"},
+		{"http", "GET /\nX-Empty:", "\nX-Empty<span class=\"o\">:</span>"},
+		{"http", "GET /\nnot a header", "</span>\nnot a header</code>"},
 		{"http", "GET /\nX-Long: a\n  b", `  <span class="l">b</span>`},
 		{"http", "GET {{base}}/users/{{id}}", `<span class="nv">{{base}}</span><span class="nn">/users/</span><span class="nv">{{id}}</span>`},
 		{"http", "GET /\nAuthorization: Bearer {{$processEnv TOKEN}}", `<span class="l">Bearer </span><span class="nv">{{$processEnv TOKEN}}</span>`},
@@ -68,10 +74,69 @@ func TestScanHighlightClasses(t *testing.T) {
 		{"http", "POST /a\n\n< ./body.json", `<span class="o">&lt;</span> <span class="s">./body.json</span>`},
 		{"http", "POST /a\n\n[1, {\"k\": \"v\"}]", `<span class="mi">1</span>`},
 		{"http", "POST /a\nContent-Type: application/merge-patch+json\n\n\"v\"", `<span class="s2">&#34;v&#34;</span>`},
-		{"http", "POST /a\nContent-Type: text/plain\n\nk: \"v\" {{x}}", `<span class="cl">k: &#34;v&#34; <span class="nv">{{x}}</span>`},
+		{"http", "POST /a\nContent-Type: text/plain\n\nk: \"v\" {{x}}", "\n\nk: &#34;v&#34; <span class=\"nv\">{{x}}</span></code>"},
 	} {
 		if h := string(Highlight(tc.code, tc.lang)); !strings.Contains(h, tc.want) {
 			t.Errorf("%s %q:\n%s\nlacks %s", tc.lang, tc.code, h, tc.want)
+		}
+	}
+}
+
+// TestHighlightMarkup pins the markup of highlighted code: a span for
+// each run of a coloured class, none for names, punctuation and spaces,
+// and no per-line wrappers.
+func TestHighlightMarkup(t *testing.T) {
+	for _, tc := range []struct{ lang, code, want string }{
+		{"python", "import os\nprint(os.sep, 'a<b')\n",
+			`<pre class="chroma"><code><span class="kn">import</span> <span class="nn">os</span>` + "\n" +
+				`<span class="nb">print</span>(os.sep, <span class="s1">&#39;a&lt;b&#39;</span>)` + "\n</code></pre>"},
+		{"go", "x := `a\nb` // c\n",
+			`<pre class="chroma"><code>x <span class="o">:=</span> <span class="sb">` + "`a\nb`" + `</span> <span class="c1">// c</span>` + "\n</code></pre>"},
+		{"rust", "fn main() {}\n", // chroma's lexer
+			`<pre class="chroma"><code><span class="k">fn</span> <span class="nf">main</span>() {}` + "\n</code></pre>"},
+		{"plaintext", "a\r\nb", `<pre class="chroma"><code>a` + "\n" + `b</code></pre>`},
+		{"plaintext", "", `<pre class="chroma"><code></code></pre>`},
+	} {
+		if got := string(Highlight(tc.code, tc.lang)); got != tc.want {
+			t.Errorf("%s %q:\n got %s\nwant %s", tc.lang, tc.code, got, tc.want)
+		}
+	}
+}
+
+// TestPlainClassesLookPlain checks that the classes highlighted code shows
+// without a span look like text in both palettes: no font style, and no
+// colour or the text colour of the theme (--fg in style.css).
+func TestPlainClassesLookPlain(t *testing.T) {
+	css, err := fs.ReadFile(templates.FS, "static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fg := regexp.MustCompile(`--fg: (#[0-9a-f]{6})`).FindAllStringSubmatch(string(css), -1)
+	if len(fg) != 2 {
+		t.Fatalf("style.css sets --fg %d times, want 2 (light and dark)", len(fg))
+	}
+	types := map[string]chroma.TokenType{}
+	for tt, class := range chroma.StandardTypes {
+		types[class] = tt
+	}
+	for i, name := range []string{lightStyle, darkStyle} {
+		style := styles.Get(name)
+		for class := range plainClasses {
+			if class == "" || class == "w" { // text, and spaces, which show no colour
+				continue
+			}
+			tt, ok := types[class]
+			if !ok {
+				t.Fatalf("%q is not a chroma class", class)
+			}
+			e := style.Get(tt)
+			base := style.Get(chroma.Background)
+			if e.Bold == chroma.Yes || e.Italic == chroma.Yes || e.Underline == chroma.Yes || e.Background != base.Background {
+				t.Errorf("%s: .%s has a font style or background: %s", name, class, e)
+			}
+			if e.Colour.IsSet() && e.Colour.String() != fg[i][1] && e.Colour != base.Colour {
+				t.Errorf("%s: .%s is %s, not the text colour %s", name, class, e.Colour, fg[i][1])
+			}
 		}
 	}
 }
