@@ -22,6 +22,22 @@ type scanLang struct {
 	words        map[string]string // keywords and builtins by class
 	json         bool              // a string followed by ':' is a key
 	shell        bool              // $NAME variables, backslash escapes outside strings
+
+	opens [256]bool // the first bytes of comments and strings
+}
+
+// newScanLang returns l ready to scan.
+func newScanLang(l scanLang) *scanLang {
+	for _, p := range l.lineComments {
+		l.opens[p[0]] = true
+	}
+	if l.blockComment[0] != "" {
+		l.opens[l.blockComment[0][0]] = true
+	}
+	for i := 0; i < len(l.quotes); i++ {
+		l.opens[l.quotes[i]] = true
+	}
+	return &l
 }
 
 func wordClasses(classes map[string]string) map[string]string {
@@ -35,36 +51,36 @@ func wordClasses(classes map[string]string) map[string]string {
 }
 
 var scanLangs = map[string]*scanLang{
-	"python": {lineComments: []string{"#"}, quotes: `"'`, triple: true, words: wordClasses(map[string]string{
+	"python": newScanLang(scanLang{lineComments: []string{"#"}, quotes: `"'`, triple: true, words: wordClasses(map[string]string{
 		"k":  "and as assert async await break class continue def del elif else except finally for global if in is lambda nonlocal not or pass raise return try while with yield",
 		"kn": "import from",
 		"kc": "True False None",
 		"nb": "print len str int float dict list open isinstance range",
-	})},
-	"javascript": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
+	})}),
+	"javascript": newScanLang(scanLang{lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
 		"k":  "async await break case catch continue default do else for function if new of return switch throw try while",
 		"kd": "const let var",
 		"kc": "true false null undefined",
 		"nb": "console fetch JSON process Error AbortSignal URLSearchParams FormData Blob",
-	})},
-	"go": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
+	})}),
+	"go": newScanLang(scanLang{lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: "\"'`", words: wordClasses(map[string]string{
 		"k":  "break case chan continue default defer else for func go if import package range return select struct switch type var",
 		"kc": "true false nil",
 		"kt": "string int int64 byte error bool any",
 		"nb": "make len append panic",
-	})},
-	"java": {lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`, words: wordClasses(map[string]string{
+	})}),
+	"java": newScanLang(scanLang{lineComments: []string{"//"}, blockComment: [2]string{"/*", "*/"}, quotes: `"'`, words: wordClasses(map[string]string{
 		"k":  "catch class else extends final for if new private public return static throw throws try var void while",
 		"kn": "import package",
 		"kc": "true false null",
 		"kt": "String int long boolean",
-	})},
-	"bash": {lineComments: []string{"#"}, quotes: `"'`, shell: true, words: wordClasses(map[string]string{
+	})}),
+	"bash": newScanLang(scanLang{lineComments: []string{"#"}, quotes: `"'`, shell: true, words: wordClasses(map[string]string{
 		"nb": "curl echo export printf",
-	})},
-	"json": {quotes: `"`, json: true, words: wordClasses(map[string]string{
+	})}),
+	"json": newScanLang(scanLang{quotes: `"`, json: true, words: wordClasses(map[string]string{
 		"kc": "true false null",
-	})},
+	})}),
 }
 
 // scanAliases maps lexer names to the scanner's languages.
@@ -146,39 +162,41 @@ func (l *scanLang) scan(code string, toks []token) []token {
 	for i < len(code) {
 		c := code[i]
 		rest := code[i:]
-		if l.blockComment[0] != "" && strings.HasPrefix(rest, l.blockComment[0]) {
-			end := strings.Index(rest[len(l.blockComment[0]):], l.blockComment[1])
-			n := len(rest)
-			if end >= 0 {
-				n = len(l.blockComment[0]) + end + len(l.blockComment[1])
+		if l.opens[c] {
+			if l.blockComment[0] != "" && strings.HasPrefix(rest, l.blockComment[0]) {
+				end := strings.Index(rest[len(l.blockComment[0]):], l.blockComment[1])
+				n := len(rest)
+				if end >= 0 {
+					n = len(l.blockComment[0]) + end + len(l.blockComment[1])
+				}
+				emit("cm", rest[:n])
+				i += n
+				continue
 			}
-			emit("cm", rest[:n])
-			i += n
-			continue
-		}
-		if l.lineCommentAt(rest, i == 0 || code[i-1] == ' ' || code[i-1] == '\t' || code[i-1] == '\n') {
-			n := strings.IndexByte(rest, '\n')
-			if n < 0 {
-				n = len(rest)
+			if l.lineCommentAt(rest, i == 0 || code[i-1] == ' ' || code[i-1] == '\t' || code[i-1] == '\n') {
+				n := strings.IndexByte(rest, '\n')
+				if n < 0 {
+					n = len(rest)
+				}
+				emit("c1", rest[:n])
+				i += n
+				continue
 			}
-			emit("c1", rest[:n])
-			i += n
-			continue
-		}
-		if strings.IndexByte(l.quotes, c) >= 0 {
-			n := l.stringLen(rest)
-			class := "s2"
-			switch {
-			case c == '\'':
-				class = "s1"
-			case c == '`':
-				class = "sb"
-			case l.json && isKey(code[i+n:]):
-				class = "nt"
+			if strings.IndexByte(l.quotes, c) >= 0 {
+				n := l.stringLen(rest)
+				class := "s2"
+				switch {
+				case c == '\'':
+					class = "s1"
+				case c == '`':
+					class = "sb"
+				case l.json && isKey(code[i+n:]):
+					class = "nt"
+				}
+				emit(class, rest[:n])
+				i += n
+				continue
 			}
-			emit(class, rest[:n])
-			i += n
-			continue
 		}
 		if l.shell && c == '$' && i+1 < len(code) && (isWordByte(code[i+1]) || code[i+1] == '{') {
 			n := 1
@@ -233,7 +251,13 @@ func (l *scanLang) scan(code string, toks []token) []token {
 		}
 		switch c {
 		case ' ', '\t', '\n', '\r':
-			emit("", rest[:1])
+			n := 1
+			for n < len(rest) && (rest[n] == ' ' || rest[n] == '\t' || rest[n] == '\n' || rest[n] == '\r') {
+				n++
+			}
+			emit("", rest[:n])
+			i += n
+			continue
 		case ':':
 			if strings.HasPrefix(rest, ":=") {
 				emit("o", rest[:2])
@@ -312,11 +336,19 @@ func writeTokens(code string, toks []token) template.HTML {
 	var b strings.Builder
 	b.Grow(len(`<pre class="chroma"><code></code></pre>`) + len(code) + len(code)/4 + 16*len(toks))
 	b.WriteString(`<pre class="chroma"><code>`)
+	next := ""
+	if len(toks) > 0 {
+		next = shownClass(toks[0].class)
+	}
 	for i := 0; i < len(toks); {
-		class := shownClass(toks[i].class)
+		class := next
 		start, end := toks[i].start, toks[i].end
 		// A run goes on through contiguous tokens shown alike.
-		for i++; i < len(toks) && toks[i].start == end && shownClass(toks[i].class) == class; i++ {
+		for i++; i < len(toks); i++ {
+			next = shownClass(toks[i].class)
+			if toks[i].start != end || next != class {
+				break
+			}
 			end = toks[i].end
 		}
 		if class != "" {
@@ -333,15 +365,14 @@ func writeTokens(code string, toks []token) template.HTML {
 	return template.HTML(b.String())
 }
 
-// plainClasses are the token classes that both palettes show in the text
-// colour (TestPlainClassesLookPlain checks it), and whitespace: code shows
-// them without a span. Names and punctuation are most of the tokens of
-// code, and a span each for them made up a third of a lesson page.
-var plainClasses = map[string]bool{"": true, "n": true, "nx": true, "na": true, "p": true, "w": true}
-
-// shownClass is the CSS class of a token as written, "" for plain text.
+// shownClass is the CSS class a token is written with, "" for plain text:
+// none for the classes that both palettes show in the text colour
+// (TestPlainClassesLookPlain checks it), nor for whitespace. Names and
+// punctuation are most of the tokens of code, and a span each for them
+// made up a third of a lesson page.
 func shownClass(class string) string {
-	if plainClasses[class] {
+	switch class {
+	case "", "n", "nx", "na", "p", "w":
 		return ""
 	}
 	return class
