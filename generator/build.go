@@ -215,10 +215,12 @@ func (o *Options) theme(cfg *SiteConfig) (*Theme, error) {
 	return LoadTheme(o.Theme, siteTheme, cfg.funcs())
 }
 
-// funcs are the template functions that depend on the config.
+// funcs are the template functions that depend on the config, which must
+// not change afterwards.
 func (c *SiteConfig) funcs() template.FuncMap {
+	base := c.basePath() // pages call relURL a dozen times each
 	return template.FuncMap{
-		"relURL":      c.relURL,
+		"relURL":      func(p string) string { return underBase(base, p) },
 		"absURL":      c.absURL,
 		"tagURL":      func(name string) string { return taxonomyURL("tags", name) },
 		"newest":      func(n int, lessons []*Lesson) []*Lesson { return lessons[:min(n, len(lessons))] },

@@ -120,6 +120,7 @@ func (c *SiteConfig) absURL(p string) string {
 
 // relURL makes a site path such as "tags/go/" a root-relative URL under
 // the base path.
-func (c *SiteConfig) relURL(p string) string {
-	return c.basePath() + strings.TrimPrefix(p, "/")
-}
+func (c *SiteConfig) relURL(p string) string { return underBase(c.basePath(), p) }
+
+// underBase makes the site path p a URL under the base path.
+func underBase(base, p string) string { return base + strings.TrimPrefix(p, "/") }

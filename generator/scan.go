@@ -333,9 +333,9 @@ func isKey(s string) bool {
 // for each run of text in a coloured class, and the rest as text. Spans
 // may hold line ends; there are no per-line wrappers.
 func writeTokens(code string, toks []token) template.HTML {
-	var b strings.Builder
-	b.Grow(len(`<pre class="chroma"><code></code></pre>`) + len(code) + len(code)/4 + 16*len(toks))
-	b.WriteString(`<pre class="chroma"><code>`)
+	buf := htmlBuffers.Get().(*[]byte)
+	defer htmlBuffers.Put(buf)
+	b := append((*buf)[:0], `<pre class="chroma"><code>`...)
 	next := ""
 	if len(toks) > 0 {
 		next = shownClass(toks[0].class)
@@ -352,18 +352,22 @@ func writeTokens(code string, toks []token) template.HTML {
 			end = toks[i].end
 		}
 		if class != "" {
-			b.WriteString(`<span class="`)
-			b.WriteString(class)
-			b.WriteString(`">`)
+			b = append(b, `<span class="`...)
+			b = append(b, class...)
+			b = append(b, `">`...)
 		}
-		escapeHTML(&b, code[start:end])
+		b = appendEscaped(b, code[start:end])
 		if class != "" {
-			b.WriteString(`</span>`)
+			b = append(b, `</span>`...)
 		}
 	}
-	b.WriteString("</code></pre>")
-	return template.HTML(b.String())
+	b = append(b, "</code></pre>"...)
+	*buf = b
+	return template.HTML(b) // a copy of the size it needs
 }
+
+// htmlBuffers recycles the space highlighted code is written in.
+var htmlBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // shownClass is the CSS class a token is written with, "" for plain text:
 // none for the classes that both palettes show in the text colour
@@ -378,9 +382,8 @@ func shownClass(class string) string {
 	return class
 }
 
-// escapeHTML writes s escaped as html/template escapes text, without
-// converting s to a byte slice.
-func escapeHTML(b *strings.Builder, s string) {
+// appendEscaped appends s to b escaped as html/template escapes text.
+func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
@@ -400,9 +403,9 @@ func escapeHTML(b *strings.Builder, s string) {
 		default:
 			continue
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
 		last = i + 1
 	}
-	b.WriteString(s[last:])
+	return append(b, s[last:]...)
 }
