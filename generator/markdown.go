@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -13,6 +14,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -52,6 +54,9 @@ type Block struct {
 // chroma, each with a copy button. It is safe for concurrent use.
 type Markdown struct {
 	md goldmark.Markdown
+	// outline parses a body only as far as loading needs it: blocks and
+	// headings, not the text of paragraphs (see outlineParagraphs).
+	outline parser.Parser
 }
 
 // NewMarkdown returns a converter. It writes an http block as the block's
@@ -65,13 +70,100 @@ func NewMarkdown() *Markdown {
 			util.Prioritized(codeRenderer{}, 100),
 		)),
 	)
+	blocks := parser.DefaultBlockParsers()
+	for i, b := range blocks {
+		switch p := b.Value.(parser.BlockParser); reflect.TypeOf(p) {
+		case reflect.TypeOf(parser.NewParagraphParser()):
+			blocks[i].Value = outlineParagraphs{p}
+		case reflect.TypeOf(parser.NewSetextHeadingParser()):
+			blocks[i].Value = outlineSetext{p}
+		}
+	}
+	m.outline = goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(blocks...),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+				util.Prioritized(outlineTables{extension.NewTableParagraphTransformer()}, 200))...),
+		)),
+		// GFM, with tables as above.
+		goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.TaskList, extension.Footnote),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	).Parser()
 	return m
+}
+
+// outlineParagraphs parses paragraphs as goldmark's paragraph parser does,
+// then drops their text, so that the outline parser leaves out their
+// inline parsing, the most of a parse. Link reference definitions are
+// taken from paragraphs before they close, and headings keep their text:
+// headings and blocks come out as a full parse makes them
+// (TestOutlineParse checks it).
+type outlineParagraphs struct{ parser.BlockParser }
+
+func (p outlineParagraphs) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	p.BlockParser.Close(node, reader, pc)
+	if pc.Get(setextText) != node {
+		node.SetLines(text.NewSegments())
+	}
+}
+
+// outlineTables makes tables of paragraphs as GFM does, since a table
+// is a block a setext heading underline cannot follow, and drops the text
+// of their cells.
+type outlineTables struct{ parser.ParagraphTransformer }
+
+func (t outlineTables) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	parent, prev, next := node.Parent(), node.PreviousSibling(), node.NextSibling()
+	t.ParagraphTransformer.Transform(node, reader, pc)
+	first := parent.FirstChild()
+	if prev != nil {
+		first = prev.NextSibling()
+	}
+	for n := first; n != nil && n != next; n = n.NextSibling() {
+		if n.Kind() != extast.KindTable {
+			continue
+		}
+		for row := n.FirstChild(); row != nil; row = row.NextSibling() {
+			for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+				cell.SetLines(text.NewSegments())
+			}
+		}
+	}
+}
+
+// outlineSetext is goldmark's setext heading parser, which marks the
+// paragraph that becomes the text of a heading, for outlineParagraphs to
+// keep.
+type outlineSetext struct{ parser.BlockParser }
+
+// setextText is the context key of the paragraph outlineSetext marks.
+var setextText = parser.NewContextKey()
+
+// SetOption passes options, such as automatic heading ids, on.
+func (p outlineSetext) SetOption(name parser.OptionName, value any) {
+	if o, ok := p.BlockParser.(parser.SetOptioner); ok {
+		o.SetOption(name, value)
+	}
+}
+
+func (p outlineSetext) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	node, state := p.BlockParser.Open(parent, reader, pc)
+	if node != nil {
+		pc.Set(setextText, pc.LastOpenedBlock().Node)
+	}
+	return node, state
 }
 
 // parse parses the lesson's body, which starts on line bodyLine of its
 // file, and fills in its blocks, table of contents and word count.
 func (m *Markdown) parse(l *Lesson, bodyLine int) error {
-	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	return m.parseWith(m.outline, l, bodyLine)
+}
+
+// parseWith is parse with the parser p.
+func (m *Markdown) parseWith(p parser.Parser, l *Lesson, bodyLine int) error {
+	doc := p.Parse(text.NewReader(l.src))
 	seen := map[string]bool{}
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
