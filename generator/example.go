@@ -234,16 +234,22 @@ func (r *builder) code(l *Lesson, b *Block) []CodeGroup {
 			groups = append(groups, g)
 			continue
 		}
+		view, err := snippet.NewView(inlined)
+		if err != nil {
+			g.Missing = append(g.Missing, err.Error())
+			groups = append(groups, g)
+			continue
+		}
 		for _, id := range langs {
 			lang, ok := set.Language(id)
 			if !ok {
 				continue
 			}
-			if err := set.Supports(id, inlined); err != nil {
+			if err := set.SupportsView(id, view); err != nil {
 				g.Missing = append(g.Missing, strings.TrimPrefix(err.Error(), "snippet: cannot express: "))
 				continue
 			}
-			code, err := set.Render(id, inlined)
+			code, err := set.RenderView(id, view)
 			if err != nil {
 				g.Missing = append(g.Missing, err.Error())
 				continue

@@ -78,13 +78,19 @@ func (s *Set) Languages() []Language { return slices.Clone(s.langs) }
 // wrote it. The built-in Go template writes gofmt'd code (a test checks it
 // for the whole corpus); a site's own template is taken as written.
 func (s *Set) Render(lang string, r *runner.Request) (string, error) {
-	t, ok := s.tmpl[lang]
-	if !ok {
-		return "", fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
-	}
 	v, err := NewView(r)
 	if err != nil {
 		return "", err
+	}
+	return s.RenderView(lang, v)
+}
+
+// RenderView is [Set.Render] of a request already prepared with
+// [NewView], for a caller that renders it in several languages.
+func (s *Set) RenderView(lang string, v *View) (string, error) {
+	t, ok := s.tmpl[lang]
+	if !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, v); err != nil {
@@ -103,6 +109,15 @@ func (s *Set) Supports(lang string, r *runner.Request) error {
 	v, err := NewView(r)
 	if err != nil {
 		return err
+	}
+	return s.SupportsView(lang, v)
+}
+
+// SupportsView is [Set.Supports] of a request already prepared with
+// [NewView].
+func (s *Set) SupportsView(lang string, v *View) error {
+	if _, ok := s.tmpl[lang]; !ok {
+		return fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
 	}
 	if b, ok := builtins[lang]; ok && b.limit != nil {
 		if why := b.limit(v); why != "" {
