@@ -340,9 +340,11 @@ func (r *builder) tick() {
 
 // lesson renders a lesson's page.
 func (r *builder) lesson(l *Lesson) error {
-	// What the page shows of each block is made for this page only; a
-	// large site cannot keep it for every lesson.
+	// What the page shows of each block is made for this page only, and
+	// the body kept from loading serves it once; a large site cannot keep
+	// them for every lesson.
 	defer func() {
+		l.body = nil
 		for _, b := range l.Blocks {
 			if b.Example != nil {
 				b.Example.Code, b.Example.Outputs = nil, nil

@@ -34,7 +34,8 @@ type Lesson struct {
 	// Words is the number of words of prose and code in the body.
 	Words int
 
-	src []byte // the Markdown body
+	src  []byte        // the Markdown body
+	body *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
 }
 
 // URL is the lesson's site path, for example "python-cache-control/".

@@ -1,10 +1,11 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"html/template"
 	"io"
-	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -14,7 +15,6 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -54,9 +54,6 @@ type Block struct {
 // chroma, each with a copy button. It is safe for concurrent use.
 type Markdown struct {
 	md goldmark.Markdown
-	// outline parses a body only as far as loading needs it: blocks and
-	// headings, not the text of paragraphs (see outlineParagraphs).
-	outline parser.Parser
 }
 
 // NewMarkdown returns a converter. It writes an http block as the block's
@@ -70,101 +67,27 @@ func NewMarkdown() *Markdown {
 			util.Prioritized(codeRenderer{}, 100),
 		)),
 	)
-	blocks := parser.DefaultBlockParsers()
-	for i, b := range blocks {
-		switch p := b.Value.(parser.BlockParser); reflect.TypeOf(p) {
-		case reflect.TypeOf(parser.NewParagraphParser()):
-			blocks[i].Value = outlineParagraphs{p}
-		case reflect.TypeOf(parser.NewSetextHeadingParser()):
-			blocks[i].Value = outlineSetext{p}
-		}
-	}
-	m.outline = goldmark.New(
-		goldmark.WithParser(parser.NewParser(
-			parser.WithBlockParsers(blocks...),
-			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
-			parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
-				util.Prioritized(outlineTables{extension.NewTableParagraphTransformer()}, 200))...),
-		)),
-		// GFM, with tables as above.
-		goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, extension.TaskList, extension.Footnote),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-	).Parser()
 	return m
 }
 
-// outlineParagraphs parses paragraphs as goldmark's paragraph parser does,
-// then drops their text, so that the outline parser leaves out their
-// inline parsing, the most of a parse. Link reference definitions are
-// taken from paragraphs before they close, and headings keep their text:
-// headings and blocks come out as a full parse makes them
-// (TestOutlineParse checks it).
-type outlineParagraphs struct{ parser.BlockParser }
-
-func (p outlineParagraphs) Close(node ast.Node, reader text.Reader, pc parser.Context) {
-	p.BlockParser.Close(node, reader, pc)
-	if pc.Get(setextText) != node {
-		node.SetLines(text.NewSegments())
-	}
-}
-
-// outlineTables makes tables of paragraphs as GFM does, since a table
-// is a block a setext heading underline cannot follow, and drops the text
-// of their cells.
-type outlineTables struct{ parser.ParagraphTransformer }
-
-func (t outlineTables) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
-	parent, prev, next := node.Parent(), node.PreviousSibling(), node.NextSibling()
-	t.ParagraphTransformer.Transform(node, reader, pc)
-	first := parent.FirstChild()
-	if prev != nil {
-		first = prev.NextSibling()
-	}
-	for n := first; n != nil && n != next; n = n.NextSibling() {
-		if n.Kind() != extast.KindTable {
-			continue
-		}
-		for row := n.FirstChild(); row != nil; row = row.NextSibling() {
-			for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
-				cell.SetLines(text.NewSegments())
-			}
-		}
-	}
-}
-
-// outlineSetext is goldmark's setext heading parser, which marks the
-// paragraph that becomes the text of a heading, for outlineParagraphs to
-// keep.
-type outlineSetext struct{ parser.BlockParser }
-
-// setextText is the context key of the paragraph outlineSetext marks.
-var setextText = parser.NewContextKey()
-
-// SetOption passes options, such as automatic heading ids, on.
-func (p outlineSetext) SetOption(name parser.OptionName, value any) {
-	if o, ok := p.BlockParser.(parser.SetOptioner); ok {
-		o.SetOption(name, value)
-	}
-}
-
-func (p outlineSetext) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	node, state := p.BlockParser.Open(parent, reader, pc)
-	if node != nil {
-		pc.Set(setextText, pc.LastOpenedBlock().Node)
-	}
-	return node, state
-}
-
 // parse parses the lesson's body, which starts on line bodyLine of its
-// file, and fills in its blocks, table of contents and word count.
+// file, and fills in its blocks, table of contents and word count. It
+// renders the body too, but for its http blocks, whose examples come from
+// the runner later: the page made from the lesson then needs no second
+// parse.
 func (m *Markdown) parse(l *Lesson, bodyLine int) error {
-	return m.parseWith(m.outline, l, bodyLine)
-}
-
-// parseWith is parse with the parser p.
-func (m *Markdown) parseWith(p parser.Parser, l *Lesson, bodyLine int) error {
-	doc := p.Parse(text.NewReader(l.src))
+	doc := m.md.Parser().Parse(text.NewReader(l.src))
 	seen := map[string]bool{}
+	var html bytes.Buffer
+	w := bufio.NewWriter(&html)
+	var splits []int
+	split := func(io.Writer, *Block) error {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		splits = append(splits, html.Len())
+		return nil
+	}
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -195,6 +118,7 @@ func (m *Markdown) parseWith(p parser.Parser, l *Lesson, bodyLine int) error {
 			}
 			seen[b.ID] = true
 			l.Blocks = append(l.Blocks, b)
+			n.SetAttributeString(blockAttr, blockWriter{b, split})
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -203,7 +127,21 @@ func (m *Markdown) parseWith(p parser.Parser, l *Lesson, bodyLine int) error {
 		return err
 	}
 	l.Words = countWords(l.src)
+	if err := m.md.Renderer().Render(w, l.src, doc); err != nil {
+		return fmt.Errorf("%s: render markdown: %w", l.File, err)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	l.body = &renderedBody{html: html.String(), splits: splits}
 	return nil
+}
+
+// renderedBody is a lesson's body as HTML, but for its http blocks: the
+// i-th goes at the byte offset splits[i] of html.
+type renderedBody struct {
+	html   string
+	splits []int
 }
 
 // countWords counts the words of text as strings.Fields splits them,
@@ -256,8 +194,23 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 // render writes the lesson's body as HTML, each http block as block
 // writes it.
 func (m *Markdown) render(w io.Writer, l *Lesson, block func(io.Writer, *Block) error) error {
-	// The body is parsed again rather than kept from loading: the trees
-	// of a large site's lessons would take more memory than all else.
+	if b := l.body; b != nil {
+		last := 0
+		for i, at := range b.splits {
+			if _, err := io.WriteString(w, b.html[last:at]); err != nil {
+				return err
+			}
+			if err := block(w, l.Blocks[i]); err != nil {
+				return err
+			}
+			last = at
+		}
+		_, err := io.WriteString(w, b.html[last:])
+		return err
+	}
+	// A lesson from the parse cache has no rendered body. The body is
+	// parsed again rather than its tree kept: the trees of a large site's
+	// lessons would take more memory than all else.
 	doc := m.md.Parser().Parse(text.NewReader(l.src))
 	k := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {

@@ -3,6 +3,8 @@ package generator
 import (
 	"bytes"
 	"encoding/gob"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -42,7 +44,7 @@ func TestParseCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(got, want) {
+			if !reflect.DeepEqual(emptyAsNil(got), emptyAsNil(want)) {
 				t.Errorf("%s: from the cache:\n%+v\nparsed:\n%+v", file, got, want)
 			}
 		}
@@ -122,14 +124,18 @@ func FuzzParseLesson(f *testing.F) {
 		if !reflect.DeepEqual(emptyAsNil(got), emptyAsNil(want)) {
 			t.Fatalf("from the cache:\n%+v\nparsed:\n%+v", got, want)
 		}
+		checkRenderedBody(t, md, want)
 	})
 }
 
 // emptyAsNil makes the empty lists and maps of a lesson's front matter,
 // and an empty body, nil, as the cache's encoding does: they mean the
-// same.
+// same. It drops the body rendered when the lesson was parsed, which the
+// cache does not keep (TestRenderedBody checks that it makes no
+// difference).
 func emptyAsNil(l *Lesson) *Lesson {
 	c := *l
+	c.body = nil
 	if len(c.src) == 0 {
 		c.src = nil
 	}
@@ -155,4 +161,56 @@ func FuzzCountWords(f *testing.F) {
 			t.Fatalf("countWords(%q) = %d, want %d", text, got, want)
 		}
 	})
+}
+
+// TestRenderedBody checks that the body rendered when a lesson is parsed
+// is the page body rendering it later makes, as for a lesson from the
+// parse cache, http blocks included.
+func TestRenderedBody(t *testing.T) {
+	md := NewMarkdown()
+	files, err := filepath.Glob("../content/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample lessons: %v", err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := ParseLesson(f, src, md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRenderedBody(t, md, l)
+	}
+}
+
+// checkRenderedBody renders l from the body its parse rendered and from
+// its source, and fails if they differ.
+func checkRenderedBody(t *testing.T, md *Markdown, l *Lesson) {
+	t.Helper()
+	if l.body == nil {
+		t.Fatalf("%s: parsed without a rendered body", l.File)
+	}
+	render := func() string {
+		var b strings.Builder
+		err := md.render(&b, l, func(w io.Writer, b *Block) error {
+			_, err := fmt.Fprintf(w, "<example of %s>", b.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	kept := render()
+	body := l.body
+	l.body = nil
+	defer func() { l.body = body }()
+	if again := render(); kept != again {
+		t.Errorf("%s: the body kept from parsing\n%s\ndiffers from rendering it again\n%s", l.File, kept, again)
+	}
+	if n := strings.Count(kept, "<example of "); n != len(l.Blocks) {
+		t.Errorf("%s: %d examples in the body, want %d", l.File, n, len(l.Blocks))
+	}
 }
