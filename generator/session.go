@@ -206,15 +206,24 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 		}
 	}
 
-	files := maps.Clone(s.files)
-	for _, l := range gone {
-		delete(files, l.URL()+"index.html")
+	// Every page's header lists the categories, and a new or removed
+	// one is a change to every page.
+	if !slices.EqualFunc(s.site.Categories, site.Categories, func(a, b *Term) bool { return a.Name == b.Name && a.URL == b.URL }) {
+		p = nil
 	}
-	for url := range p.terms {
-		delete(files, url+"index.html")
-		for name := range files {
-			if strings.HasPrefix(name, url+"page/") {
-				delete(files, name)
+
+	files := map[string][]byte{} // all pages are rendered when p is nil
+	if p != nil {
+		files = maps.Clone(s.files)
+		for _, l := range gone {
+			delete(files, l.URL()+"index.html")
+		}
+		for url := range p.terms {
+			delete(files, url+"index.html")
+			for name := range files {
+				if strings.HasPrefix(name, url+"page/") {
+					delete(files, name)
+				}
 			}
 		}
 	}
