@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/snapdoc/snapdoc/templates"
 )
@@ -40,5 +41,44 @@ func TestCardsOfReplacedLessonsAreForgotten(t *testing.T) {
 	s.theme.cards.Range(func(_, _ any) bool { n++; return true })
 	if n != 1 {
 		t.Errorf("the theme keeps %d cards for a site of one lesson", n)
+	}
+}
+
+// TestOnce checks that once renders a template again exactly when its data
+// is another value, and every time for data it cannot compare.
+func TestOnce(t *testing.T) {
+	site := fstest.MapFS{"partials/n.html": {Data: []byte(`{{define "n"}}{{.N}}{{end}}`)}}
+	cfg := DefaultConfig()
+	th, err := LoadTheme(templates.FS, site, cfg.funcs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	once := func(data any) string {
+		t.Helper()
+		h, err := th.once("n", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(h)
+	}
+	type n struct{ N int }
+	a := &n{1}
+	if got := once(a); got != "1" {
+		t.Fatalf("once = %q, want 1", got)
+	}
+	a.N = 2 // the same value to once: not rendered again
+	if got := once(a); got != "1" {
+		t.Errorf("once of the same data = %q, want the first rendering, 1", got)
+	}
+	if got := once(&n{3}); got != "3" {
+		t.Errorf("once of other data = %q, want 3", got)
+	}
+	m := map[string]int{"N": 4}
+	if got := once(m); got != "4" {
+		t.Errorf("once of a map = %q, want 4", got)
+	}
+	m["N"] = 5
+	if got := once(m); got != "5" {
+		t.Errorf("once of a map it cannot compare = %q, want 5, rendered again", got)
 	}
 }

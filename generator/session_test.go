@@ -149,3 +149,32 @@ func TestSessionShowsNewCards(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionShowsNewCategoriesInEveryHeader checks that the header, which
+// the theme renders once per build, lists a category an edit added on
+// every page, those the edit did not otherwise change too.
+func TestSessionShowsNewCategoriesInEveryHeader(t *testing.T) {
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"content/a.md": lesson("Alpha", "x", "Alpha."),
+		"content/b.md": lesson("Beta", "x", "Beta."),
+		"content/c.md": lesson("Gamma", "y", "Gamma."),
+	})
+	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Update(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	writeSite(t, src, map[string]string{"content/b.md": strings.Replace(lesson("Beta", "x", "Beta."), "category: guides", "category: recipes", 1)})
+	u, err := s.Update(ctx, []string{"content/b.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"index.html", "a/index.html", "b/index.html", "c/index.html", "tags/x/index.html", "tags/y/index.html", "404.html"} {
+		html := string(u.Files[page])
+		if !strings.Contains(html, `<li><a href="/categories/recipes/">recipes</a></li>`) {
+			t.Errorf("the header of %s does not list the new category:\n%s", page, html)
+		}
+	}
+}

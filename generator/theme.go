@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -25,6 +26,13 @@ type Theme struct {
 	t        *template.Template
 	snippets *snippet.Set
 	cards    sync.Map // *Lesson → template.HTML, see card
+	onces    sync.Map // template name → onceHTML, see once
+}
+
+// onceHTML is what a template made of data, for once.
+type onceHTML struct {
+	data any
+	html template.HTML
 }
 
 // overlayFS serves a file from top when it has one, else from base.
@@ -66,12 +74,14 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // LoadTheme parses the templates of base, each overridden by a file at the
 // same path in site (which may be nil). The funcs are sprig's hermetic
-// function map, card (see [Theme.card]), plus extra.
+// function map, card (see [Theme.card]), once (see [Theme.once]), plus
+// extra.
 func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 	fsys := overlayFS{top: site, base: base}
 	th := &Theme{fsys: fsys}
 	funcs := sprig.HermeticHtmlFuncMap()
 	funcs["card"] = th.card
+	funcs["once"] = th.once
 	for k, v := range extra {
 		funcs[k] = v
 	}
@@ -113,6 +123,27 @@ func (th *Theme) card(l *Lesson) (template.HTML, error) {
 	}
 	h := template.HTML(b.String())
 	th.cards.Store(l, h)
+	return h, nil
+}
+
+// once returns the template called name as it shows data, rendering it
+// only when data is not what it last rendered the template with: a page's
+// header, made of the site alone, is rendered once per build rather than
+// once per page. It is never wrong, only slow, when data differs on every
+// call; data that cannot be compared is rendered every time.
+func (th *Theme) once(name string, data any) (template.HTML, error) {
+	comparable := data == nil || reflect.TypeOf(data).Comparable()
+	if v, ok := th.onces.Load(name); ok && comparable && v.(onceHTML).data == data {
+		return v.(onceHTML).html, nil
+	}
+	var b strings.Builder
+	if err := th.t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	if comparable {
+		th.onces.Store(name, onceHTML{data, h})
+	}
 	return h, nil
 }
 
