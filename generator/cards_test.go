@@ -45,7 +45,7 @@ func TestCardsOfReplacedLessonsAreForgotten(t *testing.T) {
 }
 
 // TestOnce checks that once renders a template again exactly when its data
-// is another value, and every time for data it cannot compare.
+// is another pointer, and every time for data that is not one.
 func TestOnce(t *testing.T) {
 	site := fstest.MapFS{"partials/n.html": {Data: []byte(`{{define "n"}}{{.N}}{{end}}`)}}
 	cfg := DefaultConfig()
@@ -79,6 +79,12 @@ func TestOnce(t *testing.T) {
 	}
 	m["N"] = 5
 	if got := once(m); got != "5" {
-		t.Errorf("once of a map it cannot compare = %q, want 5, rendered again", got)
+		t.Errorf("once of a map = %q, want 5, rendered again", got)
+	}
+	if got := once(n{6}); got != "6" {
+		t.Fatalf("once of a struct = %q, want 6", got)
+	}
+	if got := once(n{7}); got != "7" {
+		t.Errorf("once of a struct = %q, want 7, rendered again", got)
 	}
 }

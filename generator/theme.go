@@ -29,7 +29,7 @@ type Theme struct {
 	onces    sync.Map // template name → onceHTML, see once
 }
 
-// onceHTML is what a template made of data, for once.
+// onceHTML is what a template made of the pointer data, for once.
 type onceHTML struct {
 	data any
 	html template.HTML
@@ -127,13 +127,14 @@ func (th *Theme) card(l *Lesson) (template.HTML, error) {
 }
 
 // once returns the template called name as it shows data, rendering it
-// only when data is not what it last rendered the template with: a page's
-// header, made of the site alone, is rendered once per build rather than
-// once per page. It is never wrong, only slow, when data differs on every
-// call; data that cannot be compared is rendered every time.
+// only when data is not the pointer it last rendered the template with: a
+// page's header, made of the site alone, is rendered once per build rather
+// than once per page. What data points to must not change while pages
+// are rendered, as a build's Site does not. Data that is not a pointer is
+// rendered every time.
 func (th *Theme) once(name string, data any) (template.HTML, error) {
-	comparable := data == nil || reflect.TypeOf(data).Comparable()
-	if v, ok := th.onces.Load(name); ok && comparable && v.(onceHTML).data == data {
+	pointer := data != nil && reflect.TypeOf(data).Kind() == reflect.Pointer
+	if v, ok := th.onces.Load(name); ok && pointer && v.(onceHTML).data == data {
 		return v.(onceHTML).html, nil
 	}
 	var b strings.Builder
@@ -141,7 +142,7 @@ func (th *Theme) once(name string, data any) (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(b.String())
-	if comparable {
+	if pointer {
 		th.onces.Store(name, onceHTML{data, h})
 	}
 	return h, nil
