@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
@@ -110,11 +111,16 @@ type previewer struct {
 	session  *generator.Session
 	srv      *preview.Server
 	navigate bool
+	// mu serialises the calls of the session, which is not safe for
+	// concurrent use: a rebuild waits for a Run button's block to run.
+	mu sync.Mutex
 }
 
 func (p *previewer) rebuild(ctx context.Context, changed []string) {
 	start := time.Now()
+	p.mu.Lock()
 	u, err := p.session.Update(ctx, changed)
+	p.mu.Unlock()
 	if err != nil {
 		for _, line := range generator.ErrorLines(err) {
 			fmt.Fprintln(p.stderr, "error: "+line)
@@ -156,7 +162,9 @@ func (p *previewer) run(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "want a JSON body {\"file\": ..., \"block\": ...}", http.StatusBadRequest)
 		return
 	}
+	p.mu.Lock()
 	html, err := p.session.RunBlock(r.Context(), req.File, req.Block, req.Record)
+	p.mu.Unlock()
 	switch {
 	case errors.Is(err, generator.ErrUnknownBlock):
 		http.Error(w, err.Error(), http.StatusNotFound)
