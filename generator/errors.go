@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -37,8 +38,8 @@ func lineCol(src []byte, off int) (line, col int) {
 	if off > len(src) {
 		off = len(src)
 	}
-	line = 1 + strings.Count(string(src[:off]), "\n")
-	start := strings.LastIndexByte(string(src[:off]), '\n') + 1
+	line = 1 + bytes.Count(src[:off], []byte("\n"))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
 	return line, off - start + 1
 }
 

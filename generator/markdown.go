@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
@@ -78,13 +77,10 @@ func NewMarkdown() *Markdown {
 func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 	doc := m.md.Parser().Parse(text.NewReader(l.src))
 	seen := map[string]bool{}
-	var html bytes.Buffer
-	w := bufio.NewWriter(&html)
+	html := renderBuffers.get()
+	defer renderBuffers.put(html)
 	var splits []int
 	split := func(io.Writer, *Block) error {
-		if err := w.Flush(); err != nil {
-			return err
-		}
 		splits = append(splits, html.Len())
 		return nil
 	}
@@ -127,15 +123,21 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 		return err
 	}
 	l.Words = countWords(l.src)
-	if err := m.md.Renderer().Render(w, l.src, doc); err != nil {
+	if err := m.md.Renderer().Render(unbuffered{html}, l.src, doc); err != nil {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
-	}
-	if err := w.Flush(); err != nil {
-		return err
 	}
 	l.body = &renderedBody{html: html.String(), splits: splits}
 	return nil
 }
+
+// unbuffered is a buffer as the goldmark renderer's writer, which would
+// otherwise add a buffer of its own: everything written is in the buffer
+// at once, where the offsets of a body's http blocks are taken.
+type unbuffered struct{ *bytes.Buffer }
+
+func (unbuffered) Available() int { return 0 }
+func (unbuffered) Buffered() int  { return 0 }
+func (unbuffered) Flush() error   { return nil }
 
 // renderedBody is a lesson's body as HTML, but for its http blocks: the
 // i-th goes at the byte offset splits[i] of html.
