@@ -25,6 +25,20 @@ func writeSite(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
+// builtSession is a session of a site of files in a new directory, src,
+// after its first build.
+func builtSession(t *testing.T, files map[string]string) (s *generator.Session, src string) {
+	t.Helper()
+	src = t.TempDir()
+	writeSite(t, src, files)
+	s = generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Update(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return s, src
+}
+
 func lesson(title, tags, body string) string {
 	return "---\ntitle: " + title + "\ncategory: guides\ntags: [" + tags + "]\nupdated: 2025-01-01\n---\n\n" + body + "\n"
 }
@@ -126,19 +140,12 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 // TestSessionShowsNewCards checks that pages listing a retitled lesson
 // show its new card, though cards are rendered once per lesson.
 func TestSessionShowsNewCards(t *testing.T) {
-	src := t.TempDir()
-	writeSite(t, src, map[string]string{
+	s, src := builtSession(t, map[string]string{
 		"content/a.md": lesson("Alpha", "x", "Alpha."),
 		"content/b.md": lesson("Beta", "x", "Beta."),
 	})
-	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
-	defer s.Close()
-	ctx := context.Background()
-	if _, err := s.Update(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
 	writeSite(t, src, map[string]string{"content/a.md": lesson("Alpha renamed", "x", "Alpha.")})
-	u, err := s.Update(ctx, []string{"content/a.md"})
+	u, err := s.Update(context.Background(), []string{"content/a.md"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,20 +161,13 @@ func TestSessionShowsNewCards(t *testing.T) {
 // the theme renders once per build, lists a category an edit added on
 // every page, those the edit did not otherwise change too.
 func TestSessionShowsNewCategoriesInEveryHeader(t *testing.T) {
-	src := t.TempDir()
-	writeSite(t, src, map[string]string{
+	s, src := builtSession(t, map[string]string{
 		"content/a.md": lesson("Alpha", "x", "Alpha."),
 		"content/b.md": lesson("Beta", "x", "Beta."),
 		"content/c.md": lesson("Gamma", "y", "Gamma."),
 	})
-	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
-	defer s.Close()
-	ctx := context.Background()
-	if _, err := s.Update(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
 	writeSite(t, src, map[string]string{"content/b.md": strings.Replace(lesson("Beta", "x", "Beta."), "category: guides", "category: recipes", 1)})
-	u, err := s.Update(ctx, []string{"content/b.md"})
+	u, err := s.Update(context.Background(), []string{"content/b.md"})
 	if err != nil {
 		t.Fatal(err)
 	}
