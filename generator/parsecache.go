@@ -43,6 +43,12 @@ type parsedBlock struct {
 	Opts []string
 }
 
+// storedParseCache is a parseCache as its file holds it.
+type storedParseCache struct {
+	Version string // of the binary that wrote it
+	Lessons map[string]*parsedLesson
+}
+
 // parseCacheFile is the cache's file, under the site's root.
 const parseCacheFile = ".snapdoc/lessons.gob"
 
@@ -56,10 +62,7 @@ func openParseCache(root string) *parseCache {
 	if err != nil {
 		return c
 	}
-	var stored struct {
-		Version string
-		Lessons map[string]*parsedLesson
-	}
+	var stored storedParseCache
 	if gob.NewDecoder(bytes.NewReader(data)).Decode(&stored) == nil && stored.Version == c.version {
 		c.old = stored.Lessons
 	}
@@ -86,16 +89,17 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 	if err != nil {
 		return nil, err
 	}
-	p = parsed(l, src)
+	p = parsed(l, sum, len(src))
 	c.mu.Lock()
 	c.next[file] = p
 	c.mu.Unlock()
 	return l, nil
 }
 
-// parsed is what the cache keeps of l, parsed from src.
-func parsed(l *Lesson, src []byte) *parsedLesson {
-	p := &parsedLesson{Sum: sha256.Sum256(src), Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: len(src) - len(l.src)}
+// parsed is what the cache keeps of l, parsed from a file of size bytes
+// whose hash is sum.
+func parsed(l *Lesson, sum [sha256.Size]byte, size int) *parsedLesson {
+	p := &parsedLesson{Sum: sum, Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
 	for _, b := range l.Blocks {
 		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
 	}
@@ -127,11 +131,7 @@ func (c *parseCache) save() error {
 		return nil
 	}
 	var b bytes.Buffer
-	stored := struct {
-		Version string
-		Lessons map[string]*parsedLesson
-	}{c.version, c.next}
-	if err := gob.NewEncoder(&b).Encode(stored); err != nil {
+	if err := gob.NewEncoder(&b).Encode(storedParseCache{c.version, c.next}); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {

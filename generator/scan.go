@@ -9,9 +9,10 @@ import (
 // A scanner highlights the languages snapdoc itself generates (the code
 // tabs, the HTTP message among them, and JSON and text response bodies)
 // some fifty times faster than chroma's regular-expression lexers, which
-// dominated build time: every example has a tab per language. Its markup
-// and CSS classes are chroma's, so the one style sheet colours both. Code
-// an author writes in other languages still goes through chroma.
+// dominated build time: every example has a tab per language. Its CSS
+// classes are chroma's, so the one style sheet colours both. Code an
+// author writes in other languages still goes through chroma's lexers,
+// and their tokens are written as the scanner's are (see writeTokens).
 
 // scanLang describes the lexical shape of a language.
 type scanLang struct {
@@ -119,7 +120,7 @@ func scanHighlight(code, lang string) (template.HTML, bool) {
 	}
 	buf := tokenBuffers.Get().(*[]token)
 	defer tokenBuffers.Put(buf)
-	*buf = l.scan(code, (*buf)[:0])
+	*buf = l.scan(code, *buf)
 	return writeTokens(code, *buf), true
 }
 
@@ -144,16 +145,16 @@ func isWordByte(c byte) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// scan splits code into tokens, appended to toks.
+// scan splits code into tokens, which it returns in the space of toks.
 func (l *scanLang) scan(code string, toks []token) []token {
-	first := len(toks)
+	toks = toks[:0]
 	i := 0
 	// emit adds the token text, which starts at i.
 	emit := func(class, text string) {
 		if text == "" {
 			return
 		}
-		if n := len(toks); n > first && toks[n-1].class == class && toks[n-1].end == i {
+		if n := len(toks); n > 0 && toks[n-1].class == class && toks[n-1].end == i {
 			toks[n-1].end += len(text)
 			return
 		}
@@ -241,7 +242,7 @@ func (l *scanLang) scan(code string, toks []token) []token {
 			class := l.words[w]
 			if class == "" {
 				class = "n"
-				if afterImport(code, toks[first:]) {
+				if afterImport(code, toks) {
 					class = "nn" // the name of a module being imported
 				}
 			}

@@ -117,13 +117,20 @@ func (th *Theme) card(l *Lesson) (template.HTML, error) {
 	if h, ok := th.cards.Load(l); ok {
 		return h.(template.HTML), nil
 	}
+	h, err := th.html("card", l)
+	if err == nil {
+		th.cards.Store(l, h)
+	}
+	return h, err
+}
+
+// html returns the template called name as it shows data.
+func (th *Theme) html(name string, data any) (template.HTML, error) {
 	var b strings.Builder
-	if err := th.t.ExecuteTemplate(&b, "card", l); err != nil {
+	if err := th.t.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
-	h := template.HTML(b.String())
-	th.cards.Store(l, h)
-	return h, nil
+	return template.HTML(b.String()), nil
 }
 
 // once returns the template called name as it shows data, rendering it
@@ -137,15 +144,11 @@ func (th *Theme) once(name string, data any) (template.HTML, error) {
 	if v, ok := th.onces.Load(name); ok && pointer && v.(onceHTML).data == data {
 		return v.(onceHTML).html, nil
 	}
-	var b strings.Builder
-	if err := th.t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", err
-	}
-	h := template.HTML(b.String())
-	if pointer {
+	h, err := th.html(name, data)
+	if err == nil && pointer {
 		th.onces.Store(name, onceHTML{data, h})
 	}
-	return h, nil
+	return h, err
 }
 
 // forgetCards drops the cards of lessons that are gone or replaced.

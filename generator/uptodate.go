@@ -17,9 +17,10 @@ import (
 // .git/), the theme, the snapdoc binary, and the options that shape the
 // pages; they are compared by a stamp of each file's path, size, mode and
 // modification time (a site with symbolic links is never taken as up to
-// date, since what a link leads to can change unseen), and the outputs by the size and modification time
-// of each file the last build left in the destination. Anything else
-// builds as usual, rendering only the pages whose inputs changed.
+// date, since what a link leads to can change unseen), and the outputs by
+// the size and modification time of each file the last build left in the
+// destination. Anything else builds as usual, rendering only the pages
+// whose inputs changed.
 
 // stampSlack is how much older than the build's start every input must
 // be for the build to record a stamp: a file written in the same instant
