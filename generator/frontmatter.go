@@ -87,16 +87,26 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // decodeMeta strictly decodes front matter that starts on line fmLine of
 // file. Unknown keys are errors, so a typo never passes silently.
 func decodeMeta(file string, fm []byte, fmLine int) (Meta, error) {
-	var m Meta
-	found, err := decodeStrict(file, "front matter", fm, fmLine, &m)
-	if err != nil {
-		return m, err
+	m, ok := decodeFlatMeta(fm)
+	if !ok {
+		var err error
+		if m, err = decodeYAMLMeta(file, fm, fmLine); err != nil {
+			return m, err
+		}
 	}
-	if !found || strings.TrimSpace(m.Title) == "" {
+	if strings.TrimSpace(m.Title) == "" {
 		return m, errorf(file, fmLine, 1, "front matter: title is required")
 	}
 	m.Tags = uniq(m.Tags)
 	return m, nil
+}
+
+// decodeYAMLMeta decodes front matter with yaml.v3, as decodeMeta does
+// when [decodeFlatMeta] cannot.
+func decodeYAMLMeta(file string, fm []byte, fmLine int) (Meta, error) {
+	var m Meta
+	_, err := decodeStrict(file, "front matter", fm, fmLine, &m)
+	return m, err
 }
 
 // uniq drops the repeats of a string from list, keeping its first place.
