@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/snapdoc/snapdoc/runner"
@@ -157,22 +158,26 @@ func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
 // the site's fingerprint covers.
 func lessonKey(fingerprint string, l *Lesson) (string, error) {
 	h := sha256.New()
-	field := func(h hash.Hash, s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
-	field(h, fingerprint)
-	field(h, l.File)
+	var n [20]byte
+	field := func(h hash.Hash, s []byte) {
+		h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
+		h.Write(s)
+	}
+	field(h, []byte(fingerprint))
+	field(h, []byte(l.File))
 	meta, err := json.Marshal(l.Meta)
 	if err != nil {
 		return "", err
 	}
 	h.Write(meta)
-	field(h, string(l.src))
+	field(h, l.src)
 	for _, b := range l.Blocks {
 		e := b.Example
 		if e == nil {
-			field(h, "none")
+			field(h, []byte("none"))
 			continue
 		}
-		field(h, e.State+"\x00"+e.Error)
+		field(h, []byte(e.State+"\x00"+e.Error))
 		snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: e.Recorded, Exchanges: e.exchanges}}}
 		h.Write(snap.Marshal())
 	}

@@ -109,34 +109,43 @@ const snapshotHeader = "# snapdoc snapshot of "
 // own lines; a body that is not UTF-8 text is written as base64.
 func (s *Snapshot) Marshal() []byte {
 	var b bytes.Buffer
-	b.WriteString(snapshotHeader + s.Source + "\n")
-	b.WriteString("# What its http blocks returned. Review changes like code; `snapdoc build --run refresh` records them again.\n")
+	line := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+		b.WriteByte('\n')
+	}
+	line(snapshotHeader, s.Source)
+	line("# What its http blocks returned. Review changes like code; `snapdoc build --run refresh` records them again.")
 	for _, r := range s.Blocks {
-		fmt.Fprintf(&b, "\nblock %s\nhash %s\nrecorded %s\n", r.Block, r.Hash, r.Recorded.UTC().Format(time.RFC3339))
+		line()
+		line("block ", r.Block)
+		line("hash ", r.Hash)
+		line("recorded ", r.Recorded.UTC().Format(time.RFC3339))
 		for _, e := range r.Exchanges {
-			b.WriteString("\n")
+			line()
 			if e.Name != "" {
-				fmt.Fprintf(&b, "name %s\n", e.Name)
+				line("name ", e.Name)
 			}
-			fmt.Fprintf(&b, "request %s %s\n", e.Method, e.URL)
-			fmt.Fprintf(&b, "status %d\n", e.Status)
-			fmt.Fprintf(&b, "cache %s\n", e.Cache)
+			line("request ", e.Method, " ", e.URL)
+			line("status ", strconv.Itoa(e.Status))
+			line("cache ", e.Cache)
 			if e.CacheStatus != "" {
-				fmt.Fprintf(&b, "cache-status %s\n", e.CacheStatus)
+				line("cache-status ", e.CacheStatus)
 			}
 			for _, h := range e.Headers {
-				fmt.Fprintf(&b, "header %s: %s\n", h.Name, h.Value)
+				line("header ", h.Name, ": ", h.Value)
 			}
 			if e.Truncated {
-				b.WriteString("truncated\n")
+				line("truncated")
 			}
 			body, enc := e.Body, "utf-8"
 			if !utf8.Valid(body) {
 				body, enc = []byte(base64.StdEncoding.EncodeToString(body)), "base64"
 			}
-			fmt.Fprintf(&b, "body %s %d\n", enc, len(body))
+			line("body ", enc, " ", strconv.Itoa(len(body)))
 			b.Write(body)
-			b.WriteString("\n")
+			line()
 		}
 	}
 	return b.Bytes()
