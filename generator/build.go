@@ -106,11 +106,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return res, nil
 	}
 	md := NewMarkdown()
-	cfg, lessons, err := opts.content(md)
+	cfg, lessons, err := opts.content(md, ph)
 	if err != nil {
 		return nil, err
 	}
-	ph.done("load")
 	if opts.Runner == nil && opts.Run != RunReplay {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source)
 		if err != nil {
@@ -192,18 +191,28 @@ func (o *Options) config() (SiteConfig, error) {
 	return cfg, nil
 }
 
-// content loads the site's config and lessons, and parses the requests of
-// their http blocks.
-func (o *Options) content(md *Markdown) (SiteConfig, []*Lesson, error) {
+// content loads the site's config and lessons, and parses the lessons
+// and the requests of their http blocks. It ends the phases "load" and
+// "parse" of ph, when given.
+func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, error) {
 	cfg, err := o.config()
 	if err != nil {
 		return cfg, nil, err
 	}
-	lessons, err := LoadLessons(os.DirFS(o.Source), md, LoadOptions{Drafts: o.Drafts, Root: o.Source})
+	files, err := readLessons(os.DirFS(o.Source))
 	if err != nil {
 		return cfg, nil, err
 	}
-	return cfg, lessons, parseBlocks(&cfg, lessons)
+	ph.done("load")
+	lessons, err := parseLessons(files, md, LoadOptions{Drafts: o.Drafts, Root: o.Source})
+	if err != nil {
+		return cfg, nil, err
+	}
+	if err := parseBlocks(&cfg, lessons); err != nil {
+		return cfg, nil, err
+	}
+	ph.done("parse")
+	return cfg, lessons, nil
 }
 
 // theme loads the default theme overlaid by the site's templates/.
@@ -550,9 +559,14 @@ func (r *builder) writeXML(name string, v any) error {
 // parallel calls fn(0) to fn(n-1) on as many goroutines as there are
 // processors.
 func parallel(n int, fn func(i int)) {
+	parallelN(runtime.GOMAXPROCS(0), n, fn)
+}
+
+// parallelN is parallel with the given number of workers.
+func parallelN(workers, n int, fn func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
+	for range min(n, workers) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
 				fn(i)

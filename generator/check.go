@@ -28,7 +28,7 @@ type Drift struct {
 // reports the blocks whose output drifted from their snapshots. Blocks
 // that cannot be run are errors. Nothing is written.
 func Check(ctx context.Context, opts Options) ([]Drift, error) {
-	cfg, lessons, err := opts.content(NewMarkdown())
+	cfg, lessons, err := opts.content(NewMarkdown(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ type SnippetFailure struct {
 // print what came back. Languages whose interpreter is missing are
 // reported in skipped, once each.
 func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure, skipped []error, err error) {
-	cfg, lessons, err := opts.content(NewMarkdown())
+	cfg, lessons, err := opts.content(NewMarkdown(), nil)
 	if err != nil {
 		return nil, nil, err
 	}

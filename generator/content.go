@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"unicode"
@@ -63,19 +64,51 @@ type LoadOptions struct {
 // LoadLessons reads and parses every lesson under content/ in the site
 // root fsys. It reports every bad lesson, one error each.
 func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) {
-	var files []string
+	files, err := readLessons(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return parseLessons(files, md, opts)
+}
+
+// lessonFile is a lesson file as read: its path relative to the site
+// root, and its content.
+type lessonFile struct {
+	name string
+	src  []byte
+}
+
+// readLessons reads every lesson file under content/ in the site root
+// fsys.
+func readLessons(fsys fs.FS) ([]lessonFile, error) {
+	var files []lessonFile
 	err := fs.WalkDir(fsys, ContentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), ".") {
-			files = append(files, p)
+			files = append(files, lessonFile{name: p})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load lessons: %w", err)
 	}
+	errs := make([]error, len(files))
+	// Reading mostly waits on the file system, so run more readers than
+	// there are processors.
+	parallelN(4*runtime.GOMAXPROCS(0), len(files), func(i int) {
+		f := &files[i]
+		if f.src, errs[i] = fs.ReadFile(fsys, f.name); errs[i] != nil {
+			errs[i] = fmt.Errorf("read lesson: %w", errs[i])
+		}
+	})
+	return files, errors.Join(errs...)
+}
+
+// parseLessons parses the lesson files, leaving out drafts unless opts
+// include them, and sorts them newest first.
+func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions) ([]*Lesson, error) {
 	var cache *parseCache
 	if opts.Root != "" {
 		cache = openParseCache(opts.Root)
@@ -83,7 +116,12 @@ func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) 
 	lessons := make([]*Lesson, len(files))
 	errs := make([]error, len(files))
 	parallel(len(files), func(i int) {
-		lessons[i], errs[i] = loadLesson(fsys, files[i], md, cache)
+		f := files[i]
+		if cache != nil {
+			lessons[i], errs[i] = cache.parse(f.name, f.src, md)
+		} else {
+			lessons[i], errs[i] = ParseLesson(f.name, f.src, md)
+		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -103,17 +141,6 @@ func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) 
 	}
 	sortLessons(kept)
 	return kept, nil
-}
-
-func loadLesson(fsys fs.FS, file string, md *Markdown, cache *parseCache) (*Lesson, error) {
-	src, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return nil, fmt.Errorf("read lesson: %w", err)
-	}
-	if cache != nil {
-		return cache.parse(file, src, md)
-	}
-	return ParseLesson(file, src, md)
 }
 
 // ParseLesson parses the lesson file (a path relative to the site root)

@@ -72,6 +72,9 @@ type phases struct {
 }
 
 func (ph *phases) done(name string) {
+	if ph == nil {
+		return
+	}
 	now := time.Now()
 	ph.log.Debug("phase", "name", name, "elapsed", now.Sub(ph.last).Round(time.Microsecond))
 	ph.last = now

@@ -99,7 +99,7 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	if err := s.Close(); err != nil { // the config may route hosts anew
 		return nil, err
 	}
-	cfg, lessons, err := s.opts.content(s.md)
+	cfg, lessons, err := s.opts.content(s.md, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +136,14 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			gone = append(gone, old)
 			delete(lessons, file)
 		}
-		l, err := loadLesson(fsys, file, s.md, nil)
+		src, err := fs.ReadFile(fsys, file)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("read lesson: %w", err)
+		}
+		l, err := ParseLesson(file, src, s.md)
 		if err != nil {
 			return nil, err
 		}
