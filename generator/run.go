@@ -79,8 +79,9 @@ const SnapshotDir = "snapshots"
 // parseBlocks parses the requests of every http block of the lessons.
 // Variables come from the site config, overridden by the lesson's vars.
 func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
-	var errs []error
-	for _, l := range lessons {
+	errs := make([][]error, len(lessons))
+	parallel(len(lessons), func(i int) {
+		l := lessons[i]
 		vars := maps.Clone(cfg.Vars)
 		if vars == nil {
 			vars = map[string]string{}
@@ -89,13 +90,13 @@ func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
 		for _, b := range l.Blocks {
 			reqs, err := runner.Parse([]byte(b.Code), runner.ParseOptions{File: l.File, LineOffset: b.Line - 1, Vars: vars})
 			if err != nil {
-				errs = append(errs, err)
+				errs[i] = append(errs[i], err)
 				continue
 			}
 			b.Requests = reqs
 		}
-	}
-	return errors.Join(errs...)
+	})
+	return errors.Join(slices.Concat(errs...)...)
 }
 
 // runStats counts what the runner did in a build.
