@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -84,7 +85,8 @@ var flatKeys = map[string]uint16{
 // flatScalar decodes a double-quoted scalar using no escapes but \" and
 // \\, or a plain scalar YAML reads as a string, in a flow sequence when
 // inFlow is set. Plain scalars are held to a safe subset: no indicator
-// first, no ": " or " #", no flow punctuation in a sequence.
+// first, no ": " or " #", and in a sequence only word characters (see
+// isFlowWordRune).
 func flatScalar(s string, inFlow bool) (string, bool) {
 	if !safeText(s) {
 		return "", false
@@ -98,7 +100,7 @@ func flatScalar(s string, inFlow bool) (string, bool) {
 	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || strings.ContainsAny(s, "\t") {
 		return "", false
 	}
-	if inFlow && strings.ContainsAny(s, ",[]{}:\"'") {
+	if inFlow && strings.ContainsFunc(s, func(r rune) bool { return !isFlowWordRune(r) }) {
 		return "", false
 	}
 	switch s {
@@ -106,6 +108,13 @@ func flatScalar(s string, inFlow bool) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// isFlowWordRune reports whether r may be in a plain scalar of a flow
+// list that decodeFlatMeta takes: yaml.v3 rejects some punctuation there
+// ("[0?]"), so only letters, digits, spaces and "-_./+" are.
+func isFlowWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" -_./+", r)
 }
 
 // flatQuoted decodes a double-quoted scalar whose only escapes are \" and
