@@ -92,7 +92,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
-	ph := &phases{log: opts.Logger, last: start}
+	ph := &phases{log: opts.Logger, start: start, last: start}
 	m := loadManifest(opts.Source, opts.Dest)
 	stamp, settled, err := inputStamp(&opts, start)
 	if err != nil {
@@ -204,7 +204,9 @@ func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, erro
 		return cfg, nil, err
 	}
 	ph.done("load")
-	lessons, err := parseLessons(files, md, LoadOptions{Drafts: o.Drafts, Root: o.Source})
+	prog := startProgress(o.Progress, ph.buildStart(), "Parsing lessons", len(files))
+	lessons, err := parseLessons(files, md, LoadOptions{Drafts: o.Drafts, Root: o.Source}, func() { prog.add(1) })
+	prog.finish()
 	if err != nil {
 		return cfg, nil, err
 	}

@@ -68,7 +68,7 @@ func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) 
 	if err != nil {
 		return nil, err
 	}
-	return parseLessons(files, md, opts)
+	return parseLessons(files, md, opts, nil)
 }
 
 // lessonFile is a lesson file as read: its path relative to the site
@@ -107,8 +107,9 @@ func readLessons(fsys fs.FS) ([]lessonFile, error) {
 }
 
 // parseLessons parses the lesson files, leaving out drafts unless opts
-// include them, and sorts them newest first.
-func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions) ([]*Lesson, error) {
+// include them, and sorts them newest first. It calls parsed, when set,
+// after each file.
+func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions, parsed func()) ([]*Lesson, error) {
 	var cache *parseCache
 	if opts.Root != "" {
 		cache = openParseCache(opts.Root)
@@ -121,6 +122,9 @@ func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions) ([]*Lesson
 			lessons[i], errs[i] = cache.parse(f.name, f.src, md)
 		} else {
 			lessons[i], errs[i] = ParseLesson(f.name, f.src, md)
+		}
+		if parsed != nil {
+			parsed()
 		}
 	})
 	if err := errors.Join(errs...); err != nil {

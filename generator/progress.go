@@ -10,7 +10,8 @@ import (
 )
 
 // progress reports a long phase of a build on a terminal: nothing for the
-// first second, then a line that updates itself a few times a second.
+// first second of the build, then a line that updates itself a few times
+// a second and ends with the phase's count.
 type progress struct {
 	w     io.Writer // nil: report nothing
 	start time.Time // of the build: only builds longer than a second report
@@ -21,8 +22,9 @@ type progress struct {
 	wg    sync.WaitGroup
 }
 
-// progressDelay is how long a build runs before it reports progress.
-const progressDelay = time.Second
+// progressDelay is how long a build runs before it reports progress; a
+// variable for tests.
+var progressDelay = time.Second
 
 func startProgress(w io.Writer, buildStart time.Time, phase string, total int) *progress {
 	p := &progress{w: w, start: buildStart, phase: phase, total: total, stop: make(chan struct{})}
@@ -36,7 +38,7 @@ func startProgress(w io.Writer, buildStart time.Time, phase string, total int) *
 		for {
 			select {
 			case <-p.stop:
-				if shown {
+				if shown || time.Since(p.start) >= progressDelay {
 					p.print()
 					fmt.Fprint(p.w, "\n")
 				}
@@ -67,8 +69,17 @@ func (p *progress) finish() {
 
 // phases logs how long each phase of a build took, at debug level.
 type phases struct {
-	log  *slog.Logger
-	last time.Time
+	log   *slog.Logger
+	start time.Time // of the build
+	last  time.Time // when the last phase ended
+}
+
+// buildStart is when the build began, or now for no build (nil).
+func (ph *phases) buildStart() time.Time {
+	if ph == nil {
+		return time.Now()
+	}
+	return ph.start
 }
 
 func (ph *phases) done(name string) {
