@@ -205,7 +205,7 @@ func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, erro
 	}
 	ph.done("load")
 	prog := startProgress(o.Progress, ph.buildStart(), "Parsing lessons", len(files))
-	lessons, err := parseLessons(files, md, LoadOptions{Drafts: o.Drafts, Root: o.Source}, func() { prog.add(1) })
+	lessons, err := parseLessons(files, md, loadOptions{drafts: o.Drafts, root: o.Source, parsed: func() { prog.add(1) }})
 	prog.finish()
 	if err != nil {
 		return cfg, nil, err

@@ -52,23 +52,15 @@ type Heading struct {
 	Text  string
 }
 
-// LoadOptions say which lessons to load.
-type LoadOptions struct {
-	Drafts bool // include lessons marked draft
-	// Root, when set, is the site's root directory, under which a cache
+// loadOptions say which lessons to parse, and how.
+type loadOptions struct {
+	drafts bool // include lessons marked draft
+	// root, when set, is the site's root directory, under which a cache
 	// of parsed lessons is kept so that unchanged files are not parsed
 	// again.
-	Root string
-}
-
-// LoadLessons reads and parses every lesson under content/ in the site
-// root fsys. It reports every bad lesson, one error each.
-func LoadLessons(fsys fs.FS, md *Markdown, opts LoadOptions) ([]*Lesson, error) {
-	files, err := readLessons(fsys)
-	if err != nil {
-		return nil, err
-	}
-	return parseLessons(files, md, opts, nil)
+	root string
+	// parsed, when set, is called after each file is parsed.
+	parsed func()
 }
 
 // lessonFile is a lesson file as read: its path relative to the site
@@ -107,12 +99,12 @@ func readLessons(fsys fs.FS) ([]lessonFile, error) {
 }
 
 // parseLessons parses the lesson files, leaving out drafts unless opts
-// include them, and sorts them newest first. It calls parsed, when set,
-// after each file.
-func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions, parsed func()) ([]*Lesson, error) {
+// include them, and sorts them newest first. It reports every bad
+// lesson, one error each.
+func parseLessons(files []lessonFile, md *Markdown, opts loadOptions) ([]*Lesson, error) {
 	var cache *parseCache
-	if opts.Root != "" {
-		cache = openParseCache(opts.Root)
+	if opts.root != "" {
+		cache = openParseCache(opts.root)
 	}
 	lessons := make([]*Lesson, len(files))
 	errs := make([]error, len(files))
@@ -123,8 +115,8 @@ func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions, parsed fun
 		} else {
 			lessons[i], errs[i] = ParseLesson(f.name, f.src, md)
 		}
-		if parsed != nil {
-			parsed()
+		if opts.parsed != nil {
+			opts.parsed()
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -136,7 +128,7 @@ func parseLessons(files []lessonFile, md *Markdown, opts LoadOptions, parsed fun
 	}
 	kept := lessons[:0]
 	for _, l := range lessons {
-		if opts.Drafts || !l.Draft {
+		if opts.drafts || !l.Draft {
 			kept = append(kept, l)
 		}
 	}

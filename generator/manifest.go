@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -91,14 +90,22 @@ func (m *manifest) save() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(m.path), 0o755); err != nil {
+	return writeFileAtomic(m.path, data)
+}
+
+// writeFileAtomic writes data to the file at path, creating its
+// directory, through a temporary file renamed over it: a reader sees the
+// old file or the new one, and two builds never write the same
+// temporary file.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := m.path + ".tmp"
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, m.path)
+	return os.Rename(tmp, path)
 }
 
 // binaryVersion identifies the running snapdoc binary by its path, size
@@ -159,25 +166,25 @@ func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
 func lessonKey(fingerprint string, l *Lesson) (string, error) {
 	h := sha256.New()
 	var n [20]byte
-	field := func(h hash.Hash, s []byte) {
+	field := func(s []byte) {
 		h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
 		h.Write(s)
 	}
-	field(h, []byte(fingerprint))
-	field(h, []byte(l.File))
+	field([]byte(fingerprint))
+	field([]byte(l.File))
 	meta, err := json.Marshal(l.Meta)
 	if err != nil {
 		return "", err
 	}
 	h.Write(meta)
-	field(h, l.src)
+	field(l.src)
 	for _, b := range l.Blocks {
 		e := b.Example
 		if e == nil {
-			field(h, []byte("none"))
+			field([]byte("none"))
 			continue
 		}
-		field(h, []byte(e.State+"\x00"+e.Error))
+		field([]byte(e.State + "\x00" + e.Error))
 		snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: e.Recorded, Exchanges: e.exchanges}}}
 		h.Write(snap.Marshal())
 	}

@@ -134,12 +134,5 @@ func (c *parseCache) save() error {
 	if err := gob.NewEncoder(&b).Encode(storedParseCache{c.version, c.next}); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
-		return err
-	}
-	tmp := fmt.Sprintf("%s.%d.tmp", c.path, os.Getpid())
-	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, c.path)
+	return writeFileAtomic(c.path, b.Bytes())
 }
