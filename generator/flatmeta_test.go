@@ -2,8 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -42,15 +40,7 @@ func FuzzFlatMeta(f *testing.F) {
 	for _, s := range flatMetaSeeds {
 		f.Add([]byte(s))
 	}
-	files, err := filepath.Glob("../content/*.md")
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no lessons in ../content: %v", err)
-	}
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for name, src := range sampleLessons(f) {
 		fm, _, _, err := splitFrontMatter(name, src)
 		if err != nil {
 			f.Fatal(err)
@@ -86,15 +76,10 @@ func FuzzFlatMeta(f *testing.F) {
 // sample lessons without vars, and of generated ones, takes the fast way,
 // and that what it must not take goes to yaml.v3.
 func TestFlatMetaTakesTheUsualForm(t *testing.T) {
-	files, _ := filepath.Glob("../content/*.md")
 	var buf bytes.Buffer
 	sitegen.Lesson(&buf, 7, 1)
 	texts := map[string][]byte{"generated lesson": buf.Bytes()}
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, src := range sampleLessons(t) {
 		if !bytes.Contains(src, []byte("\nvars:")) {
 			texts[name] = src
 		}

@@ -13,24 +13,32 @@ import (
 	"testing"
 )
 
+// sampleLessons returns the sample site's lessons (../content/*.md) by
+// their paths from the site root, such as "content/etags.md".
+func sampleLessons(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	files, err := filepath.Glob("../content/*.md")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no sample lessons: %v", err)
+	}
+	srcs := map[string][]byte{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		srcs[ContentDir+"/"+filepath.Base(f)] = src
+	}
+	return srcs
+}
+
 // TestParseCache checks that a lesson taken from the parse cache, after
 // a save and a reopen, is the lesson that parsing gives, and that a
 // changed file or a damaged cache is parsed again.
 func TestParseCache(t *testing.T) {
 	root := t.TempDir()
 	md := NewMarkdown()
-	files, err := filepath.Glob("../content/*.md")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no sample lessons: %v", err)
-	}
-	srcs := map[string][]byte{}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs["content/"+filepath.Base(f)] = src
-	}
+	srcs := sampleLessons(t)
 	// One with every fence option, and a front matter with repeats.
 	srcs["content/options.md"] = []byte("---\ntitle: Options\ntags: [a, b, a]\nvars:\n  host: example.test\n---\n# Title\n\n## Step one\n\n```http id=first timeout=3s redact=header:ETag,body:id\nGET https://{{host}}/get\n```\n\n### Step two\n\n```http norun\nPOST https://example.test/post\n\n{\"a\": 1}\n```\n")
 
@@ -169,15 +177,7 @@ func FuzzCountWords(f *testing.F) {
 // parse cache, http blocks included.
 func TestRenderedBody(t *testing.T) {
 	md := NewMarkdown()
-	files, err := filepath.Glob("../content/*.md")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no sample lessons: %v", err)
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f, src := range sampleLessons(t) {
 		l, err := ParseLesson(f, src, md)
 		if err != nil {
 			t.Fatal(err)
