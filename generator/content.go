@@ -22,7 +22,22 @@ type Lesson struct {
 	// index is the lesson's position among the lessons of the site most
 	// recently made from it (newSite sets it), newest first.
 	index int
-	Meta
+
+	// The front matter's fields, as [Meta] declares them (its slug is
+	// Slug's source). They are the lesson's own, not an embedded Meta's:
+	// templates look each field up by name, and a promoted field costs a
+	// reflective search of the embedded structs on every lookup.
+	Title       string
+	Description string
+	Category    string
+	Language    string
+	Languages   []string
+	Tags        []string
+	Updated     Date
+	Draft       bool
+	Weight      int
+	Vars        map[string]string
+
 	// File is the lesson's path relative to the site root.
 	File string
 	// Slug is the lesson's URL path without slashes, for example
@@ -35,8 +50,19 @@ type Lesson struct {
 	// Words is the number of words of prose and code in the body.
 	Words int
 
+	meta Meta          // the front matter as decoded
 	src  []byte        // the Markdown body
 	body *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
+}
+
+// newLesson returns the lesson of file with front matter m, with its
+// fields but no slug, body or blocks yet.
+func newLesson(file string, m Meta) *Lesson {
+	return &Lesson{
+		Title: m.Title, Description: m.Description, Category: m.Category, Language: m.Language,
+		Languages: m.Languages, Tags: m.Tags, Updated: m.Updated, Draft: m.Draft, Weight: m.Weight, Vars: m.Vars,
+		File: file, meta: m,
+	}
 }
 
 // URL is the lesson's site path, for example "python-cache-control/".
@@ -150,8 +176,8 @@ func ParseLesson(file string, src []byte, md *Markdown) (*Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Lesson{Meta: meta, File: file, src: body}
-	l.Slug = meta.Slug
+	l := newLesson(file, meta)
+	l.src, l.Slug = body, meta.Slug
 	if l.Slug == "" {
 		l.Slug = strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
 	} else if !validSlug.MatchString(l.Slug) {

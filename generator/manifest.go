@@ -172,7 +172,7 @@ func lessonKey(fingerprint string, l *Lesson) (string, error) {
 	}
 	field([]byte(fingerprint))
 	field([]byte(l.File))
-	meta, err := json.Marshal(l.Meta)
+	meta, err := json.Marshal(l.meta)
 	if err != nil {
 		return "", err
 	}

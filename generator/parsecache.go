@@ -99,7 +99,7 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 // parsed is what the cache keeps of l, parsed from a file of size bytes
 // whose hash is sum.
 func parsed(l *Lesson, sum [sha256.Size]byte, size int) *parsedLesson {
-	p := &parsedLesson{Sum: sum, Meta: l.Meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
+	p := &parsedLesson{Sum: sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
 	for _, b := range l.Blocks {
 		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
 	}
@@ -111,7 +111,8 @@ func (p *parsedLesson) lesson(file string, src []byte) (*Lesson, error) {
 	if p.Body < 0 || p.Body > len(src) {
 		return nil, fmt.Errorf("%s: cached body offset out of range", file)
 	}
-	l := &Lesson{Meta: p.Meta, File: file, Slug: p.Slug, TOC: p.TOC, Words: p.Words, src: src[p.Body:]}
+	l := newLesson(file, p.Meta)
+	l.Slug, l.TOC, l.Words, l.src = p.Slug, p.TOC, p.Words, src[p.Body:]
 	for i, pb := range p.Blocks {
 		b, err := newBlock(file, i, pb.Code, pb.Line, pb.Opts)
 		if err != nil {

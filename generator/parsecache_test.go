@@ -137,7 +137,8 @@ func FuzzParseLesson(f *testing.F) {
 	})
 }
 
-// emptyAsNil makes the empty lists and maps of a lesson's front matter,
+// emptyAsNil makes the empty lists and maps of a lesson's front matter
+// (its fields and the Meta they come from),
 // and an empty body, nil, as the cache's encoding does: they mean the
 // same. It drops the body rendered when the lesson was parsed, which the
 // cache does not keep (TestRenderedBody checks that it makes no
@@ -149,13 +150,13 @@ func emptyAsNil(l *Lesson) *Lesson {
 		c.src = nil
 	}
 	if len(c.Tags) == 0 {
-		c.Tags = nil
+		c.Tags, c.meta.Tags = nil, nil
 	}
 	if len(c.Languages) == 0 {
-		c.Languages = nil
+		c.Languages, c.meta.Languages = nil, nil
 	}
 	if len(c.Vars) == 0 {
-		c.Vars = nil
+		c.Vars, c.meta.Vars = nil, nil
 	}
 	return &c
 }
