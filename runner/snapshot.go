@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
@@ -166,14 +165,13 @@ func (e *SnapshotError) Error() string {
 // UnmarshalSnapshot parses the text form of a snapshot; file names it in
 // errors.
 func UnmarshalSnapshot(file string, data []byte) (*Snapshot, error) {
-	p := &snapshotParser{file: file, r: bufio.NewReader(bytes.NewReader(data)), size: len(data)}
+	p := &snapshotParser{file: file, rest: data}
 	return p.parse()
 }
 
 type snapshotParser struct {
 	file string
-	r    *bufio.Reader
-	size int // of the whole input, which bounds every length in it
+	rest []byte // the input not read yet
 	line int
 }
 
@@ -183,15 +181,16 @@ func (p *snapshotParser) errorf(format string, args ...any) error {
 
 // next returns the next line without its newline; io.EOF at the end.
 func (p *snapshotParser) next() (string, error) {
-	s, err := p.r.ReadString('\n')
-	if err == io.EOF && s == "" {
+	if len(p.rest) == 0 {
 		return "", io.EOF
 	}
 	p.line++
-	if err == io.EOF {
+	line, rest, ok := bytes.Cut(p.rest, []byte("\n"))
+	if !ok {
 		return "", p.errorf("truncated: the last line has no newline")
 	}
-	return strings.TrimSuffix(s, "\n"), err
+	p.rest = rest
+	return string(line), nil
 }
 
 func (p *snapshotParser) parse() (*Snapshot, error) {
@@ -305,18 +304,15 @@ func (p *snapshotParser) body(ex *Exchange, spec string) error {
 	if err != nil || n < 0 {
 		return p.errorf("body: want body ENCODING LENGTH")
 	}
-	if n >= p.size {
+	if n >= len(p.rest) || p.rest[n] != '\n' {
 		return p.errorf("truncated: the body is shorter than its %d bytes", n)
 	}
-	buf := make([]byte, n+1)
-	if _, err := io.ReadFull(p.r, buf); err != nil || buf[n] != '\n' {
-		return p.errorf("truncated: the body is shorter than its %d bytes", n)
-	}
-	p.line += bytes.Count(buf, []byte("\n"))
-	buf = buf[:n]
+	buf := p.rest[:n]
+	p.line += bytes.Count(p.rest[:n+1], []byte("\n"))
+	p.rest = p.rest[n+1:]
 	switch enc {
 	case "utf-8":
-		ex.Body = buf
+		ex.Body = bytes.Clone(buf) // not the caller's data
 	case "base64":
 		b, err := base64.StdEncoding.DecodeString(string(buf))
 		if err != nil {
