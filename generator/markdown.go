@@ -151,9 +151,14 @@ type renderedBody struct {
 func countWords(text []byte) int {
 	n, inWord := 0, false
 	for len(text) > 0 {
-		r, size := utf8.DecodeRune(text)
+		space, size := asciiSpace[text[0]], 1
+		if text[0] >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRune(text)
+			space = unicode.IsSpace(r)
+		}
 		text = text[size:]
-		if unicode.IsSpace(r) {
+		if space {
 			inWord = false
 		} else if !inWord {
 			inWord = true
@@ -162,6 +167,10 @@ func countWords(text []byte) int {
 	}
 	return n
 }
+
+// asciiSpace marks the ASCII bytes that [unicode.IsSpace] reports as
+// space; prose is mostly ASCII, which needs no decoding.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // newBlock makes the index-th http block of the lesson file, whose code
 // starts on line and whose fence has the options opts.
