@@ -364,11 +364,7 @@ func (r *builder) lesson(l *Lesson) error {
 	}()
 	name := l.URL() + "index.html"
 	if r.reuse != nil {
-		key, err := lessonKey(r.fingerprint, l)
-		if err != nil {
-			return err
-		}
-		if r.reuse(name, key) {
+		if r.reuse(name, lessonKey(r.fingerprint, l)) {
 			r.pages.Add(1)
 			r.kept.Add(1)
 			return nil

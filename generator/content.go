@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -50,9 +51,10 @@ type Lesson struct {
 	// Words is the number of words of prose and code in the body.
 	Words int
 
-	meta Meta          // the front matter as decoded
-	src  []byte        // the Markdown body
-	body *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
+	meta Meta              // the front matter as decoded
+	sum  [sha256.Size]byte // of the lesson file, which meta and src come from
+	src  []byte            // the Markdown body
+	body *renderedBody     // src as HTML, when loading parsed it; see Markdown.parse
 }
 
 // newLesson returns the lesson of file with front matter m, with its
@@ -168,6 +170,11 @@ func parseLessons(files []lessonFile, md *Markdown, opts loadOptions) ([]*Lesson
 // ParseLesson parses the lesson file (a path relative to the site root)
 // whose content is src.
 func ParseLesson(file string, src []byte, md *Markdown) (*Lesson, error) {
+	return parseLesson(file, src, sha256.Sum256(src), md)
+}
+
+// parseLesson is [ParseLesson] of src whose SHA-256 hash is sum.
+func parseLesson(file string, src []byte, sum [sha256.Size]byte, md *Markdown) (*Lesson, error) {
 	fm, body, bodyLine, err := splitFrontMatter(file, src)
 	if err != nil {
 		return nil, err
@@ -177,7 +184,7 @@ func ParseLesson(file string, src []byte, md *Markdown) (*Lesson, error) {
 		return nil, err
 	}
 	l := newLesson(file, meta)
-	l.src, l.Slug = body, meta.Slug
+	l.src, l.sum, l.Slug = body, sum, meta.Slug
 	if l.Slug == "" {
 		l.Slug = strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
 	} else if !validSlug.MatchString(l.Slug) {

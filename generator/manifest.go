@@ -163,7 +163,7 @@ func siteFingerprint(theme *Theme, site *Site, dev bool) (string, error) {
 // lessonKey is the key of the page of l. The lessons it lists as related
 // need no part in it: they follow from the listings of all lessons, which
 // the site's fingerprint covers.
-func lessonKey(fingerprint string, l *Lesson) (string, error) {
+func lessonKey(fingerprint string, l *Lesson) string {
 	h := sha256.New()
 	var n [20]byte
 	field := func(s []byte) {
@@ -172,12 +172,7 @@ func lessonKey(fingerprint string, l *Lesson) (string, error) {
 	}
 	field([]byte(fingerprint))
 	field([]byte(l.File))
-	meta, err := json.Marshal(l.meta)
-	if err != nil {
-		return "", err
-	}
-	h.Write(meta)
-	field(l.src)
+	h.Write(l.sum[:]) // the front matter and the body
 	for _, b := range l.Blocks {
 		e := b.Example
 		if e == nil {
@@ -188,7 +183,7 @@ func lessonKey(fingerprint string, l *Lesson) (string, error) {
 		snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: e.Recorded, Exchanges: e.exchanges}}}
 		h.Write(snap.Marshal())
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // keep marks the page name, already in the destination, as part of the

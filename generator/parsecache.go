@@ -85,21 +85,20 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 			return l, nil
 		}
 	}
-	l, err := ParseLesson(file, src, md)
+	l, err := parseLesson(file, src, sum, md)
 	if err != nil {
 		return nil, err
 	}
-	p = parsed(l, sum, len(src))
+	p = parsed(l, len(src))
 	c.mu.Lock()
 	c.next[file] = p
 	c.mu.Unlock()
 	return l, nil
 }
 
-// parsed is what the cache keeps of l, parsed from a file of size bytes
-// whose hash is sum.
-func parsed(l *Lesson, sum [sha256.Size]byte, size int) *parsedLesson {
-	p := &parsedLesson{Sum: sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
+// parsed is what the cache keeps of l, parsed from a file of size bytes.
+func parsed(l *Lesson, size int) *parsedLesson {
+	p := &parsedLesson{Sum: l.sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
 	for _, b := range l.Blocks {
 		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
 	}
@@ -112,7 +111,7 @@ func (p *parsedLesson) lesson(file string, src []byte) (*Lesson, error) {
 		return nil, fmt.Errorf("%s: cached body offset out of range", file)
 	}
 	l := newLesson(file, p.Meta)
-	l.Slug, l.TOC, l.Words, l.src = p.Slug, p.TOC, p.Words, src[p.Body:]
+	l.Slug, l.TOC, l.Words, l.src, l.sum = p.Slug, p.TOC, p.Words, src[p.Body:], p.Sum
 	for i, pb := range p.Blocks {
 		b, err := newBlock(file, i, pb.Code, pb.Line, pb.Opts)
 		if err != nil {
