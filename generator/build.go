@@ -138,7 +138,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	r.reuse = func(name, key string) bool { return m.unchanged(name, key) && out.keep(name) }
-	r.progress = startProgress(opts.Progress, start, "Rendering pages", len(lessons)+len(site.Tags)+len(site.Categories))
+	r.progress = startProgress(opts.Progress, start, "Rendering pages", site.pageCount())
 	err = r.render(ctx, nil)
 	r.progress.finish()
 	if err != nil {
@@ -287,7 +287,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	}
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
-			jobs = append(jobs, func() error { defer r.tick(); return r.lesson(l) })
+			jobs = append(jobs, func() error { return r.lesson(l) })
 		}
 	}
 	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {
@@ -301,9 +301,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 		for _, pg := range t.pages(s.Config.Paginate) {
 			jobs = append(jobs, r.unlessUnchanged(pg.URL+"index.html", func() error {
 				title := t.Name
-				if pg.Number == 1 {
-					defer r.tick()
-				} else {
+				if pg.Number > 1 {
 					title += " (page " + itoa(pg.Number) + ")"
 				}
 				return r.page("list.html", pg.URL+"index.html", &Page{Kind: kind, Title: title, URL: pg.URL, Term: t, Pager: pg})
@@ -333,7 +331,7 @@ func (r *builder) unlessUnchanged(name string, job func() error) func() error {
 	return func() error {
 		if r.reuse != nil && r.reuse(name, r.fingerprint) {
 			if strings.HasSuffix(name, ".html") {
-				r.pages.Add(1)
+				r.countPage()
 				r.kept.Add(1)
 			}
 			return nil
@@ -342,8 +340,10 @@ func (r *builder) unlessUnchanged(name string, job func() error) func() error {
 	}
 }
 
-// tick counts a rendered page for the progress report.
-func (r *builder) tick() {
+// countPage counts an HTML page of the site, rendered or kept, for the
+// build's result and its progress report.
+func (r *builder) countPage() {
+	r.pages.Add(1)
 	if r.progress != nil {
 		r.progress.add(1)
 	}
@@ -365,7 +365,7 @@ func (r *builder) lesson(l *Lesson) error {
 	name := l.URL() + "index.html"
 	if r.reuse != nil {
 		if r.reuse(name, lessonKey(r.fingerprint, l)) {
-			r.pages.Add(1)
+			r.countPage()
 			r.kept.Add(1)
 			return nil
 		}
@@ -400,7 +400,7 @@ func (r *builder) page(tmpl, name string, p *Page) error {
 	if err := r.theme.Execute(buf, tmpl, p); err != nil {
 		return err
 	}
-	r.pages.Add(1)
+	r.countPage()
 	return r.out.write(name, buf.Bytes())
 }
 

@@ -113,7 +113,11 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 	for _, l := range lessons {
 		total += len(l.Blocks)
 	}
-	prog := startProgress(o.Progress, start, "Running http blocks", total)
+	label := "Running http blocks"
+	if o.Run == RunReplay {
+		label = "Replaying http blocks" // from their snapshots
+	}
+	prog := startProgress(o.Progress, start, label, total)
 	defer prog.finish()
 	var (
 		mu       sync.Mutex

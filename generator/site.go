@@ -64,6 +64,17 @@ type Pager struct {
 	Prev, Next string
 }
 
+// pageCount is the number of HTML pages a full render of the site makes:
+// the home page, the 404 page, a page per lesson and the pages of every
+// tag and category.
+func (s *Site) pageCount() int {
+	n := 2 + len(s.Lessons)
+	for _, t := range slices.Concat(s.Tags, s.Categories) {
+		n += len(t.pages(s.Config.Paginate))
+	}
+	return n
+}
+
 // pages splits the lessons of t into pages of at most size lessons, all
 // on one page when size is 0.
 func (t *Term) pages(size int) []*Pager {
