@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,8 +40,13 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 		return "", false, err
 	}
 	fmt.Fprintf(h, "%s\x00", bin)
-	add := func(name string, fi fs.FileInfo) {
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", name, fi.Size(), fi.Mode(), fi.ModTime().UnixNano())
+	var line []byte
+	add := func(name string, fi fs.FileInfo) { // name, size, mode, time, each ended by NUL
+		line = append(append(line[:0], name...), 0)
+		line = append(strconv.AppendInt(line, fi.Size(), 10), 0)
+		line = append(strconv.AppendUint(line, uint64(fi.Mode()), 10), 0)
+		line = append(strconv.AppendInt(line, fi.ModTime().UnixNano(), 10), 0)
+		h.Write(line)
 	}
 	settled = true
 	// The default theme is in memory (embedded in the binary, or a test's).
@@ -65,6 +72,10 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 	if err != nil {
 		return "", false, err
 	}
+	// The walk only lists the files: their metadata, one system call
+	// each, is read by several workers, as a large site has tens of
+	// thousands.
+	var files []string
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -82,18 +93,23 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 			// What a link leads to can change without the link changing.
 			settled = false
 		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		add(p[len(root):], fi)
-		if !fi.ModTime().Before(before.Add(-stampSlack)) {
-			settled = false
-		}
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
 		return "", false, err
+	}
+	infos := make([]fs.FileInfo, len(files))
+	errs := make([]error, len(files))
+	parallelN(4*runtime.GOMAXPROCS(0), len(files), func(i int) { infos[i], errs[i] = os.Lstat(files[i]) })
+	for i, p := range files {
+		if errs[i] != nil {
+			return "", false, errs[i]
+		}
+		add(p[len(root):], infos[i])
+		if !infos[i].ModTime().Before(before.Add(-stampSlack)) {
+			settled = false
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), settled, nil
 }
