@@ -2,8 +2,10 @@ package generator
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -33,6 +35,64 @@ func TestRelated(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRelatedLarge compares related lessons with their definition on
+// sites large enough that the counts span several words and some tags are
+// bitsets while others are lists: a lesson carries up to 21 tags or none,
+// of a vocabulary whose first tags are common and the rest rare, and one
+// lesson in five carries the same tags as an earlier one. It asks from
+// several goroutines at once, as a build does.
+func TestRelatedLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []struct{ lessons, vocabulary int }{{300, 200}, {1000, 300}, {3000, 1000}, {3000, 100}} {
+		lessons := make([]*Lesson, size.lessons)
+		for i := range lessons {
+			l := &Lesson{Slug: fmt.Sprint("l", i)}
+			lessons[i] = l
+			if i > 0 && rng.IntN(5) == 0 {
+				l.Tags = slices.Clone(lessons[rng.IntN(i)].Tags)
+				rng.Shuffle(len(l.Tags), func(i, j int) { l.Tags[i], l.Tags[j] = l.Tags[j], l.Tags[i] })
+				continue
+			}
+			k := []int{0, 1, 1, 2, 3, 3, 3, 4, 5, 8, 13, 21}[rng.IntN(12)]
+			for len(l.Tags) < k {
+				// Tag i is about 1/(i+1) as common as tag 0.
+				tag := fmt.Sprint("t", int(math.Exp(rng.Float64()*math.Log(float64(size.vocabulary+1))))-1)
+				if !slices.Contains(l.Tags, tag) {
+					l.Tags = append(l.Tags, tag)
+				}
+			}
+		}
+		s := newSite(SiteConfig{}, lessons)
+		var bitsets, lists int
+		for _, m := range s.tagMembers {
+			if m.bits != nil {
+				bitsets++
+			} else {
+				lists++
+			}
+		}
+		if bitsets == 0 || lists == 0 {
+			t.Fatalf("%d lessons: %d tags as bitsets and %d as lists, want some of each", size.lessons, bitsets, lists)
+		}
+		t.Logf("%d lessons: %d tags as bitsets, %d as lists", size.lessons, bitsets, lists)
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := g; i < len(lessons); i += 4 * max(1, len(lessons)/200) {
+					l := lessons[i]
+					all := relatedByDefinition(lessons, l, 10)
+					for _, n := range []int{1, 3, 10} {
+						if got, want := s.related(l, n), all[:min(n, len(all))]; !slices.Equal(got, want) {
+							t.Errorf("%d lessons: related(%s %v, %d) = %v, want %v", size.lessons, l.Slug, l.Tags, n, slugs(got), slugs(want))
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
 
