@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/snapdoc/snapdoc/internal/atomicfile"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -90,22 +91,7 @@ func (m *manifest) save() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(m.path, data)
-}
-
-// writeFileAtomic writes data to the file at path, creating its
-// directory, through a temporary file renamed over it: a reader sees the
-// old file or the new one, and two builds never write the same
-// temporary file.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(m.path, data)
 }
 
 // binaryVersion identifies the running snapdoc binary by its path, size

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/snapdoc/snapdoc/internal/atomicfile"
 )
 
 // A parseCache keeps what parsing each lesson file gave, by a hash of the
@@ -134,5 +136,5 @@ func (c *parseCache) save() error {
 	if err := gob.NewEncoder(&b).Encode(storedParseCache{c.version, c.next}); err != nil {
 		return err
 	}
-	return writeFileAtomic(c.path, b.Bytes())
+	return atomicfile.Write(c.path, b.Bytes())
 }
