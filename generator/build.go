@@ -464,8 +464,9 @@ type searchEntry struct {
 
 func (r *builder) searchIndex() error {
 	entries := make([]searchEntry, 0, len(r.site.Lessons))
+	base := r.site.Config.basePath()
 	for _, l := range r.site.Lessons {
-		e := searchEntry{Title: l.Title, URL: r.site.Config.relURL(l.URL()), Description: l.Description, Category: l.Category, Tags: l.Tags}
+		e := searchEntry{Title: l.Title, URL: underBase(base, l.URL()), Description: l.Description, Category: l.Category, Tags: l.Tags}
 		for _, h := range l.TOC {
 			e.Headings = append(e.Headings, h.Text)
 		}

@@ -118,9 +118,6 @@ func (c *SiteConfig) absURL(p string) string {
 	return c.BaseURL + strings.TrimPrefix(p, "/")
 }
 
-// relURL makes a site path such as "tags/go/" a root-relative URL under
-// the base path.
-func (c *SiteConfig) relURL(p string) string { return underBase(c.basePath(), p) }
-
-// underBase makes the site path p a URL under the base path.
+// underBase makes the site path p, such as "tags/go/", a root-relative
+// URL under base, the base path (see [SiteConfig.basePath]).
 func underBase(base, p string) string { return base + strings.TrimPrefix(p, "/") }
