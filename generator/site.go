@@ -140,8 +140,6 @@ func newSite(cfg SiteConfig, lessons []*Lesson) *Site {
 			for i, l := range t.Lessons {
 				m.list[i] = int32(l.index)
 			}
-			// A lesson that repeats a tag shares it once.
-			m.list = slices.Compact(m.list)
 		}
 		s.tagMembers[t.Name] = m
 	}
@@ -177,7 +175,6 @@ func terms(kind string, lessons []*Lesson, names func(*Lesson) []string) []*Term
 func (s *Site) related(l *Lesson, n int) []*Lesson {
 	tags := slices.Clone(l.Tags)
 	slices.Sort(tags)
-	tags = slices.Compact(tags)
 	key := itoa(n) + "\x00" + strings.Join(tags, "\x00")
 	s.relatedMu.Lock()
 	best, ok := s.relatedBySet[key]
@@ -202,8 +199,9 @@ func (s *Site) related(l *Lesson, n int) []*Lesson {
 }
 
 // bestSharing returns the positions of the n lessons that carry the most
-// of tags, which are distinct, newest first among equals; lessons that
-// carry none are left out.
+// of tags, which are distinct as a lesson's are (decodeMeta drops
+// repeats), newest first among equals; lessons that carry none are left
+// out.
 //
 // Tags that are all lists are counted lesson by lesson, which costs the
 // length of the lists. With a bitset among them, a bit-sliced counter is
