@@ -561,6 +561,13 @@ func parallel(n int, fn func(i int)) {
 	parallelN(runtime.GOMAXPROCS(0), n, fn)
 }
 
+// parallelFS is parallel for work that mostly waits on the file system,
+// such as reading files or their metadata: it runs more workers than
+// there are processors.
+func parallelFS(n int, fn func(i int)) {
+	parallelN(4*runtime.GOMAXPROCS(0), n, fn)
+}
+
 // parallelN is parallel with the given number of workers.
 func parallelN(workers, n int, fn func(i int)) {
 	var next atomic.Int64

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"unicode"
@@ -115,9 +114,7 @@ func readLessons(fsys fs.FS) ([]lessonFile, error) {
 		return nil, fmt.Errorf("load lessons: %w", err)
 	}
 	errs := make([]error, len(files))
-	// Reading mostly waits on the file system, so run more readers than
-	// there are processors.
-	parallelN(4*runtime.GOMAXPROCS(0), len(files), func(i int) {
+	parallelFS(len(files), func(i int) {
 		f := &files[i]
 		if f.src, errs[i] = fs.ReadFile(fsys, f.name); errs[i] != nil {
 			errs[i] = fmt.Errorf("read lesson: %w", errs[i])

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -73,8 +72,7 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 		return "", false, err
 	}
 	// The walk only lists the files: their metadata, one system call
-	// each, is read by several workers, as a large site has tens of
-	// thousands.
+	// each, is read in parallel, as a large site has tens of thousands.
 	var files []string
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -101,7 +99,7 @@ func inputStamp(opts *Options, before time.Time) (stamp string, settled bool, er
 	}
 	infos := make([]fs.FileInfo, len(files))
 	errs := make([]error, len(files))
-	parallelN(4*runtime.GOMAXPROCS(0), len(files), func(i int) { infos[i], errs[i] = os.Lstat(files[i]) })
+	parallelFS(len(files), func(i int) { infos[i], errs[i] = os.Lstat(files[i]) })
 	for i, p := range files {
 		if errs[i] != nil {
 			return "", false, errs[i]
