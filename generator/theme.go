@@ -166,9 +166,6 @@ func (th *Theme) Execute(w io.Writer, name string, data any) error {
 	return nil
 }
 
-// Has reports whether the theme has a template called name.
-func (th *Theme) Has(name string) bool { return th.t.Lookup(name) != nil }
-
 // Static calls fn for each file under the theme's static/ directory.
 func (th *Theme) Static(fn func(name string, data []byte) error) error {
 	return fs.WalkDir(th.fsys, "static", func(p string, d fs.DirEntry, err error) error {

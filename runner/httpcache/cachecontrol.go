@@ -3,7 +3,6 @@ package httpcache
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -219,5 +218,3 @@ func isToken(s string) bool {
 	}
 	return true
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
