@@ -22,7 +22,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if *snippets {
 		return checkSnippets(ctx, e, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS})
 	}
-	drifts, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts})
+	drifts, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Logger: e.logger(false)})
 	for _, d := range drifts {
 		fmt.Fprintf(e.stdout, "%s:%d: block %s drifted from its snapshot:\n%s\n", d.File, d.Line, d.Block, d.Diff)
 	}

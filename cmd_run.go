@@ -35,6 +35,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		rcfg.Logger = e.logger(false)
 		if rn, err = runner.Open(rcfg, filepath.Join(*source, generator.CacheDir)); err != nil {
 			return err
 		}

@@ -43,6 +43,7 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	rcfg.Logger = e.logger(false)
 	rn, err := runner.Open(rcfg, filepath.Join(*source, generator.CacheDir))
 	if err != nil {
 		return err

@@ -28,6 +28,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serve.Run(ctx, serve.Options{
 		Source: *source, Addr: net.JoinHostPort(*bind, strconv.Itoa(*port)),
 		Drafts: *drafts, Navigate: *navigate, Open: *open, ReadyFile: *readyFile,
-		Theme: templates.FS, Stdout: e.stdout, Stderr: e.stderr,
+		Theme: templates.FS, Stdout: e.stdout, Stderr: e.stderr, Logger: e.logger(false),
 	})
 }

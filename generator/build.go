@@ -111,7 +111,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if opts.Runner == nil && opts.Run != RunReplay {
-		rn, closeRunner, err := newRunner(&cfg, opts.Source)
+		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
 		if err != nil {
 			return nil, err
 		}

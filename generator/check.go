@@ -33,7 +33,7 @@ func Check(ctx context.Context, opts Options) ([]Drift, error) {
 		return nil, err
 	}
 	if opts.Runner == nil {
-		rn, closeRunner, err := newRunner(&cfg, opts.Source)
+		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/snapdoc/snapdoc/runner"
@@ -25,12 +26,14 @@ func (c *SiteConfig) RunnerConfig() (runner.Config, error) {
 }
 
 // newRunner opens the local runner the site's config describes, with its
-// shared cache under the site's root.
-func newRunner(c *SiteConfig, root string) (BlockRunner, func() error, error) {
+// shared cache under the site's root. log, which may be nil, receives the
+// runner's warnings.
+func newRunner(c *SiteConfig, root string, log *slog.Logger) (BlockRunner, func() error, error) {
 	cfg, err := c.RunnerConfig()
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg.Logger = log
 	r, err := runner.Open(cfg, filepath.Join(root, CacheDir))
 	if err != nil {
 		return nil, nil, err

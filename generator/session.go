@@ -254,7 +254,7 @@ func (s *Session) blockRunner(cfg *SiteConfig) (BlockRunner, error) {
 		return s.opts.Runner, nil
 	}
 	if s.runner == nil {
-		rn, closeRunner, err := newRunner(cfg, s.opts.Source)
+		rn, closeRunner, err := newRunner(cfg, s.opts.Source, s.opts.Logger)
 		if err != nil {
 			return nil, err
 		}

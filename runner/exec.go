@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,6 +47,9 @@ type Config struct {
 	Getenv func(string) (string, bool)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Logger receives warnings that cost speed but not results, such as
+	// a shared cache that cannot be written; nil discards them.
+	Logger *slog.Logger
 }
 
 // Runner executes blocks of requests. It is safe for concurrent use.

@@ -28,7 +28,11 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		}
 		store = disk
 	}
-	shared := httpcache.New(store, httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now))
+	opts := []httpcache.Option{httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now)}
+	if cfg.Logger != nil {
+		opts = append(opts, httpcache.WithLogger(cfg.Logger))
+	}
+	shared := httpcache.New(store, opts...)
 	cfg.Shared = shared
 	r, err := New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
 		return httpcache.New(httpcache.NewMemoryStore(0), httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))

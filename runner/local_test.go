@@ -1,7 +1,12 @@
 package runner
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +70,44 @@ func TestOpenSharedCachePersists(t *testing.T) {
 		if !strings.HasPrefix(ex[0].CacheStatus, want) {
 			t.Errorf("run %d: Cache-Status %q, want it to start with %q", i+1, ex[0].CacheStatus, want)
 		}
+	}
+}
+
+// TestOpenWarnsWhenSharedCacheCannotStore makes every entry file of the
+// shared cache impossible to write: the block still runs, and the logger
+// hears once why the next build will miss, without the secret in the
+// request.
+func TestOpenWarnsWhenSharedCacheCannotStore(t *testing.T) {
+	dir := t.TempDir()
+	// The disk store keeps an entry under a directory named by its hash's
+	// first byte; a file in each such place stops every write.
+	for i := range 256 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02x", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var log bytes.Buffer
+	const secret = "s3cret-value"
+	r, err := Open(Config{
+		Hosts:  map[string]string{"httpbin.org": Embedded},
+		Getenv: func(string) (string, bool) { return secret, true },
+		Logger: slog.New(slog.NewTextHandler(&log, nil)),
+	}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/cache/60?key=" + EnvRef("KEY")}}, RunOptions{})
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex[0].Status != 200 {
+		t.Errorf("status %d, want 200: a cache that cannot store must not fail the request", ex[0].Status)
+	}
+	if n := strings.Count(log.String(), "level=WARN msg=\"httpcache: cannot "); n != 1 {
+		t.Errorf("log %q: want one warning that the shared cache failed, got %d", log.String(), n)
+	}
+	if strings.Contains(log.String(), secret) {
+		t.Errorf("the secret reached the log: %s", log.String())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +43,8 @@ type Options struct {
 	Theme fs.FS
 	// Stdout and Stderr receive progress and errors.
 	Stdout, Stderr io.Writer
+	// Logger receives the runner's warnings; nil discards them.
+	Logger *slog.Logger
 	// Ready, when set, is called with the site's URL once listening.
 	Ready func(url string)
 }
@@ -52,7 +55,7 @@ func Run(ctx context.Context, opts Options) error {
 	if !runner.IsLoopback(opts.Addr) {
 		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone who can reach it can run this site's requests, with your credentials\n", opts.Addr)
 	}
-	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme})
+	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger})
 	defer session.Close()
 	srv := preview.NewServer(preview.ServerOptions{})
 	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate}

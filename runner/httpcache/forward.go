@@ -211,7 +211,7 @@ func (t *Transport) save(key string, req *http.Request, resp *http.Response, cc 
 
 func (t *Transport) set(key string, e *Entry) bool {
 	if err := t.store.Set(key, e); err != nil {
-		t.log.Warn("httpcache: store entry", "key", key, "err", err)
+		t.storeFailed("cannot store a response", err)
 		return false
 	}
 	return true
@@ -219,7 +219,7 @@ func (t *Transport) set(key string, e *Entry) bool {
 
 func (t *Transport) delete(key string) {
 	if err := t.store.Delete(key); err != nil {
-		t.log.Warn("httpcache: delete entry", "key", key, "err", err)
+		t.storeFailed("cannot delete a stored response", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,6 +20,7 @@ type Transport struct {
 	shared  bool
 	name    string
 	log     *slog.Logger
+	warned  atomic.Bool // a store failure was logged as a warning
 	maxBody int64
 
 	mu           sync.Mutex
@@ -49,7 +51,11 @@ func WithShared(shared bool) Option { return func(t *Transport) { t.shared = sha
 // "snapdoc".
 func WithName(name string) Option { return func(t *Transport) { t.name = name } }
 
-// WithLogger sets the logger for store failures; the default discards.
+// WithLogger sets the logger for the store's failures, which cost hits,
+// not correctness; the default discards. The first is a warning, the rest
+// are debug messages: a disk that fails once usually fails for every
+// entry. The messages name no request: a cache key is a URL, which can
+// carry a secret.
 func WithLogger(l *slog.Logger) Option { return func(t *Transport) { t.log = l } }
 
 // WithMaxBodySize sets the largest body that is stored; larger responses
@@ -116,12 +122,22 @@ func safeMethod(m string) bool {
 	return false
 }
 
+// storeFailed logs a failure of the store: the first as a warning, the
+// rest at debug level.
+func (t *Transport) storeFailed(msg string, err error) {
+	level := slog.LevelDebug
+	if t.warned.CompareAndSwap(false, true) {
+		level = slog.LevelWarn
+	}
+	t.log.Log(context.Background(), level, "httpcache: "+msg, "err", err)
+}
+
 // lookup returns the entry stored under key, or nil.
 func (t *Transport) lookup(key string) *Entry {
 	e, err := t.store.Get(key)
 	if err != nil {
 		if !errors.Is(err, ErrNotExist) {
-			t.log.Warn("httpcache: read entry", "key", key, "err", err)
+			t.storeFailed("cannot read a stored response", err)
 		}
 		return nil
 	}
@@ -240,9 +256,11 @@ func (t *Transport) revalidateInBackground(req *http.Request, sl slot) {
 			delete(t.revalidating, sl.ekey)
 			t.mu.Unlock()
 		}()
+		// A failure leaves the stale entry, which the next request
+		// revalidates. It is not logged: its error may name the request,
+		// and a request can carry a secret.
 		resp, err := t.forward(bgReq, parseRequest(bgReq), sl, status{fwd: "stale"})
 		if err != nil {
-			t.log.Warn("httpcache: background revalidation", "url", bgReq.URL.String(), "err", err)
 			return
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)

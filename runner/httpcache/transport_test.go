@@ -1,7 +1,10 @@
 package httpcache
 
 import (
+	"bytes"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -448,5 +451,53 @@ func TestStaleWhileRevalidateRunsOnce(t *testing.T) {
 	o.tr.Wait()
 	if got := o.hits.Load(); got != 2 {
 		t.Errorf("origin hits %d, want 2 (one background revalidation)", got)
+	}
+}
+
+// brokenStore fails every operation, as a disk store on a full or
+// read-only disk would.
+type brokenStore struct{}
+
+func (brokenStore) Get(string) (*Entry, error) { return nil, errors.New("disk on fire") }
+func (brokenStore) Set(string, *Entry) error   { return errors.New("disk on fire") }
+func (brokenStore) Delete(string) error        { return errors.New("disk on fire") }
+
+// TestStoreFailuresAreLogged checks that a failing store costs hits, not
+// responses; that its first failure is a warning and the rest debug
+// messages; and that they name no request: a cache key is a URL, which can
+// carry a secret.
+func TestStoreFailuresAreLogged(t *testing.T) {
+	o := newOrigin(t, brokenStore{}, func(o *origin, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		_, _ = io.WriteString(w, "fresh")
+	})
+	var log bytes.Buffer
+	o.tr.log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for range 2 {
+		resp, body := o.do(t, "GET", "/r?token=s3cret")
+		if resp.StatusCode != 200 || body != "fresh" {
+			t.Fatalf("%d %q, want 200 \"fresh\"", resp.StatusCode, body)
+		}
+		wantOutcome(t, resp, "miss")
+	}
+	_, _ = o.do(t, "POST", "/r?token=s3cret") // invalidates: a delete
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	want := []string{
+		`level=WARN msg="httpcache: cannot read a stored response" err="disk on fire"`,
+		`level=DEBUG msg="httpcache: cannot store a response" err="disk on fire"`,
+		`level=DEBUG msg="httpcache: cannot read a stored response" err="disk on fire"`,
+		`level=DEBUG msg="httpcache: cannot store a response" err="disk on fire"`,
+		`level=DEBUG msg="httpcache: cannot delete a stored response" err="disk on fire"`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("log has %d lines, want %d:\n%s", len(lines), len(want), log.String())
+	}
+	for i, w := range want {
+		if _, rest, _ := strings.Cut(lines[i], " "); rest != w { // after the time
+			t.Errorf("log line %d: %s\nwant: %s", i+1, rest, w)
+		}
+	}
+	if strings.Contains(log.String(), "s3cret") || strings.Contains(log.String(), "/r") {
+		t.Errorf("a message names the request:\n%s", log.String())
 	}
 }
