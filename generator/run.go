@@ -142,11 +142,14 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 		}
 		for _, b := range l.Blocks {
 			for _, r := range b.Requests {
+				mu.Lock()
 				for _, u := range r.Unsupported {
-					mu.Lock()
 					warnings = append(warnings, fmt.Errorf("%s: snapdoc does not support %s; the request is sent as written", r.Pos, u))
-					mu.Unlock()
 				}
+				for _, w := range r.Warnings {
+					warnings = append(warnings, w)
+				}
+				mu.Unlock()
 			}
 		}
 		next := &runner.Snapshot{Source: l.File}

@@ -81,6 +81,7 @@ type rawRequest struct {
 	pos         Position
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
+	warnings    []*ParseError
 	multipart   bool // Content-Type multipart/*: request and response lines stay in the body
 	hasBody     bool // a non-blank body line has been read
 }
@@ -334,6 +335,11 @@ func (s *scanner) header(t string, indent int) error {
 	i := strings.IndexByte(t, ':')
 	if i <= 0 || !validHeaderName(strings.TrimRight(t[:i], " \t")) {
 		// As httpyac does, a line that is no header field starts the body.
+		if j := strings.IndexAny(t, " \t"); j > 0 && commonHeaders[strings.ToLower(t[:j])] {
+			s.req.warnings = append(s.req.warnings, &ParseError{s.pos(indent), fmt.Sprintf(
+				"%q starts the body: a header field needs a colon (%s: %s), and a body a blank line before it",
+				t, t[:j], strings.TrimSpace(t[j:]))})
+		}
 		s.state = stBody
 		return s.bodyLine(t, indent)
 	}
@@ -542,6 +548,17 @@ func looksLikeRequestLine(t string) bool {
 	}
 	u := fs[1].text
 	return u[0] == '/' || u == "*" || strings.HasPrefix(u, "{{") || strings.Contains(u, "://")
+}
+
+// commonHeaders are request header fields, in lower case, that a line
+// without a colon right after the headers most likely meant to set.
+var commonHeaders = map[string]bool{
+	"accept": true, "accept-encoding": true, "accept-language": true,
+	"authorization": true, "cache-control": true, "content-type": true,
+	"cookie": true, "host": true, "if-match": true, "if-modified-since": true,
+	"if-none-match": true, "if-unmodified-since": true, "origin": true,
+	"prefer": true, "range": true, "referer": true, "user-agent": true,
+	"x-api-key": true,
 }
 
 // headerLike reports whether t starts with a header field name and a colon.

@@ -138,6 +138,9 @@ func describe(reqs []Request) string {
 		for _, u := range r.Unsupported {
 			fmt.Fprintf(&b, "  unsupported %q\n", u)
 		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "  warning %s\n", w)
+		}
 	}
 	return b.String()
 }
@@ -213,6 +216,7 @@ func written(r *rawRequest) Request {
 		w.BodyFile = r.bodyFile.text
 	}
 	w.Unsupported = sortedCopy(dedupe(r.unsupported))
+	w.Warnings = r.warnings
 	return w
 }
 
@@ -465,6 +469,43 @@ func TestParseErrors(t *testing.T) {
 			}
 			if err.Error() != tt.want {
 				t.Errorf("error\n%s\nwant\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseWarnings checks which header-like lines that start a body
+// draw a warning: those that name a common header field but lack its
+// colon. Bodies that follow a blank line, or that no header field
+// could have meant, draw none.
+func TestParseWarnings(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		src, want string
+	}{
+		"missing colon": {"GET /x\nAccept application/json", `lesson.md:4:1: "Accept application/json" starts the body: a header field needs a colon (Accept: application/json), and a body a blank line before it`},
+		"after headers": {"POST /x\nContent-Type: text/plain\nauthorization\tBearer {{$env TOKEN}}", `lesson.md:5:1: "authorization\tBearer {{$env TOKEN}}" starts the body: a header field needs a colon (authorization: Bearer {{$env TOKEN}}), and a body a blank line before it`},
+		"header":        {"GET /x\nAccept: application/json", ""},
+		"blank line":    {"POST /x\nContent-Type: text/plain\n\nAccept everything", ""},
+		"other word":    {"POST /x\nContent-Type: text/plain\nhello world", ""},
+		"one word":      {"POST /x\nContent-Type: text/plain\nAccept", ""},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			reqs, err := Parse([]byte(tt.src), ParseOptions{File: "lesson.md", LineOffset: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range reqs[0].Warnings {
+				got = append(got, w.Error())
+			}
+			if g := strings.Join(got, "\n"); g != tt.want {
+				t.Errorf("warnings\n%s\nwant\n%s", g, tt.want)
+			}
+			if tt.want != "" && reqs[0].Body == "" {
+				t.Errorf("no body: the line must still start the body, as httpyac has it")
 			}
 		})
 	}

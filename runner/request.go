@@ -64,6 +64,10 @@ type Request struct {
 	// not execute (for example response handler scripts). They are
 	// reported, never silently dropped.
 	Unsupported []string
+	// Warnings point at text that parses, but likely not as its author
+	// meant: a header field without its colon, which starts the body.
+	// The request is sent as parsed.
+	Warnings []*ParseError
 }
 
 // Header returns the value of the first header field with the given name,

@@ -71,6 +71,7 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		HTTPVersion: raw.version,
 		Pos:         raw.pos,
 		Unsupported: slices.Clone(raw.unsupported),
+		Warnings:    slices.Clone(raw.warnings),
 	}
 	expand := func(sp span) (string, error) {
 		v, err := r.expand(sp, raw.prompts)
