@@ -53,6 +53,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		for _, b := range blocks {
+			for _, r := range b.Requests {
+				for _, w := range generator.RequestWarnings(r) {
+					fmt.Fprintf(e.stderr, "warning: %v\n", w)
+				}
+			}
 			if *dryRun {
 				for _, r := range b.Requests {
 					out = append(out, runner.NewWireExchange(rel, b.ID, r, nil))

@@ -142,14 +142,11 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 		}
 		for _, b := range l.Blocks {
 			for _, r := range b.Requests {
-				mu.Lock()
-				for _, u := range r.Unsupported {
-					warnings = append(warnings, fmt.Errorf("%s: snapdoc does not support %s; the request is sent as written", r.Pos, u))
+				if ws := RequestWarnings(r); len(ws) > 0 {
+					mu.Lock()
+					warnings = append(warnings, ws...)
+					mu.Unlock()
 				}
-				for _, w := range r.Warnings {
-					warnings = append(warnings, w)
-				}
-				mu.Unlock()
 			}
 		}
 		next := &runner.Snapshot{Source: l.File}
@@ -237,4 +234,18 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 func (e *Example) show(rec *runner.Record, state string) {
 	e.State, e.Recorded = state, rec.Recorded
 	e.exchanges = rec.Exchanges
+}
+
+// RequestWarnings says what a request is sent without: the features of
+// its source that snapdoc does not support, and text that likely does
+// not mean what its author meant. Each names the file and line.
+func RequestWarnings(r *runner.Request) []error {
+	var ws []error
+	for _, u := range r.Unsupported {
+		ws = append(ws, fmt.Errorf("%s: snapdoc does not support %s; the request is sent as written", r.Pos, u))
+	}
+	for _, w := range r.Warnings {
+		ws = append(ws, w)
+	}
+	return ws
 }
