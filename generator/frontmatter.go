@@ -127,6 +127,9 @@ func uniq(list []string) []string {
 func decodeStrict(file, what string, src []byte, firstLine int, v any) (bool, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
+		if n := unclosedQuote(src, err); n > 0 {
+			return false, errorf(file, firstLine+n-1, 0, "%s: the quoted value that starts on this line is never closed", what)
+		}
 		return false, yamlError(file, what, firstLine, err)
 	}
 	if len(doc.Content) == 0 {
@@ -174,6 +177,34 @@ func checkKeys(file, what string, firstLine int, n *yaml.Node, t reflect.Type) e
 		}
 	}
 	return nil
+}
+
+// unclosedQuote returns the line of src (from 1) on which the quoted
+// value that err says runs to the end starts, or 0 when err says
+// something else. yaml.v3 reports the end of the document, where the
+// author did nothing wrong. The value starts on the first line of the
+// last run of prefixes of src that end inside a quoted value. Finding it
+// parses each prefix, so in a document of more lines than maxSearch it is
+// not looked for.
+func unclosedQuote(src []byte, err error) int {
+	const endInQuote, maxSearch = "found unexpected end of stream", 1000
+	if !strings.HasSuffix(err.Error(), endInQuote) {
+		return 0
+	}
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	if len(lines) > maxSearch {
+		return 0
+	}
+	start := len(lines)
+	for n := len(lines); n > 0; n-- {
+		var doc yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:n], nil), &doc)
+		if err == nil || !strings.HasSuffix(err.Error(), endInQuote) {
+			break
+		}
+		start = n
+	}
+	return start
 }
 
 // yamlError turns a YAML error into an [Error] at the right line of file.
