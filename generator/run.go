@@ -236,9 +236,10 @@ func (e *Example) show(rec *runner.Record, state string) {
 	e.exchanges = rec.Exchanges
 }
 
-// RequestWarnings says what a request is sent without: the features of
-// its source that snapdoc does not support, and text that likely does
-// not mean what its author meant. Each names the file and line.
+// RequestWarnings are what to tell the author of a request, which is
+// sent as parsed all the same: the features of its source that snapdoc
+// does not support, and text that likely does not mean what its author
+// meant. Each names the file and line.
 func RequestWarnings(r *runner.Request) []error {
 	var ws []error
 	for _, u := range r.Unsupported {
