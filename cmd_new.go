@@ -9,22 +9,27 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 var lessonName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func runNew(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "new", "[flags] NAME", "Scaffold a lesson at content/NAME.md. NAME is lowercase words joined by -.")
+	fs := newFlagSet(e, "new", "[flags] NAME|TITLE", "Scaffold a lesson at content/NAME.md. NAME is lowercase words joined by -;\na TITLE such as \"Retry with Backoff\" makes the NAME retry-with-backoff.")
 	source := fs.String("source", ".", "the site's root `dir`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"want exactly one NAME"}
+		return usageError{"want exactly one NAME or TITLE"}
 	}
 	name := strings.TrimSuffix(fs.Arg(0), ".md")
+	var title string
 	if !lessonName.MatchString(name) {
-		return usageError{fmt.Sprintf("name %q: use lowercase letters, digits and -", name)}
+		title, name = strings.TrimSpace(fs.Arg(0)), nameOf(fs.Arg(0))
+		if name == "" {
+			return usageError{fmt.Sprintf("name %q: use lowercase letters, digits and -, or a title in ASCII letters and digits", fs.Arg(0))}
+		}
 	}
 	path := filepath.Join(*source, "content", name+".md")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -37,7 +42,9 @@ func runNew(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	title := strings.ToUpper(name[:1]) + strings.ReplaceAll(name[1:], "-", " ")
+	if title == "" {
+		title = strings.ToUpper(name[:1]) + strings.ReplaceAll(name[1:], "-", " ")
+	}
 	_, err = fmt.Fprintf(f, lessonTemplate, title, time.Now().Format(time.DateOnly))
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -49,8 +56,26 @@ func runNew(_ context.Context, e *env, args []string) error {
 	return nil
 }
 
+// nameOf makes a lesson name of a title: its words in lower case, joined
+// by -. It returns "" for a title with a letter beyond ASCII, which the
+// name could not keep, or with no letter or digit at all.
+func nameOf(title string) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	}) {
+		words = append(words, w)
+	}
+	for _, r := range title {
+		if unicode.IsLetter(r) && r > unicode.MaxASCII {
+			return ""
+		}
+	}
+	return strings.Join(words, "-")
+}
+
 const lessonTemplate = "---\n" +
-	"title: %s\n" +
+	"title: %q\n" +
 	"description: One or two sentences on what the reader learns.\n" +
 	"category: rest-api\n" +
 	"language: python\n" +
