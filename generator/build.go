@@ -118,10 +118,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		defer closeRunner()
 		opts.Runner = rn
 	}
-	snapshots, warnings, stats, err := runBlocks(ctx, &opts, lessons, start)
+	snapshots, byFile, stats, err := runBlocks(ctx, &opts, lessons, start)
 	if err != nil {
 		return nil, err
 	}
+	warnings := allWarnings(byFile)
 	ph.done("run")
 	theme, err := opts.theme(&cfg)
 	if err != nil {

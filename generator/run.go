@@ -107,8 +107,9 @@ type runStats struct {
 // runBlocks gives every http block of the lessons its output: from the
 // lesson's snapshot, or by executing it, as the mode says. It returns the
 // snapshots that changed, by path, to be written once the build has
-// succeeded, and warnings about blocks that could not be run.
-func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Time) (map[string]*runner.Snapshot, []error, runStats, error) {
+// succeeded, and warnings, such as about blocks that could not be run,
+// by lesson file.
+func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Time) (map[string]*runner.Snapshot, map[string][]error, runStats, error) {
 	total := 0
 	for _, l := range lessons {
 		total += len(l.Blocks)
@@ -122,7 +123,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 	var (
 		mu       sync.Mutex
 		changed  = map[string]*runner.Snapshot{}
-		warnings []error
+		warnings = map[string][]error{}
 		errs     []error
 		stats    runStats
 	)
@@ -144,7 +145,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 			for _, r := range b.Requests {
 				if ws := RequestWarnings(r); len(ws) > 0 {
 					mu.Lock()
-					warnings = append(warnings, ws...)
+					warnings[l.File] = append(warnings[l.File], ws...)
 					mu.Unlock()
 				}
 			}
@@ -189,7 +190,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 				if o.Strict {
 					errs = append(errs, w)
 				} else {
-					warnings = append(warnings, w)
+					warnings[l.File] = append(warnings[l.File], w)
 				}
 				mu.Unlock()
 				b.Example.Error = err.Error()
@@ -225,10 +226,22 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 		}
 	})
 	// Lessons ran in parallel; report in a stable order.
-	slices.SortFunc(warnings, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
-	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	slices.SortFunc(errs, byMessage)
 	return changed, warnings, stats, errors.Join(errs...)
 }
+
+// allWarnings returns the warnings of every lesson, in order of their
+// messages, which start with the file and line.
+func allWarnings(byFile map[string][]error) []error {
+	var all []error
+	for _, ws := range byFile {
+		all = append(all, ws...)
+	}
+	slices.SortFunc(all, byMessage)
+	return all
+}
+
+func byMessage(a, b error) int { return strings.Compare(a.Error(), b.Error()) }
 
 // show sets the example's output from a record.
 func (e *Example) show(rec *runner.Record, state string) {

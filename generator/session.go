@@ -33,9 +33,12 @@ type Session struct {
 	theme   *Theme
 	md      *Markdown
 	lessons map[string]*Lesson // by file
-	site    *Site
-	files   map[string][]byte
-	ready   bool
+	// warnings are the warnings that still hold, by lesson file: those
+	// of each lesson's last run.
+	warnings map[string][]error
+	site     *Site
+	files    map[string][]byte
+	ready    bool
 
 	runner      BlockRunner // the local runner, opened on first use
 	closeRunner func() error
@@ -69,8 +72,13 @@ type Update struct {
 	// Added are the site paths of lessons this update added, such as
 	// "new-lesson/".
 	Added []string
-	// Warnings are problems that did not fail the build.
+	// Warnings are problems that did not fail the build, found by this
+	// update.
 	Warnings []error
+	// Standing are all the warnings that still hold: those of this
+	// update, and those earlier updates found in lessons this one did
+	// not run again.
+	Standing []error
 }
 
 // Update brings the site up to date with the changed paths (relative to
@@ -117,8 +125,10 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	if err := r.render(ctx, nil); err != nil {
 		return nil, err
 	}
-	u := &Update{Files: out.files, Changed: diffFiles(s.files, out.files), Rendered: out.names(), Warnings: warnings}
+	all := allWarnings(warnings)
+	u := &Update{Files: out.files, Changed: diffFiles(s.files, out.files), Rendered: out.names(), Warnings: all, Standing: all}
 	s.cfg, s.theme, s.site, s.files, s.ready = cfg, theme, site, out.files, true
+	s.warnings = warnings
 	s.lessons = make(map[string]*Lesson, len(lessons))
 	for _, l := range lessons {
 		s.lessons[l.File] = l
@@ -237,13 +247,19 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	if err := r.render(ctx, p); err != nil {
 		return nil, err
 	}
-	u := &Update{Files: files, Changed: diffFiles(s.files, files), Rendered: out.names(), Warnings: warnings}
+	standing := map[string][]error{}
+	maps.Copy(standing, s.warnings)
+	for _, l := range slices.Concat(gone, touched) {
+		delete(standing, l.File)
+	}
+	maps.Copy(standing, warnings)
+	u := &Update{Files: files, Changed: diffFiles(s.files, files), Rendered: out.names(), Warnings: allWarnings(warnings), Standing: allWarnings(standing)}
 	for _, l := range touched {
 		if s.lessons[l.File] == nil {
 			u.Added = append(u.Added, l.URL())
 		}
 	}
-	s.lessons, s.site, s.files = lessons, site, files
+	s.lessons, s.site, s.files, s.warnings = lessons, site, files, standing
 	return u, nil
 }
 
@@ -266,7 +282,7 @@ func (s *Session) blockRunner(cfg *SiteConfig) (BlockRunner, error) {
 // run resolves the blocks of lessons as a build does, writing the
 // snapshots that changed at once: a preview has no later commit point,
 // and the watcher then sees the snapshot as unchanged.
-func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) ([]error, error) {
+func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) (map[string][]error, error) {
 	opts := s.opts
 	if opts.Run != RunReplay {
 		rn, err := s.blockRunner(cfg)

@@ -178,3 +178,52 @@ func TestSessionShowsNewCategoriesInEveryHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionKeepsStandingWarnings checks that an update's standing
+// warnings keep those of the lessons it did not run again, and drop those
+// of lessons edited or removed.
+func TestSessionKeepsStandingWarnings(t *testing.T) {
+	guid := "```http norun\nGET https://api.test/{{$guid}}\n```"
+	s, src := builtSession(t, map[string]string{
+		"content/a.md": lesson("Alpha", "x", guid),
+		"content/b.md": lesson("Beta", "x", guid),
+	})
+	ctx := context.Background()
+	messages := func(ws []error) string {
+		var b strings.Builder
+		for _, w := range ws {
+			b.WriteString(w.Error() + "\n")
+		}
+		return b.String()
+	}
+	step := func(name string, changed []string, wantNew, wantStanding []string) {
+		t.Helper()
+		u, err := s.Update(ctx, changed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range u.Warnings {
+			got = append(got, strings.SplitN(w.Error(), ":", 2)[0])
+		}
+		if !slices.Equal(got, wantNew) {
+			t.Errorf("%s: warnings of %q, want %q:\n%s", name, got, wantNew, messages(u.Warnings))
+		}
+		got = nil
+		for _, w := range u.Standing {
+			got = append(got, strings.SplitN(w.Error(), ":", 2)[0])
+		}
+		if !slices.Equal(got, wantStanding) {
+			t.Errorf("%s: standing warnings of %q, want %q:\n%s", name, got, wantStanding, messages(u.Standing))
+		}
+	}
+	writeSite(t, src, map[string]string{"content/b.md": lesson("Beta", "x", "No block now.")})
+	step("b fixed", []string{"content/b.md"}, nil, []string{"content/a.md"})
+	writeSite(t, src, map[string]string{"content/c.md": lesson("Gamma", "y", guid)})
+	step("c added", []string{"content/c.md"}, []string{"content/c.md"}, []string{"content/a.md", "content/c.md"})
+	if err := os.Remove(filepath.Join(src, "content/a.md")); err != nil {
+		t.Fatal(err)
+	}
+	step("a removed", []string{"content/a.md"}, nil, []string{"content/c.md"})
+	step("everything", nil, []string{"content/c.md"}, []string{"content/c.md"})
+}

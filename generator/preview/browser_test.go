@@ -121,6 +121,42 @@ func TestBrowserErrorClearsWithoutReload(t *testing.T) {
 	}
 }
 
+func TestBrowserWarnings(t *testing.T) {
+	s, ctx := openPage(t)
+	eval[bool](t, ctx, "window.notReloaded = true")
+
+	s.SetWarnings([]string{`content/a.md:7:1: "Accept <b>json</b>" starts the body`, "content/b.md:6:1: timeout"})
+	const bar = `document.getElementById("snapdoc-warnings")`
+	do(t, ctx, browsertest.WaitText("#snapdoc-warnings summary", "2 build warnings"))
+	checks := map[string]string{
+		"is closed to a count":     bar + `.querySelector("details").open === false`,
+		"lists each warning":       bar + `.querySelectorAll("li").length === 2`,
+		"shows text, not HTML":     bar + `.querySelector("li b") === null && ` + bar + `.querySelector("li").textContent.includes("<b>json</b>")`,
+		"has an accessible name":   bar + `.getAttribute("aria-label") === "Build warnings"`,
+		"leaves the page in place": `window.notReloaded === true && document.querySelector("h1").textContent === "Version one"`,
+		"does not cover the page":  bar + `.getBoundingClientRect().width < window.innerWidth`,
+		"is the only bar":          `document.querySelectorAll("#snapdoc-warnings").length === 1`,
+	}
+	for name, expr := range checks {
+		if !eval[bool](t, ctx, expr) {
+			t.Errorf("warnings bar %s: %s is false", name, expr)
+		}
+	}
+
+	// Opened, the bar stays open when the list changes; none removes it.
+	eval[bool](t, ctx, bar+`.querySelector("summary").click() || true`)
+	s.SetWarnings([]string{"content/b.md:6:1: timeout"})
+	do(t, ctx, browsertest.WaitText("#snapdoc-warnings summary", "1 build warning"))
+	if !eval[bool](t, ctx, bar+`.querySelector("details").open && `+bar+`.querySelectorAll("li").length === 1`) {
+		t.Error("the bar closed, or kept the old list, when its warnings changed")
+	}
+	s.SetWarnings(nil)
+	do(t, ctx, browsertest.Until(`!document.getElementById("snapdoc-warnings")`))
+	if !eval[bool](t, ctx, "window.notReloaded === true") {
+		t.Fatal("the page reloaded for warnings")
+	}
+}
+
 func TestBrowserNavigate(t *testing.T) {
 	s, ctx := openPage(t)
 	next := lessonSite("Version two")

@@ -41,6 +41,15 @@ func errorEvent(e BuildError) event {
 	return event{name: "error", data: mustJSON(e)}
 }
 
+// warningsEvent lists the build's warnings (an empty list clears them);
+// it leaves the page's version alone.
+func warningsEvent(warnings []string) event {
+	if warnings == nil {
+		warnings = []string{}
+	}
+	return event{name: "warnings", data: mustJSON(warnings)}
+}
+
 // navigateEvent sends pages to url, which exists in the site version.
 func navigateEvent(url, version string) event {
 	return event{name: "navigate", id: version, data: mustJSON(struct {
@@ -107,6 +116,9 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.err != nil {
 		first += errorEvent(*s.err).String()
+	}
+	if len(s.warns) > 0 {
+		first += warningsEvent(s.warns).String()
 	}
 	s.clients[c] = struct{}{}
 	s.mu.Unlock()

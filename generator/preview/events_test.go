@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -413,4 +414,37 @@ func TestBaseContextEndsStreams(t *testing.T) {
 		// only after the handler returned.
 		t.Fatal("client still registered")
 	}
+}
+
+func TestEventsWarnings(t *testing.T) {
+	t.Parallel()
+	s, ts := startServer(t, ServerOptions{})
+	s.Update(testSite(), nil)
+	open := openStream(t, ts, "/", currentVersion(s), "")
+
+	warnings := []string{`content/a.md:7:1: "Accept application/json" starts the body`, "content/b.md:6:1: GET https://api.test/: timeout"}
+	s.SetWarnings(warnings)
+	if f := open.expect(t, "warnings"); f.data != mustJSON(warnings) || f.id != "" {
+		t.Fatalf("warnings event %+v, want %s without id", f, mustJSON(warnings))
+	}
+	// The same warnings again say nothing new.
+	s.SetWarnings(slices.Clone(warnings))
+	open.expectNothingPending(t, s)
+
+	// A page that connects now gets them at once, and an update leaves
+	// them standing.
+	late := openStream(t, ts, "/go/intro/", currentVersion(s), "")
+	if f := late.expect(t, "warnings"); f.data != mustJSON(warnings) {
+		t.Fatalf("replayed warnings %q", f.data)
+	}
+	late.expectNothingPending(t, s)
+	open.expect(t, "unchanged")
+
+	// None clears them, as an empty list, and new pages hear nothing.
+	s.SetWarnings(nil)
+	if f := open.expect(t, "warnings"); f.data != "[]" {
+		t.Fatalf("cleared warnings %q, want []", f.data)
+	}
+	after := openStream(t, ts, "/", currentVersion(s), "")
+	after.expectNothingPending(t, s)
 }

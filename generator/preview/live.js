@@ -1,7 +1,7 @@
 // The snapdoc preview client, loaded only by pages that `snapdoc serve`
 // serves. It listens for the server's events: reload (keeping the scroll
-// position), unchanged, error (an overlay over the last good page) and
-// navigate.
+// position), unchanged, error (an overlay over the last good page),
+// warnings (a bar at the foot of the page) and navigate.
 (() => {
   "use strict";
 
@@ -9,6 +9,7 @@
   let version = (script && script.dataset.version) || "";
   const scrollKey = "snapdoc-scroll:" + location.pathname;
   const overlayId = "snapdoc-error";
+  const warningsId = "snapdoc-warnings";
   let delay = 250; // reconnect backoff, in milliseconds
   let source = null;
   let lastFocus = null;
@@ -52,6 +53,7 @@
       version = e.lastEventId || version;
       hideError();
     });
+    es.addEventListener("warnings", (e) => showWarnings(JSON.parse(e.data)));
     es.addEventListener("navigate", (e) => {
       version = e.lastEventId || version;
       location.assign(JSON.parse(e.data).url);
@@ -118,6 +120,35 @@
     box.remove();
     if (lastFocus && lastFocus.focus) lastFocus.focus();
     lastFocus = null;
+  }
+
+  // showWarnings lists the build's warnings in a bar at the foot of the
+  // page, closed to a count until the reader opens it; none removes it.
+  function showWarnings(list) {
+    const old = document.getElementById(warningsId);
+    const open = old !== null && old.querySelector("details").open;
+    if (old) old.remove();
+    if (!Array.isArray(list) || list.length === 0) return;
+
+    const bar = document.createElement("aside");
+    bar.id = warningsId;
+    bar.setAttribute("aria-label", "Build warnings");
+    bar.style.cssText = "position:fixed;left:1rem;bottom:1rem;z-index:2147483646;" +
+      "max-width:min(48rem,calc(100vw - 2rem));max-height:50vh;overflow:auto;" +
+      "box-sizing:border-box;padding:.5rem .75rem;border-radius:.5rem;" +
+      "background:#422006;color:#fef3c7;font:14px/1.5 system-ui,sans-serif;" +
+      "box-shadow:0 2px 8px rgba(0,0,0,.3)";
+    const details = document.createElement("details");
+    details.open = open;
+    const summary = text("summary", list.length === 1 ? "1 build warning" : list.length + " build warnings");
+    summary.style.cursor = "pointer";
+    const items = document.createElement("ul");
+    items.style.cssText = "margin:.5rem 0 0;padding-left:1.25rem;" +
+      "font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;overflow-wrap:anywhere";
+    for (const w of list) items.append(text("li", String(w)));
+    details.append(summary, items);
+    bar.append(details);
+    document.body.append(bar);
   }
 
   // text returns a new element whose text is s, never parsed as HTML.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +62,8 @@ type BuildError struct {
 //     over the last good page.
 //   - navigate: the page opens the URL it is given; see
 //     [Server.UpdateAndNavigate].
+//   - warnings: the build's warnings, shown in a bar at the foot of the
+//     page that opens to list them; see [Server.SetWarnings].
 //
 // A page reloads only if its own file changed, if it now resolves to a
 // different file (a page that was missing appeared, or the other way round),
@@ -75,6 +78,7 @@ type Server struct {
 	mu      sync.Mutex
 	gen     int
 	err     *BuildError // the active build error, if any
+	warns   []string    // the warnings of the last build, see SetWarnings
 	nav     string      // the URL the latest update navigated to, if any
 	clients map[*client]struct{}
 	closed  bool
@@ -182,6 +186,22 @@ func (s *Server) SetError(e BuildError) {
 	defer s.mu.Unlock()
 	s.err = &e
 	ev := errorEvent(e)
+	for c := range s.clients {
+		s.send(c, ev)
+	}
+}
+
+// SetWarnings shows warnings, such as "content/a.md:7:1: block could not
+// be run", on every open page and on every page that connects later,
+// until the next call; none clears them. Warnings do not reload a page.
+func (s *Server) SetWarnings(warnings []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slices.Equal(s.warns, warnings) {
+		return
+	}
+	s.warns = slices.Clone(warnings)
+	ev := warningsEvent(s.warns)
 	for c := range s.clients {
 		s.send(c, ev)
 	}

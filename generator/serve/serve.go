@@ -134,6 +134,11 @@ func (p *previewer) rebuild(ctx context.Context, changed []string) {
 	for _, w := range u.Warnings {
 		fmt.Fprintf(p.stderr, "warning: %v\n", w)
 	}
+	standing := make([]string, len(u.Standing))
+	for i, w := range u.Standing {
+		standing[i] = w.Error()
+	}
+	p.srv.SetWarnings(standing)
 	if url := p.newLesson(changed, u); url != "" {
 		p.srv.UpdateAndNavigate(u.Files, u.Changed, url)
 	} else {
