@@ -31,12 +31,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	}
 	var rn *runner.Runner
 	if !*dryRun {
-		rcfg, err := cfg.RunnerConfig()
-		if err != nil {
-			return err
-		}
-		rcfg.Logger = e.logger(false)
-		if rn, err = runner.Open(rcfg, filepath.Join(*source, generator.CacheDir)); err != nil {
+		if rn, err = generator.OpenRunner(&cfg, *source, e.logger(false)); err != nil {
 			return err
 		}
 		defer rn.Close()

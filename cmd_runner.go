@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
@@ -39,12 +38,7 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rcfg, err := cfg.RunnerConfig()
-	if err != nil {
-		return err
-	}
-	rcfg.Logger = e.logger(false)
-	rn, err := runner.Open(rcfg, filepath.Join(*source, generator.CacheDir))
+	rn, err := generator.OpenRunner(&cfg, *source, e.logger(false))
 	if err != nil {
 		return err
 	}

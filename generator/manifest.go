@@ -28,10 +28,10 @@ import (
 // what it shows of them), and the snapdoc binary itself, so that a new
 // version of snapdoc renders everything again.
 type manifest struct {
-	path string
-	old  manifestData // from the last build
-	mu   sync.Mutex
-	next manifestData
+	root, path string       // the site's root, and the manifest's path
+	old        manifestData // from the last build
+	mu         sync.Mutex
+	next       manifestData
 }
 
 // manifestData is a manifest as it is stored.
@@ -55,7 +55,7 @@ type builtCounts struct {
 }
 
 // manifestDir holds manifests, under the site's root.
-const manifestDir = ".snapdoc/builds"
+const manifestDir = StateDir + "/builds"
 
 // loadManifest reads the manifest of the builds of the site at root into
 // dest. A missing or unreadable manifest is an empty one: every page is
@@ -67,6 +67,7 @@ func loadManifest(root, dest string) *manifest {
 	}
 	sum := sha256.Sum256([]byte(abs))
 	m := &manifest{
+		root: root,
 		path: filepath.Join(root, manifestDir, hex.EncodeToString(sum[:8])+".json"),
 		next: manifestData{Pages: map[string]string{}},
 	}
@@ -89,6 +90,9 @@ func (m *manifest) unchanged(page, key string) bool {
 func (m *manifest) save() error {
 	data, err := json.Marshal(m.next)
 	if err != nil {
+		return err
+	}
+	if err := stateDir(m.root); err != nil {
 		return err
 	}
 	return atomicfile.Write(m.path, data)

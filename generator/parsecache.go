@@ -18,8 +18,8 @@ import (
 // of the work of a build that renders few pages. Entries are valid for
 // one snapdoc binary only, since another may parse differently.
 type parseCache struct {
-	path    string
-	version string
+	root, path string // the site's root, and the cache file's path
+	version    string
 
 	mu   sync.Mutex
 	old  map[string]*parsedLesson // by lesson file, from the last save
@@ -52,12 +52,12 @@ type storedParseCache struct {
 }
 
 // parseCacheFile is the cache's file, under the site's root.
-const parseCacheFile = ".snapdoc/lessons.gob"
+const parseCacheFile = StateDir + "/lessons.gob"
 
 // openParseCache reads the cache of the site at root. A missing, corrupt
 // or outdated cache is an empty one.
 func openParseCache(root string) *parseCache {
-	c := &parseCache{path: filepath.Join(root, filepath.FromSlash(parseCacheFile)), next: map[string]*parsedLesson{}}
+	c := &parseCache{root: root, path: filepath.Join(root, filepath.FromSlash(parseCacheFile)), next: map[string]*parsedLesson{}}
 	// Without a known binary the cache is neither read nor written.
 	c.version, _ = binaryVersion()
 	data, err := os.ReadFile(c.path)
@@ -134,6 +134,9 @@ func (c *parseCache) save() error {
 	}
 	var b bytes.Buffer
 	if err := gob.NewEncoder(&b).Encode(storedParseCache{c.version, c.next}); err != nil {
+		return err
+	}
+	if err := stateDir(c.root); err != nil {
 		return err
 	}
 	return atomicfile.Write(c.path, b.Bytes())

@@ -8,9 +8,9 @@ import (
 	"github.com/snapdoc/snapdoc/runner"
 )
 
-// CacheDir is where a site's runner keeps its shared HTTP cache, under the
-// site's root.
-const CacheDir = ".snapdoc/cache"
+// cacheDir is where a site's runner keeps its shared HTTP cache, under
+// the site's root.
+const cacheDir = StateDir + "/cache"
 
 // RunnerConfig translates the runner section of the site config.
 func (c *SiteConfig) RunnerConfig() (runner.Config, error) {
@@ -25,16 +25,24 @@ func (c *SiteConfig) RunnerConfig() (runner.Config, error) {
 	}, nil
 }
 
-// newRunner opens the local runner the site's config describes, with its
-// shared cache under the site's root. log, which may be nil, receives the
-// runner's warnings.
-func newRunner(c *SiteConfig, root string, log *slog.Logger) (BlockRunner, func() error, error) {
+// OpenRunner opens the local runner the config of the site at root
+// describes, with its shared HTTP cache in the site's [StateDir]. log,
+// which may be nil, receives the runner's warnings.
+func OpenRunner(c *SiteConfig, root string, log *slog.Logger) (*runner.Runner, error) {
 	cfg, err := c.RunnerConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cfg.Logger = log
-	r, err := runner.Open(cfg, filepath.Join(root, CacheDir))
+	if err := stateDir(root); err != nil {
+		return nil, err
+	}
+	return runner.Open(cfg, filepath.Join(root, cacheDir))
+}
+
+// newRunner is [OpenRunner] as a build's runner, with its Close.
+func newRunner(c *SiteConfig, root string, log *slog.Logger) (BlockRunner, func() error, error) {
+	r, err := OpenRunner(c, root, log)
 	if err != nil {
 		return nil, nil, err
 	}
