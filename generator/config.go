@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner"
+	"go.yaml.in/yaml/v3"
 )
 
 // ConfigFile is the name of the optional site config at the site's root.
@@ -28,22 +31,43 @@ type SiteConfig struct {
 
 // RunnerConfig is the runner section of snapdoc.yaml.
 type RunnerConfig struct {
-	Timeout Duration          `yaml:"timeout"`
-	Hosts   map[string]string `yaml:"hosts"`
-	Redact  []string          `yaml:"redact"`
-	Headers []string          `yaml:"headers"` // response headers shown on pages
+	Timeout Duration `yaml:"timeout"`
+	Hosts   Routes   `yaml:"hosts"`
+	Redact  []string `yaml:"redact"`
+	Headers []string `yaml:"headers"` // response headers shown on pages
 }
 
 // Duration is a time.Duration written as "10s" in YAML.
 type Duration struct{ time.Duration }
 
-// UnmarshalText parses a Go duration such as "10s".
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil || v <= 0 {
-		return fmt.Errorf("want a positive duration such as 10s, not %q", b)
+// UnmarshalYAML parses a positive Go duration such as "10s".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 {
+		return fmt.Errorf("line %d: want a positive duration such as 10s, not %q", n.Line, n.Value)
 	}
 	d.Duration = v
+	return nil
+}
+
+// Routes maps host names to where the runner sends their requests; see
+// [runner.Config.Hosts].
+type Routes map[string]string
+
+// UnmarshalYAML decodes a mapping of host names to routes, each checked
+// by [runner.CheckRoute].
+func (r *Routes) UnmarshalYAML(n *yaml.Node) error {
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		host, to := n.Content[i], n.Content[i+1]
+		if err := runner.CheckRoute(to.Value); err != nil {
+			return fmt.Errorf("line %d: runner.hosts: %s: %v", to.Line, host.Value, err)
+		}
+	}
+	*r = m
 	return nil
 }
 

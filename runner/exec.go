@@ -302,22 +302,41 @@ func newRouter(cfg Config) (*router, error) {
 	rt := &router{bases: map[string]*url.URL{}, hosts: map[string]string{}, network: cfg.Network, perHost: cfg.PerHost, sems: map[string]chan struct{}{}}
 	for host, to := range cfg.Hosts {
 		host = strings.ToLower(host)
-		switch to {
-		case Embedded:
+		base, err := parseRoute(to)
+		if err != nil {
+			return nil, fmt.Errorf("runner.hosts: %s: %w", host, err)
+		}
+		switch {
+		case to == Embedded:
 			if rt.embedded == nil {
 				rt.embedded = handlerTransport{DemoAPI()}
 			}
-		case "network", "":
-		default:
-			u, err := url.Parse(to)
-			if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-				return nil, fmt.Errorf("runner.hosts: %s: want embedded, network or an absolute URL, not %q", host, to)
-			}
-			rt.bases[host] = u
+		case base != nil:
+			rt.bases[host] = base
 		}
 		rt.hosts[host] = to
 	}
 	return rt, nil
+}
+
+// CheckRoute reports whether to can route a host in [Config.Hosts]:
+// [Embedded], "network" (or empty), or an absolute http or https URL.
+func CheckRoute(to string) error {
+	_, err := parseRoute(to)
+	return err
+}
+
+// parseRoute checks the route to, and returns its URL when it is one.
+func parseRoute(to string) (*url.URL, error) {
+	switch to {
+	case Embedded, "network", "":
+		return nil, nil
+	}
+	u, err := url.Parse(to)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("want embedded, network or an absolute URL, not %q", to)
+	}
+	return u, nil
 }
 
 func (rt *router) RoundTrip(req *http.Request) (*http.Response, error) {
