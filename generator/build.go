@@ -110,6 +110,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	theme, err := opts.theme(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLanguages(opts.Source, &cfg, theme.snippets, lessons); err != nil {
+		return nil, err
+	}
 	if opts.Runner == nil && opts.Run != RunReplay {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
 		if err != nil {
@@ -124,10 +131,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	warnings := allWarnings(byFile)
 	ph.done("run")
-	theme, err := opts.theme(&cfg)
-	if err != nil {
-		return nil, err
-	}
 	site := newSite(cfg, lessons)
 	out, err := newDirOutput(opts.Dest)
 	if err != nil {

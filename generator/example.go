@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -192,6 +193,47 @@ func orderLanguages(site []string, first string, only []string) []string {
 		langs = append([]string{first}, slices.Delete(langs, i, i+1)...)
 	}
 	return langs
+}
+
+// checkLanguages reports the code languages that the site's config (when
+// cfg is not nil) or a lesson's languages list names but that no snippet
+// template of set makes: a typo would otherwise drop a tab without a
+// word. A lesson's own language may be any: the page shows it as a badge.
+// root is the site's root, whose files give the errors their lines.
+func checkLanguages(root string, cfg *SiteConfig, set *snippet.Set, lessons []*Lesson) error {
+	var ids []string
+	for _, l := range set.Languages() {
+		ids = append(ids, l.ID)
+	}
+	slices.Sort(ids)
+	unknown := func(list []string) (string, bool) {
+		for _, id := range list {
+			if !slices.Contains(ids, id) {
+				return id, true
+			}
+		}
+		return "", false
+	}
+	const msg = "languages: no template in templates/snippets/ makes code in %q (there are: %s)"
+	var errs []error
+	if cfg != nil {
+		if id, ok := unknown(cfg.Languages); ok {
+			src, _ := os.ReadFile(filepath.Join(root, ConfigFile))
+			errs = append(errs, errorf(ConfigFile, findKeyLine(src, "languages"), 1, "config: "+msg, id, strings.Join(ids, ", ")))
+		}
+	}
+	for _, l := range lessons {
+		if id, ok := unknown(l.Languages); ok {
+			line := 0
+			if src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(l.File))); err == nil {
+				if fm, _, _, err := splitFrontMatter(l.File, src); err == nil {
+					line = findKeyLine(fm, "languages") + 1 // the front matter starts on line 2
+				}
+			}
+			errs = append(errs, errorf(l.File, line, 1, "front matter: "+msg, id, strings.Join(ids, ", ")))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // writeExample writes what the page shows for an http block, with the

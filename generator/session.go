@@ -111,11 +111,14 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnings, err := s.run(ctx, &cfg, lessons)
+	theme, err := s.opts.theme(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	theme, err := s.opts.theme(&cfg)
+	if err := checkLanguages(s.opts.Source, &cfg, theme.snippets, lessons); err != nil {
+		return nil, err
+	}
+	warnings, err := s.run(ctx, &cfg, lessons)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +171,9 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	}
 	list := slices.Collect(maps.Values(lessons))
 	if err := checkSlugs(list); err != nil {
+		return nil, err
+	}
+	if err := checkLanguages(s.opts.Source, nil, s.theme.snippets, touched); err != nil {
 		return nil, err
 	}
 	sortLessons(list)

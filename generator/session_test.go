@@ -227,3 +227,14 @@ func TestSessionKeepsStandingWarnings(t *testing.T) {
 	step("a removed", []string{"content/a.md"}, nil, []string{"content/c.md"})
 	step("everything", nil, []string{"content/c.md"}, []string{"content/c.md"})
 }
+
+// TestSessionRejectsUnknownLanguages checks that an edit naming a code
+// language no template makes fails the update, as a full build would.
+func TestSessionRejectsUnknownLanguages(t *testing.T) {
+	s, src := builtSession(t, map[string]string{"content/a.md": lesson("Alpha", "x", "Alpha.")})
+	writeSite(t, src, map[string]string{"content/a.md": "---\ntitle: Alpha\nlanguages: [pyhton]\n---\n\nAlpha.\n"})
+	_, err := s.Update(context.Background(), []string{"content/a.md"})
+	if err == nil || !strings.HasPrefix(err.Error(), `content/a.md:3:1: front matter: languages: no template in templates/snippets/ makes code in "pyhton"`) {
+		t.Fatalf("error %v, want one for the unknown language at content/a.md:3:1", err)
+	}
+}
