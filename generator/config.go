@@ -33,7 +33,7 @@ type SiteConfig struct {
 type RunnerConfig struct {
 	Timeout Duration `yaml:"timeout"`
 	Hosts   Routes   `yaml:"hosts"`
-	Redact  []string `yaml:"redact"`
+	Redact  Redact   `yaml:"redact"`
 	Headers []string `yaml:"headers"` // response headers shown on pages
 }
 
@@ -47,6 +47,26 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("line %d: want a positive duration such as 10s, not %q", n.Line, n.Value)
 	}
 	d.Duration = v
+	return nil
+}
+
+// Redact lists the runner's redaction specs, such as "header:Date"; see
+// [runner.ParseRedactions].
+type Redact []string
+
+// UnmarshalYAML decodes a list of redaction specs, each checked by
+// [runner.ParseRedactions].
+func (r *Redact) UnmarshalYAML(n *yaml.Node) error {
+	var specs []string
+	if err := n.Decode(&specs); err != nil {
+		return err
+	}
+	for _, item := range n.Content {
+		if _, err := runner.ParseRedactions([]string{item.Value}); err != nil {
+			return fmt.Errorf("line %d: runner.%v", item.Line, err)
+		}
+	}
+	*r = specs
 	return nil
 }
 
@@ -101,7 +121,7 @@ func LoadConfig(fsys fs.FS) (SiteConfig, error) {
 		return c, err
 	}
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
-		return c, errorf(ConfigFile, 0, 0, "base_url: %v", err)
+		return c, errorf(ConfigFile, findKeyLine(src, "base_url"), 1, "base_url: %v", err)
 	}
 	if c.Paginate < 0 {
 		return c, errorf(ConfigFile, findKeyLine(src, "paginate"), 1, "paginate: want a number of lessons per page, or 0 for one page, not %d", c.Paginate)
