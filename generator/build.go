@@ -376,12 +376,17 @@ func (r *builder) lesson(l *Lesson) error {
 	}
 	body := renderBuffers.get()
 	defer renderBuffers.put(body)
+	var blockErr error // positioned at its block, so not wrapped again
 	err := r.md.render(body, l, func(w io.Writer, b *Block) error {
 		if err := r.writeExample(w, l, b); err != nil {
-			return fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+			blockErr = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+			return blockErr
 		}
 		return nil
 	})
+	if blockErr != nil {
+		return blockErr
+	}
 	if err != nil {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
 	}

@@ -244,7 +244,11 @@ func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 		e = &Example{Block: b, State: "pending"}
 	}
 	e.File, e.Dev = l.File, r.dev
-	e.Code = r.code(l, b)
+	code, err := r.code(l, b)
+	if err != nil {
+		return err
+	}
+	e.Code = code
 	e.Outputs = r.outputs(e)
 	return r.theme.Execute(w, "example", e)
 }
@@ -259,8 +263,10 @@ func (r *builder) outputs(e *Example) []Output {
 }
 
 // code is the block's code in the languages the lesson shows: the site's
-// languages, narrowed by the lesson's own list, its language first.
-func (r *builder) code(l *Lesson, b *Block) []CodeGroup {
+// languages, narrowed by the lesson's own list, its language first. A
+// language that cannot express a request is named in the group's Missing;
+// a template that fails is an error, which readers need not see.
+func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 	set := r.theme.snippets
 	langs := orderLanguages(r.site.Config.Languages, l.Language, l.Languages)
 	dir := os.DirFS(filepath.Join(r.source, filepath.Dir(filepath.FromSlash(l.File))))
@@ -293,12 +299,11 @@ func (r *builder) code(l *Lesson, b *Block) []CodeGroup {
 			}
 			code, err := set.RenderView(id, view)
 			if err != nil {
-				g.Missing = append(g.Missing, err.Error())
-				continue
+				return nil, err
 			}
 			g.Tabs = append(g.Tabs, Tab{Lang: id, Label: lang.Label, Code: code, HTML: Highlight(code, lang.Lexer)})
 		}
 		groups = append(groups, g)
 	}
-	return groups
+	return groups, nil
 }
