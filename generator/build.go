@@ -379,7 +379,10 @@ func (r *builder) lesson(l *Lesson) error {
 	var blockErr error // positioned at its block, so not wrapped again
 	err := r.md.render(body, l, func(w io.Writer, b *Block) error {
 		if err := r.writeExample(w, l, b); err != nil {
-			blockErr = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+			blockErr = err
+			if !strings.HasPrefix(err.Error(), l.File+":") {
+				blockErr = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+			}
 			return blockErr
 		}
 		return nil

@@ -277,10 +277,14 @@ func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 			g.Name = req.Method + " " + req.URL
 		}
 		inlined, err := snippet.InlineBodyFile(req, dir)
-		if err != nil {
-			g.Missing = append(g.Missing, err.Error())
+		if errors.Is(err, snippet.ErrCannotExpress) { // no language can
+			_, why, _ := strings.Cut(err.Error(), snippet.ErrCannotExpress.Error()+": ")
+			g.Missing = append(g.Missing, why)
 			groups = append(groups, g)
 			continue
+		}
+		if err != nil {
+			return nil, err // a missing file: the author's to fix
 		}
 		view, err := snippet.NewView(inlined)
 		if err != nil {

@@ -238,3 +238,32 @@ func TestSessionRejectsUnknownLanguages(t *testing.T) {
 		t.Fatalf("error %v, want one for the unknown language at content/a.md:3:1", err)
 	}
 }
+
+// TestBodyFiles checks what a page makes of a block's body file: binary
+// content is a note for readers, since no code can hold it in a string,
+// but a missing file is the author's error, at the request's line.
+func TestBodyFiles(t *testing.T) {
+	block := func(file string) string {
+		return "```http norun\nPOST https://api.test/x\nContent-Type: application/octet-stream\n\n< ./" + file + "\n```"
+	}
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"content/a.md":     lesson("Alpha", "x", block("blob.bin")),
+		"content/blob.bin": "\xff\xfe",
+	})
+	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	defer s.Close()
+	u, err := s.Update(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := string(u.Files["a/index.html"]); !strings.Contains(page, "Not shown: body file ./blob.bin is not UTF-8 text.") {
+		t.Errorf("the page does not say why the code is not shown:\n%s", page)
+	}
+
+	writeSite(t, src, map[string]string{"content/a.md": lesson("Alpha", "x", block("missing.json"))})
+	_, err = s.Update(context.Background(), []string{"content/a.md"})
+	if err == nil || !strings.HasPrefix(err.Error(), "content/a.md:9:1: body file: open missing.json: ") {
+		t.Fatalf("error %v, want the missing body file at content/a.md:9:1", err)
+	}
+}

@@ -31,7 +31,7 @@ func TestInlineBodyFile(t *testing.T) {
 	}{
 		"missing": {"./nope.json", fs.ErrNotExist, "a.http:3: body file"},
 		"outside": {"../secret.txt", nil, "a.http:3: body file ../secret.txt is outside"},
-		"binary":  {"blob.bin", nil, "not UTF-8"},
+		"binary":  {"blob.bin", ErrCannotExpress, "a.http:3: snippet: cannot express: body file blob.bin is not UTF-8 text"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
