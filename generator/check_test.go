@@ -66,3 +66,28 @@ func TestCheckReportsDrift(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSnippetsSkipsWhatPagesDoNotShow checks that a request whose
+// body file no code can hold (binary content) is left out of the snippet
+// check, as the page leaves it out, while the other requests are run.
+func TestCheckSnippetsSkipsWhatPagesDoNotShow(t *testing.T) {
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"snapdoc.yaml":     "languages: [curl]\n",
+		"content/a.md":     lesson("Alpha", "x", "```http norun\nPOST https://api.test/upload\nContent-Type: application/octet-stream\n\n< ./blob.bin\n```\n\n```http norun\nGET https://api.test/items\n```"),
+		"content/blob.bin": "\xff\xfe",
+	})
+	failures, skipped, err := generator.CheckSnippets(context.Background(), generator.Options{Source: src, Theme: templates.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) > 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI lacks an interpreter: %v", skipped)
+		}
+		t.Skipf("no interpreter: %v", skipped)
+	}
+	for _, f := range failures {
+		t.Errorf("%s: %s: %v", f.Pos, f.Lang, f.Err)
+	}
+}
