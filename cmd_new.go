@@ -52,7 +52,7 @@ func runNew(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Created %s\n", path)
+	fmt.Fprintf(e.stdout, "Created %s, a draft: snapdoc serve --drafts shows it, and draft: false publishes it.\n", path)
 	return nil
 }
 
