@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -80,6 +81,30 @@ type Result struct {
 	Elapsed  time.Duration
 }
 
+// checkDest refuses a destination among the site's own files: the site's
+// root, a directory that holds it, or one inside its content, snapshots,
+// templates or state. Pages there would mix with what they are made from.
+func checkDest(source, dest string) error {
+	src, err1 := filepath.Abs(source)
+	dst, err2 := filepath.Abs(dest)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	within := func(dir, p string) bool {
+		rel, err := filepath.Rel(dir, p)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	if within(dst, src) {
+		return fmt.Errorf("--dest %s: the output would hold the site itself; choose a directory of its own, such as %s", dest, filepath.Join(source, "public"))
+	}
+	for _, d := range []string{ContentDir, SnapshotDir, "templates", StateDir} {
+		if within(filepath.Join(src, d), dst) {
+			return fmt.Errorf("--dest %s: the output would be inside the site's %s/; choose a directory of its own, such as %s", dest, d, filepath.Join(source, "public"))
+		}
+	}
+	return nil
+}
+
 // Build builds the site at opts.Source into opts.Dest. The output is
 // written to a temporary directory beside Dest and swapped in only when
 // the whole build has succeeded, so a failed build leaves the previous
@@ -91,6 +116,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
+	}
+	if err := checkDest(opts.Source, opts.Dest); err != nil {
+		return nil, err
 	}
 	ph := &phases{log: opts.Logger, start: start, last: start}
 	m := loadManifest(opts.Source, opts.Dest)
