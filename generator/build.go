@@ -117,6 +117,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
+	if fi, err := os.Stat(opts.Source); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("--source %s: no such directory", opts.Source)
+	}
 	if err := checkDest(opts.Source, opts.Dest); err != nil {
 		return nil, err
 	}

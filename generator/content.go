@@ -100,6 +100,9 @@ type lessonFile struct {
 // readLessons reads every lesson file under content/ in the site root
 // fsys.
 func readLessons(fsys fs.FS) ([]lessonFile, error) {
+	if _, err := fs.Stat(fsys, ContentDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s/: no such directory: a site keeps its lessons there, and snapdoc new NAME writes the first", ContentDir)
+	}
 	var files []lessonFile
 	err := fs.WalkDir(fsys, ContentDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
