@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
@@ -79,6 +80,9 @@ func Run(ctx context.Context, opts Options) error {
 	mux.HandleFunc("POST /_snapdoc/run", p.run)
 	mux.Handle("/", srv)
 	l, err := net.Listen("tcp", opts.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s is in use, perhaps by another snapdoc serve: choose another with --port, or --port 0 for any free one", opts.Addr)
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -186,5 +187,24 @@ func TestTabsPersistAndCopy(t *testing.T) {
 	}
 	if copied != shown || !strings.Contains(copied, "curl") || !strings.Contains(copied, "https://api.test/count") {
 		t.Errorf("copied %q, the tab shows %q", copied, shown)
+	}
+}
+
+// TestPortInUse checks that a busy port is named with what to do, not
+// left as a bind error.
+func TestPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	write(t, dir, "content/lesson.md", lesson("Title", "Body."))
+	err = serve.Run(context.Background(), serve.Options{
+		Source: dir, Addr: busy.Addr().String(), Theme: templates.FS, Stdout: io.Discard, Stderr: io.Discard,
+	})
+	want := busy.Addr().String() + " is in use, perhaps by another snapdoc serve: choose another with --port, or --port 0 for any free one"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %q", err, want)
 	}
 }
