@@ -30,7 +30,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(drifts) > 0 {
-		return fmt.Errorf("%s drifted; review the diffs, then `snapdoc build --run refresh` records the new outputs", plural(len(drifts), "block"))
+		return fmt.Errorf("%s drifted; review the diffs, then `snapdoc build --run refresh` records the new outputs (a value that changes on every run, such as an id or a date, belongs in the fence's redact=body:KEY or redact=header:NAME)", plural(len(drifts), "block"))
 	}
 	fmt.Fprintln(e.stdout, "No drift: every block returns what its snapshot recorded.")
 	return nil

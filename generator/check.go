@@ -141,12 +141,12 @@ func lineDiff(a, b []string) string {
 		case i < len(a) && j < len(b) && a[i] == b[j]:
 			s.WriteString("  " + a[i] + "\n")
 			i, j = i+1, j+1
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
+			s.WriteString("- " + a[i] + "\n") // the old line before the new, as diffs go
+			i++
+		default:
 			s.WriteString("+ " + b[j] + "\n")
 			j++
-		default:
-			s.WriteString("- " + a[i] + "\n")
-			i++
 		}
 	}
 	return s.String()
