@@ -490,8 +490,13 @@ func (r *builder) static() error {
 	return r.theme.Static(r.out.write)
 }
 
+// robots writes robots.txt. Its Sitemap line must be an absolute URL,
+// so it is left out when base_url is only a path.
 func (r *builder) robots() error {
-	body := "User-agent: *\nAllow: /\nSitemap: " + r.site.Config.absURL("sitemap.xml") + "\n"
+	body := "User-agent: *\nAllow: /\n"
+	if sitemap := r.site.Config.absURL("sitemap.xml"); strings.Contains(sitemap, "://") {
+		body += "Sitemap: " + sitemap + "\n"
+	}
 	return r.out.write("robots.txt", []byte(body))
 }
 
