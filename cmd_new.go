@@ -60,12 +60,9 @@ func runNew(_ context.Context, e *env, args []string) error {
 // by -. It returns "" for a title with a letter beyond ASCII, which the
 // name could not keep, or with no letter or digit at all.
 func nameOf(title string) string {
-	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
 		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
-	}) {
-		words = append(words, w)
-	}
+	})
 	for _, r := range title {
 		if unicode.IsLetter(r) && r > unicode.MaxASCII {
 			return ""

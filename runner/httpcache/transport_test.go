@@ -501,3 +501,32 @@ func TestStoreFailuresAreLogged(t *testing.T) {
 		t.Errorf("a message names the request:\n%s", log.String())
 	}
 }
+
+// TestLargeBodyPassesThroughUnstored checks that a response whose body is
+// over the size bound reaches the client whole and is not stored.
+func TestLargeBodyPassesThroughUnstored(t *testing.T) {
+	big := strings.Repeat("x", 100)
+	o := newOrigin(t, nil, func(o *origin, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		_, _ = io.WriteString(w, big)
+	})
+	o.tr = New(NewMemoryStore(0), WithTransport(o.srv.Client().Transport), WithClock(o.clock.Now), WithMaxBodySize(99))
+	for i := range 2 {
+		resp, body := o.do(t, "GET", "/big")
+		if body != big {
+			t.Fatalf("request %d: body of %d bytes, want the whole %d", i+1, len(body), len(big))
+		}
+		wantOutcome(t, resp, "miss")
+	}
+	if o.hits.Load() != 2 {
+		t.Errorf("origin asked %d times, want 2: the body was over the bound", o.hits.Load())
+	}
+	// At the bound, it is stored.
+	o.tr = New(NewMemoryStore(0), WithTransport(o.srv.Client().Transport), WithClock(o.clock.Now), WithMaxBodySize(100))
+	o.do(t, "GET", "/big")
+	resp, body := o.do(t, "GET", "/big")
+	if body != big {
+		t.Fatalf("stored body of %d bytes, want %d", len(body), len(big))
+	}
+	wantOutcome(t, resp, "hit")
+}
