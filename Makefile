@@ -20,9 +20,10 @@ test: ## run every test
 	$(GO) test $(TEST_ARGS) ./...
 
 .PHONY: lint
-lint: ## gofmt, go vet, and go.mod tidiness
+lint: ## gofmt, go vet, staticcheck, and go.mod tidiness
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(GO) mod tidy -diff
 
 .PHONY: fuzz
