@@ -117,8 +117,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
 	}
-	if fi, err := os.Stat(opts.Source); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("--source %s: no such directory", opts.Source)
+	if err := CheckSource(opts.Source); err != nil {
+		return nil, err
 	}
 	if err := checkDest(opts.Source, opts.Dest); err != nil {
 		return nil, err
@@ -407,16 +407,10 @@ func (r *builder) lesson(l *Lesson) error {
 	}
 	body := renderBuffers.get()
 	defer renderBuffers.put(body)
-	var blockErr error // positioned at its block, so not wrapped again
+	var blockErr error // names its place in the lesson already
 	err := r.md.render(body, l, func(w io.Writer, b *Block) error {
-		if err := r.writeExample(w, l, b); err != nil {
-			blockErr = err
-			if !strings.HasPrefix(err.Error(), l.File+":") {
-				blockErr = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
-			}
-			return blockErr
-		}
-		return nil
+		blockErr = r.writeExample(w, l, b)
+		return blockErr
 	})
 	if blockErr != nil {
 		return blockErr

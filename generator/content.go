@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -95,6 +96,15 @@ type loadOptions struct {
 type lessonFile struct {
 	name string
 	src  []byte
+}
+
+// CheckSource reports a site root that is no directory, as build and
+// serve are told with --source.
+func CheckSource(dir string) error {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--source %s: no such directory", dir)
+	}
+	return nil
 }
 
 // readLessons reads every lesson file under content/ in the site root

@@ -237,7 +237,8 @@ func checkLanguages(root string, cfg *SiteConfig, set *snippet.Set, lessons []*L
 }
 
 // writeExample writes what the page shows for an http block, with the
-// theme's "example" partial.
+// theme's "example" partial. Its errors name the place in the lesson: the
+// request's, or else the block's.
 func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 	e := b.Example
 	if e == nil {
@@ -250,7 +251,10 @@ func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 	}
 	e.Code = code
 	e.Outputs = r.outputs(e)
-	return r.theme.Execute(w, "example", e)
+	if err := r.theme.Execute(w, "example", e); err != nil {
+		return fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+	}
+	return nil
 }
 
 // outputs prepares the example's exchanges for the page.
@@ -265,7 +269,8 @@ func (r *builder) outputs(e *Example) []Output {
 // code is the block's code in the languages the lesson shows: the site's
 // languages, narrowed by the lesson's own list, its language first. A
 // language that cannot express a request is named in the group's Missing;
-// a template that fails is an error, which readers need not see.
+// a template that fails, or a body file that is missing, is an error at
+// the request, which readers need not see.
 func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 	set := r.theme.snippets
 	langs := orderLanguages(r.site.Config.Languages, l.Language, l.Languages)
@@ -284,7 +289,7 @@ func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err // a missing file: the author's to fix
+			return nil, err // a missing file, at the request already
 		}
 		view, err := snippet.NewView(inlined)
 		if err != nil {
@@ -303,7 +308,7 @@ func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 			}
 			code, err := set.RenderView(id, view)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s: %w", req.Pos, err)
 			}
 			g.Tabs = append(g.Tabs, Tab{Lang: id, Label: lang.Label, Code: code, HTML: Highlight(code, lang.Lexer)})
 		}

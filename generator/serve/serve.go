@@ -53,8 +53,8 @@ type Options struct {
 // Run builds the site, serves it until ctx is done, and rebuilds it as its
 // files change.
 func Run(ctx context.Context, opts Options) error {
-	if fi, err := os.Stat(opts.Source); err != nil || !fi.IsDir() {
-		return fmt.Errorf("--source %s: no such directory", opts.Source)
+	if err := generator.CheckSource(opts.Source); err != nil {
+		return err
 	}
 	if !runner.IsLoopback(opts.Addr) {
 		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone who can reach it can run this site's requests, with your credentials\n", opts.Addr)
