@@ -143,11 +143,9 @@ func newFlagSet(e *env, name, args, summary string) *flag.FlagSet {
 
 // parseFlags parses args, turning a flag mistake into a usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	// On -h, Parse has printed the usage itself.
 	err := fs.Parse(args)
 	if err == nil || errors.Is(err, flag.ErrHelp) {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-		}
 		return err
 	}
 	return usageError{err.Error()}

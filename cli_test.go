@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +36,21 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	defer tty.Close()
 	if got := (&env{stderr: tty}).terminal(); got != tty {
 		t.Errorf("stderr a character device: progress goes to %v, want it", got)
+	}
+}
+
+// TestHelpPrintsUsageOnce checks that every command's -h prints its usage
+// once, to stdout, and exits 0.
+func TestHelpPrintsUsageOnce(t *testing.T) {
+	for name := range commands {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(t.Context(), []string{name, "-h"}, &stdout, &stderr); code != exitOK {
+				t.Fatalf("snapdoc %s -h: exit %d, want 0; stderr: %s", name, code, stderr.String())
+			}
+			if n := strings.Count(stdout.String(), "Usage: snapdoc "+name); n != 1 {
+				t.Errorf("snapdoc %s -h prints its usage %d times, want once:\n%s", name, n, stdout.String())
+			}
+		})
 	}
 }
