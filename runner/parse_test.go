@@ -292,15 +292,6 @@ var choices = map[string]choice{
 	"yac-t08": {fix: func(w []*Request, _ []corpusRequest) {
 		w[0].Body = strings.ReplaceAll(w[0].Body, "\r\ntest\r\n", "\r\n< ./body.json\r\n")
 	}},
-	// httpyac prefixes a relative URL with {{host}}; REST Client and
-	// JetBrains take the host from the Host header. snapdoc keeps the URL
-	// as written and leaves the Host header to the runner.
-	"yac-t09": {fix: func(w []*Request, _ []corpusRequest) { w[0].URL = "/json" }},
-	"yac-d16": {fix: func(w []*Request, _ []corpusRequest) {
-		for _, r := range w {
-			r.URL = strings.TrimPrefix(r.URL, "https://httpbin.org")
-		}
-	}},
 	// {{fooString.slideshow.author}} is an httpyac request variable (the
 	// response of the request named fooString): kept and reported.
 	"yac-t11": {fix: func(w []*Request, _ []corpusRequest) {
@@ -546,9 +537,9 @@ func TestParse(t *testing.T) {
 			want: "[0] GET \"/1\" \n[1] GET \"/12\" \n",
 		},
 		"vars values are not expanded again": {
-			src:  "GET /{{a}}",
+			src:  "GET /{{a}}\nX: {{a}}",
 			vars: map[string]string{"a": "{{b}}"},
-			want: "[0] GET \"/{{b}}\" \n",
+			want: "[0] GET \"/%7B%7Bb%7D%7D\" \n  header \"X\": \"{{b}}\"\n",
 		},
 		"environment references in vars values are secrets": {
 			src:  "GET /\nA: {{a}}\nB: {{b}}\nC: {{c}}",

@@ -12,6 +12,7 @@ import (
 type value struct {
 	text        string
 	unsupported []string
+	runs        []run // text split by where it comes from
 }
 
 // resolver substitutes variables in requests, in source order: a file
@@ -87,15 +88,19 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		}
 		return s, err
 	}
-	var url strings.Builder
+	var target []run
 	for _, sp := range raw.target {
-		s, err := field(sp, "URL")
+		v, err := r.expand(sp, raw.prompts)
+		req.Unsupported = append(req.Unsupported, v.unsupported...)
+		if i := strings.IndexFunc(v.text, isControl); err == nil && i >= 0 {
+			err = r.errorf(sp, 0, "URL holds control character %q after substitution", v.text[i])
+		}
 		if err != nil {
 			return nil, err
 		}
-		url.WriteString(s)
+		target = append(target, v.runs...)
 	}
-	if url.Len() == 0 {
+	if runsText(target) == "" {
 		return nil, r.errorf(raw.target[0], 0, "empty URL")
 	}
 	for _, h := range raw.headers {
@@ -109,8 +114,11 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		}
 		req.Headers = append(req.Headers, Header{name, v})
 	}
-	host, _ := req.Header("Host")
-	req.URL = absolute(url.String(), host)
+	url, err := encodeRuns(r.absolute(target, req, raw.pos.Line))
+	if err != nil {
+		return nil, r.errorf(raw.target[0], 0, "%s", err)
+	}
+	req.URL = url
 	if v, ok := req.Header("X-Request-Type"); ok && strings.EqualFold(v, "graphql") {
 		req.Unsupported = append(req.Unsupported, "GraphQL request X-Request-Type: "+v)
 	}
@@ -145,26 +153,46 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	return req, nil
 }
 
-// absolute returns the URL to send for the request target u: as in the
-// JetBrains spec, a path goes to the host of the Host header, and a URL
-// with no scheme gets http:// (REST Client picks https for ports 443 and
+// absolute returns the URL to send for the request target, made of runs:
+// as in the JetBrains spec, a path goes to the host of the Host header;
+// with no Host header, as in httpyac, it is appended to the value of the
+// variable {{host}} (which should hold the scheme and host). A URL with
+// no scheme gets http:// (REST Client picks https for ports 443 and
 // 8443). A target that starts with a variable left as written, such as a
 // secret, is kept.
-func absolute(u, host string) string {
-	switch {
-	case u[0] == '/' && host != "":
-		if !strings.HasPrefix(host, "{{") && !schemeRE.MatchString(host) {
-			scheme := "http://"
-			if strings.HasSuffix(host, ":443") || strings.HasSuffix(host, ":8443") {
-				scheme = "https://"
+func (r *resolver) absolute(target []run, req *Request, line int) []run {
+	u := runsText(target)
+	if u[0] == '/' {
+		if host, ok := req.Header("Host"); ok && host != "" {
+			if !strings.HasPrefix(host, "{{") && !schemeRE.MatchString(host) {
+				scheme := "http://"
+				if strings.HasSuffix(host, ":443") || strings.HasSuffix(host, ":8443") {
+					scheme = "https://"
+				}
+				host = scheme + host
 			}
-			host = scheme + host
+			return append(valueRuns(strings.TrimSuffix(host, "/"), false), target...)
 		}
-		return strings.TrimSuffix(host, "/") + u
-	case u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u):
-		return "http://" + u
+		v, err := r.lookup("host", line)
+		if err != nil || v.text == "" {
+			return target
+		}
+		target = append(valueRuns(v.text, len(v.unsupported) > 0), target...)
+		u = runsText(target)
 	}
-	return u
+	if u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u) {
+		return append([]run{{"http://", runLiteral}}, target...)
+	}
+	return target
+}
+
+// runsText returns the text of runs.
+func runsText(runs []run) string {
+	var b strings.Builder
+	for _, r := range runs {
+		b.WriteString(r.text)
+	}
+	return b.String()
 }
 
 // maxExpansion bounds the text a line expands to, so that variables that
@@ -182,10 +210,12 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		i := strings.Index(s[off:], "{{")
 		if i < 0 {
 			b.WriteString(s[off:])
+			v.runs = append(v.runs, run{s[off:], runLiteral})
 			break
 		}
 		i += off
 		b.WriteString(s[off:i])
+		v.runs = append(v.runs, run{s[off:i], runLiteral})
 		j := strings.Index(s[i+2:], "}}")
 		if k := strings.Index(s[i+2:], "{{"); j < 0 || 0 <= k && k < j {
 			return v, r.errorf(sp, i, "unterminated variable: missing }}")
@@ -201,9 +231,28 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		}
 		b.WriteString(text)
 		v.unsupported = append(v.unsupported, unsupported...)
+		v.runs = append(v.runs, valueRuns(text, len(unsupported) > 0)...)
 	}
 	v.text = b.String()
 	return v, nil
+}
+
+// valueRuns splits the expansion of a variable into runs: environment
+// references, and the expansion of a variable kept as written, are
+// verbatim; the rest is a value.
+func valueRuns(text string, kept bool) []run {
+	if kept {
+		return []run{{text, runVerbatim}}
+	}
+	var runs []run
+	for _, seg := range Segments(text) {
+		if seg.Env != "" {
+			runs = append(runs, run{EnvRef(seg.Env), runVerbatim})
+		} else {
+			runs = append(runs, run{seg.Text, runValue})
+		}
+	}
+	return runs
 }
 
 func (r *resolver) errorf(sp span, col int, format string, args ...any) error {
