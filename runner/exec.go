@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -165,6 +164,10 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 		if e != nil {
 			opts.Redact.Apply(e, nil)
 		}
+		var perr *ParseError
+		if errors.As(err, &perr) {
+			return out, perr
+		}
 		if err != nil {
 			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
 		}
@@ -175,56 +178,15 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 
 // do sends one request and records its exchange.
 func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir string, timeout time.Duration) (*Exchange, error) {
-	secrets := map[string]string{}
-	var missing []string
-	getenv := func(name string) string {
-		v, ok := r.cfg.Getenv(name)
-		if !ok {
-			missing = append(missing, name)
-		}
-		secrets[name] = v
-		return v
-	}
-	target := Expand(req.URL, getenv)
-	body := Expand(req.Body, getenv)
-	headers := make([]Header, len(req.Headers))
-	for i, h := range req.Headers {
-		headers[i] = Header{Name: Expand(h.Name, getenv), Value: Expand(h.Value, getenv)}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("environment variable %s is not set", missing[0])
-	}
-	if req.BodyFile != "" {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(req.BodyFile)))
-		if err != nil {
-			return nil, fmt.Errorf("body file: %w", err)
-		}
-		body = string(data)
-	}
-	u, err := url.Parse(target)
-	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("want an absolute http or https URL, not %q", req.URL)
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var rb io.Reader
-	if body != "" {
-		rb = strings.NewReader(body)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, req.Method, target, rb)
+	out, err := BuildOutgoing(req, dir, r.cfg.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	hreq.Header.Set("User-Agent", "snapdoc")
-	for _, h := range headers {
-		if strings.EqualFold(h.Name, "Host") {
-			hreq.Host = h.Value
-			continue
-		}
-		if strings.EqualFold(h.Name, "User-Agent") {
-			hreq.Header.Del("User-Agent")
-		}
-		hreq.Header.Add(h.Name, h.Value)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hreq, err := out.HTTPRequest(ctx)
+	if err != nil {
+		return nil, err
 	}
 	start := r.cfg.Now()
 	resp, err := client.Do(hreq)
@@ -265,7 +227,8 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 		}
 	}
 	sortHeaders(e.Headers)
-	r.cfg.Redact.Apply(e, secrets)
+	r.cfg.Redact.Apply(e, out.Secrets)
+	redactDerived(e, out.Derived)
 	return e, nil
 }
 

@@ -58,8 +58,17 @@ type Request struct {
 	// BodyFile is the path of a "< ./file" body, relative to the source
 	// file's directory; empty when the body is inline.
 	BodyFile string
+	// Parts is the body of a request whose body lines include "< path"
+	// lines: text (secrets as references) and files, in order, each file
+	// standing for one line. It is nil for a body that is only text, or
+	// only a file (BodyFile); Body then shows the lines as written.
+	Parts []BodyPart
 	// Pos is the position of the request line in the source file.
 	Pos Position
+	// URLPos is the position of the request target, and HeaderPos that of
+	// each header field's value; zero when unknown.
+	URLPos    Position
+	HeaderPos []Position
 	// Unsupported names the features the source uses that snapdoc does
 	// not execute (for example response handler scripts). They are
 	// reported, never silently dropped.
@@ -68,6 +77,34 @@ type Request struct {
 	// meant: a header field without its colon, which starts the body.
 	// The request is sent as parsed.
 	Warnings []*ParseError
+}
+
+// BodyPart is a piece of a request body: text, or the content of a file.
+type BodyPart struct {
+	// Text is literal text; secrets are references.
+	Text string
+	// File is the path of a file, relative to the source file's
+	// directory; empty for text.
+	File string
+	// Pos is where the file's path is written.
+	Pos Position
+}
+
+// urlPos returns the position of the request target, or of the request.
+func (r *Request) urlPos() Position {
+	if r.URLPos.Line > 0 {
+		return r.URLPos
+	}
+	return r.Pos
+}
+
+// headerPos returns the position of header field i's value, or of the
+// request.
+func (r *Request) headerPos(i int) Position {
+	if i < len(r.HeaderPos) && r.HeaderPos[i].Line > 0 {
+		return r.HeaderPos[i]
+	}
+	return r.Pos
 }
 
 // Header returns the value of the first header field with the given name,
@@ -156,5 +193,8 @@ func (r *Request) Secrets() []string {
 		add(h.Value)
 	}
 	add(r.Body)
+	for _, p := range r.Parts {
+		add(p.Text)
+	}
 	return names
 }
