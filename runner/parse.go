@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -54,6 +55,9 @@ func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Msg }
 //
 // An error is a *[ParseError]; its columns count bytes, as Go tools do.
 func Parse(src []byte, opts ParseOptions) ([]*Request, error) {
+	// A byte-order mark is no text: columns on the first line count from
+	// after it, as editors show them.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	entries, err := scan(string(src), opts)
 	if err != nil {
 		return nil, err
@@ -76,8 +80,9 @@ type rawRequest struct {
 	target      []span // the request target and its continuation lines
 	version     string
 	headers     []rawHeader
-	body        []span // body lines, comments left out
-	bodyFile    *span  // the path of a body that is only "< path"
+	body        []span       // body lines, comments left out
+	bodyFile    *span        // the path of a body that is only "< path"
+	bodyFiles   map[int]span // the paths of "< path" lines of a longer body, by line index
 	pos         Position
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
@@ -140,6 +145,7 @@ var (
 	responseRE  = regexp.MustCompile(`^[ \t]*HTTP/[\d.]+(?:[ \t]|$)`)
 	versionRE   = regexp.MustCompile(`^HTTP/\d+(?:\.\d+)?$`)
 	methodishRE = regexp.MustCompile(`^[A-Za-z][A-Za-z-]*$`)
+	extensionRE = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
 )
 
 // methods are the request methods REST Client and httpyac accept.
@@ -438,8 +444,14 @@ func (s *scanner) start(t string, indent int) error {
 		return s.errorf(indent+len(t), "missing URL after %s", fs[0].text)
 	case methods[m]:
 		method, fs = m, fs[1:]
+	case len(fs) > 1 && !versionRE.MatchString(fs[1].text) && extensionRE.MatchString(fs[0].text):
+		// An extension method (RFC 9110 section 9.1), such as PURGE:
+		// sent as written, so it must be written in upper case.
+		method, fs = fs[0].text, fs[1:]
 	case len(fs) > 1 && !versionRE.MatchString(fs[1].text) && methodishRE.MatchString(fs[0].text):
-		return s.errorf(indent, "unknown method %q", fs[0].text)
+		return s.errorf(indent, "unknown method %q (write an extension method in upper case)", fs[0].text)
+	case len(fs) > 1 && !versionRE.MatchString(fs[1].text) && !strings.HasPrefix(fs[0].text, "{{") && !strings.ContainsAny(fs[0].text, "/:.{"):
+		return s.errorf(indent, "bad method %q: want an RFC 9110 token", fs[0].text)
 	}
 	version := ""
 	if len(fs) > 1 {
@@ -486,22 +498,29 @@ func (s *scanner) finish() {
 	for len(r.body) > 0 && strings.TrimSpace(r.body[len(r.body)-1].text) == "" {
 		r.body = r.body[:len(r.body)-1]
 	}
-	for _, l := range r.body {
+	for i, l := range r.body {
 		m := fileRefRE.FindStringSubmatchIndex(l.text)
 		if m == nil {
 			continue
 		}
 		written := strings.TrimSpace(l.text)
-		if len(r.body) > 1 {
-			r.unsupported = append(r.unsupported, "body file reference "+written)
-			continue
-		}
 		path := l
 		path.text = l.text[m[6]:m[7]]
 		path.pos.Col += m[6]
-		r.bodyFile, r.body = &path, nil
-		if m[2] >= 0 {
-			r.unsupported = append(r.unsupported, "body file with variables "+written)
+		switch {
+		case m[2] >= 0 && len(r.body) > 1:
+			r.unsupported = append(r.unsupported, "body file reference "+written)
+		case len(r.body) > 1:
+			// As in httpyac, the file's bytes stand for the line.
+			if r.bodyFiles == nil {
+				r.bodyFiles = map[int]span{}
+			}
+			r.bodyFiles[i] = path
+		default:
+			r.bodyFile, r.body = &path, nil
+			if m[2] >= 0 {
+				r.unsupported = append(r.unsupported, "body file with variables "+written)
+			}
 		}
 	}
 }

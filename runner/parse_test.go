@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -101,7 +102,9 @@ func syntaxUnsupported(e corpusRequest) []string {
 		u = append(u, "response reference <> "+*e.ResponseRef)
 	}
 	for _, f := range e.BodyFileRefs {
-		u = append(u, "body file reference < "+f.Path)
+		if f.ProcessVariables {
+			u = append(u, "body file reference <@"+str(f.Encoding)+" "+f.Path)
+		}
 	}
 	if f := e.BodyFile; f != nil && f.ProcessVariables {
 		u = append(u, "body file with variables <@"+str(f.Encoding)+" "+f.Path)
@@ -287,8 +290,13 @@ var choices = map[string]choice{
 	"jb-16": {vars: map[string]string{"host": "example.org", "element-id": "42"}, fix: func(w []*Request, _ []corpusRequest) {
 		w[0].URL = "http://example.org/api/get?id=42"
 	}},
-	// snapdoc does not read files: the "< ./body.json" line stays in the
-	// multipart body, and is reported.
+	// The parser reads no files: Body shows the "< ./body.json" line as
+	// written, and Parts says the file stands for it.
+	// REST Client documents the Basic credentials as written; it sends
+	// them base64-encoded, as snapdoc does.
+	"rc-13": {fix: func(w []*Request, _ []corpusRequest) {
+		w[0].Headers[0].Value = "Basic " + base64.StdEncoding.EncodeToString([]byte("user:passwd"))
+	}},
 	"yac-t08": {fix: func(w []*Request, _ []corpusRequest) {
 		w[0].Body = strings.ReplaceAll(w[0].Body, "\r\ntest\r\n", "\r\n< ./body.json\r\n")
 	}},
@@ -412,7 +420,16 @@ func TestParseErrors(t *testing.T) {
 		opts ParseOptions
 		want string
 	}{
-		"unknown method":                {src: "FETCH /x", want: `lesson.md:1:1: unknown method "FETCH"`},
+		"unknown method":                {src: "fetch /x", want: `lesson.md:1:1: unknown method "fetch" (write an extension method in upper case)`},
+		"bad method":                    {src: "GE(T /x", want: `lesson.md:1:1: bad method "GE(T": want an RFC 9110 token`},
+		"bad header name after vars":    {src: "GET /\n{{h}}: 1", opts: ParseOptions{Vars: map[string]string{"h": "A B"}}, want: `lesson.md:2:1: header name "A B" is not an RFC 9110 token after substitution`},
+		"Digest authentication":         {src: "GET /\nAuthorization: Digest user pass", want: `lesson.md:2:16: snapdoc does not compute Digest authentication: send a precomputed header from a secret, or use Basic or Bearer`},
+		"AWS authentication":            {src: "GET /\nAuthorization: AWS key secret region:eu-west-1", want: `lesson.md:2:16: snapdoc does not compute AWS Signature authentication`},
+		"OAuth2 flow":                   {src: "GET /\nAuthorization: oauth2 client_credentials", want: `lesson.md:2:16: snapdoc does not run OAuth2 or OpenID flows: put the access token in a secret, as in Bearer {{$env TOKEN}}`},
+		"AAD token helper":              {src: "GET /\nAuthorization: {{$aadToken}}", want: `lesson.md:2:16: snapdoc does not fetch tokens for {{$aadToken}}: put the token in a secret, as in Bearer {{$env TOKEN}}`},
+		"OIDC token helper":             {src: "GET /\nAuthorization: Bearer {{$oidcAccessToken clientId:x}}", want: `lesson.md:2:23: snapdoc does not fetch tokens for {{$oidcAccessToken clientId:x}}: put the token in a secret, as in Bearer {{$env TOKEN}}`},
+		"JetBrains auth helper":         {src: "GET /?t={{$auth.token(\"id\")}}", want: `lesson.md:1:9: snapdoc does not fetch tokens for {{$auth.token("id")}}: put the token in a secret, as in Bearer {{$env TOKEN}}`},
+		"host with a space":             {src: "GET http://{{h}}/x", opts: ParseOptions{Vars: map[string]string{"h": "a b"}}, want: `lesson.md:1:5: the URL's host holds " ", which a URL cannot carry there (write an IDN host in punycode)`},
 		"word after the URL":            {src: "GET /a b", want: `lesson.md:1:8: bad request line: unexpected "b" after the URL (want [METHOD] URL [HTTP/VERSION])`},
 		"bad HTTP version":              {src: "GET /a HTTP/x", want: `lesson.md:1:8: bad HTTP version "HTTP/x"`},
 		"word after the version":        {src: "GET /a HTTP/1.1 x", want: `lesson.md:1:17: bad request line: unexpected "x" after the HTTP version`},

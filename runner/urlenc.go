@@ -80,6 +80,7 @@ func encodeRuns(runs []run) (string, error) {
 			b.WriteString(r.text)
 			continue
 		}
+		kind := r.kind
 		for i := 0; i < len(r.text); i++ {
 			c := r.text[i]
 			if part == partAuthority {
@@ -96,19 +97,21 @@ func encodeRuns(runs []run) (string, error) {
 				b.WriteByte(c)
 				continue
 			}
-			if c == '%' && r.kind != runSecret && i+2 < len(r.text) && isHexDigit(r.text[i+1]) && isHexDigit(r.text[i+2]) {
+			if c == '%' && kind != runSecret && i+2 < len(r.text) && isHexDigit(r.text[i+1]) && isHexDigit(r.text[i+2]) {
 				b.WriteString(r.text[i : i+3])
 				i += 2
 				continue
 			}
 			switch {
-			case c == '?' && part == partPath && r.kind != runSecret:
-				part = partQuery
+			case c == '?' && part == partPath && kind != runSecret:
+				// A value that opens the query, such as a whole URL,
+				// is structure up to its end.
+				part, kind = partQuery, runLiteral
 				b.WriteByte(c)
-			case c == '#' && r.kind == runLiteral && part != partFragment:
+			case c == '#' && kind == runLiteral && part != partFragment:
 				part = partFragment
 				b.WriteByte(c)
-			case keep(c, part, r.kind):
+			case keep(c, part, kind):
 				b.WriteByte(c)
 			default:
 				b.WriteByte('%')

@@ -30,7 +30,10 @@ var (
 	varLookRE  = regexp.MustCompile(`^[\w.-]+$`)
 	requestVar = regexp.MustCompile(`^[\w-]+\.(?:response|request)\.`)
 	schemeRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
-	envInVarRE = regexp.MustCompile(`\{\{[ \t]*\$(?:env[ \t.]|processEnv[ \t])[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}`)
+	// authHelperRE matches the dynamic variables of REST Client, httpyac
+	// and JetBrains that fetch an access token.
+	authHelperRE = regexp.MustCompile(`^\$(?:aadToken|aadV2Token|oidcAccessToken|auth\.token|auth\.idToken)\b`)
+	envInVarRE   = regexp.MustCompile(`\{\{[ \t]*\$(?:env[ \t.]|processEnv[ \t])[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}`)
 )
 
 // resolve substitutes variables in the scanned entries and returns the
@@ -105,6 +108,9 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	}
 	for _, h := range raw.headers {
 		name, err := field(h.name, "header name")
+		if err == nil && !strings.Contains(name, envOpen) && !validToken(name) {
+			err = r.errorf(h.name, 0, "header name %q is not an RFC 9110 token after substitution", name)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -112,36 +118,26 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		if err != nil {
 			return nil, err
 		}
+		if strings.EqualFold(name, "Authorization") {
+			if v, err = r.authorization(v, h.value); err != nil {
+				return nil, err
+			}
+		}
 		req.Headers = append(req.Headers, Header{name, v})
+		req.HeaderPos = append(req.HeaderPos, h.value.pos)
 	}
+	joinCookies(req)
 	url, err := encodeRuns(r.absolute(target, req, raw.pos.Line))
 	if err != nil {
 		return nil, r.errorf(raw.target[0], 0, "%s", err)
 	}
-	req.URL = url
+	req.URL, req.URLPos = url, raw.target[0].pos
 	if v, ok := req.Header("X-Request-Type"); ok && strings.EqualFold(v, "graphql") {
 		req.Unsupported = append(req.Unsupported, "GraphQL request X-Request-Type: "+v)
 	}
-	ct, _ := req.Header("Content-Type")
-	var body strings.Builder
-	for i, line := range raw.body {
-		s, err := expand(line)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case i == 0:
-		case mediaType(ct) == "application/x-www-form-urlencoded" && strings.HasPrefix(strings.TrimLeft(line.text, " \t"), "&"):
-			// REST Client and httpyac join "&" lines to the previous one.
-			s = strings.TrimLeft(s, " \t")
-		case mediaType(ct) == "multipart/form-data":
-			body.WriteString("\r\n")
-		default:
-			body.WriteString("\n")
-		}
-		body.WriteString(s)
+	if err := r.body(req, raw, expand); err != nil {
+		return nil, err
 	}
-	req.Body = body.String()
 	if raw.bodyFile != nil {
 		s, err := field(*raw.bodyFile, "body file path")
 		if err != nil {
@@ -151,6 +147,99 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 	}
 	req.Unsupported = dedupe(req.Unsupported)
 	return req, nil
+}
+
+// body joins the body lines of raw into req.Body as httpyac does: with
+// "\r\n" in multipart/form-data, else "\n"; in
+// application/x-www-form-urlencoded a line starting with "&" joins the
+// previous one; an application/x-ndjson body keeps a final newline. When
+// some lines are "< path", req.Parts holds the text and the files in
+// order, each file's bytes standing for its line.
+func (r *resolver) body(req *Request, raw *rawRequest, expand func(span) (string, error)) error {
+	ct, _ := req.Header("Content-Type")
+	mt := mediaType(ct)
+	var body, text strings.Builder
+	for i, line := range raw.body {
+		s, err := expand(line)
+		if err != nil {
+			return err
+		}
+		sep := "\n"
+		switch {
+		case i == 0:
+			sep = ""
+		case mt == "application/x-www-form-urlencoded" && strings.HasPrefix(strings.TrimLeft(line.text, " \t"), "&"):
+			// REST Client and httpyac join "&" lines to the previous one.
+			s, sep = strings.TrimLeft(s, " \t"), ""
+		case mt == "multipart/form-data":
+			sep = "\r\n"
+		}
+		body.WriteString(sep + s)
+		text.WriteString(sep)
+		if f, ok := raw.bodyFiles[i]; ok {
+			path, err := expand(f)
+			if err != nil {
+				return err
+			}
+			req.Parts = append(req.Parts, BodyPart{Text: text.String()}, BodyPart{File: path, Pos: f.pos})
+			text.Reset()
+			continue
+		}
+		text.WriteString(s)
+	}
+	if mt == "application/x-ndjson" && len(raw.body) > 0 && req.Parts == nil {
+		// Each record of newline-delimited JSON ends with a newline.
+		body.WriteString("\n")
+	}
+	req.Body = body.String()
+	if req.Parts != nil && text.Len() > 0 {
+		req.Parts = append(req.Parts, BodyPart{Text: text.String()})
+	}
+	req.Parts = slices.DeleteFunc(req.Parts, func(p BodyPart) bool { return p.Text == "" && p.File == "" })
+	return nil
+}
+
+// joinCookies joins the values of every Cookie header field of req into
+// the first, with "; ", as a user agent sends them (RFC 6265 section 5.4).
+func joinCookies(req *Request) {
+	first := -1
+	for i := 0; i < len(req.Headers); i++ {
+		if !strings.EqualFold(req.Headers[i].Name, "Cookie") {
+			continue
+		}
+		if first < 0 {
+			first = i
+			continue
+		}
+		req.Headers[first].Value += "; " + req.Headers[i].Value
+		req.Headers = slices.Delete(req.Headers, i, i+1)
+		req.HeaderPos = slices.Delete(req.HeaderPos, i, i+1)
+		i--
+	}
+}
+
+var (
+	digestRE = regexp.MustCompile(`(?i)^\s*digest\s+\S`)
+	awsRE    = regexp.MustCompile(`(?i)^\s*aws\s+\S+\s+\S`)
+	oauth2RE = regexp.MustCompile(`(?i)^\s*(?:openid|oauth2)(?:\s|$)`)
+)
+
+// authorization returns the Authorization value v, written at sp, as it
+// is sent: Basic credentials without secrets encoded (with secrets, they
+// are encoded when sent). The authentication schemes httpyac computes and
+// snapdoc does not are an error.
+func (r *resolver) authorization(v string, sp span) (string, error) {
+	switch {
+	case digestRE.MatchString(v):
+		return "", r.errorf(sp, 0, "snapdoc does not compute Digest authentication: send a precomputed header from a secret, or use Basic or Bearer")
+	case awsRE.MatchString(v):
+		return "", r.errorf(sp, 0, "snapdoc does not compute AWS Signature authentication")
+	case oauth2RE.MatchString(v):
+		return "", r.errorf(sp, 0, "snapdoc does not run OAuth2 or OpenID flows: put the access token in a secret, as in Bearer {{$env TOKEN}}")
+	case strings.Contains(v, envOpen):
+		return v, nil
+	}
+	return basicAuth(v), nil
 }
 
 // absolute returns the URL to send for the request target, made of runs:
@@ -268,6 +357,9 @@ func (r *resolver) variable(name, written string, prompts []string, line int) (s
 	case name == "":
 		return "", nil, fmt.Errorf("empty variable %s", written)
 	case strings.HasPrefix(name, "$"):
+		if authHelperRE.MatchString(name) {
+			return "", nil, fmt.Errorf("snapdoc does not fetch tokens for %s: put the token in a secret, as in Bearer {{$env TOKEN}}", written)
+		}
 		m := envRefRE.FindStringSubmatch(name)
 		if m == nil || strings.HasPrefix(m[1], "%") {
 			return written, []string{"dynamic variable " + written}, nil
