@@ -90,7 +90,7 @@ func TestParseAsSent(t *testing.T) {
 			want: "[0] GET \"/\" \n  header \"Cookie\": \"a=1; b=2; c={{$env C}}\"\n  header \"Accept\": \"*/*\"\n",
 		},
 		"NDJSON keeps its final newline": {
-			src:  "POST /\nContent-Type: application/x-ndjson\n\n{\"index\":{}}\n{\"a\":1}\n\n\n###\nPOST /\nContent-Type: application/json\n\n{\"a\":1}\n\n",
+			src: "POST /\nContent-Type: application/x-ndjson\n\n{\"index\":{}}\n{\"a\":1}\n\n\n###\nPOST /\nContent-Type: application/json\n\n{\"a\":1}\n\n",
 			want: "[0] POST \"/\" \n  header \"Content-Type\": \"application/x-ndjson\"\n  body \"{\\\"index\\\":{}}\\n{\\\"a\\\":1}\\n\"\n" +
 				"[1] POST \"/\" \n  header \"Content-Type\": \"application/json\"\n  body \"{\\\"a\\\":1}\"\n",
 		},
