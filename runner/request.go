@@ -58,10 +58,11 @@ type Request struct {
 	// BodyFile is the path of a "< ./file" body, relative to the source
 	// file's directory; empty when the body is inline.
 	BodyFile string
-	// Parts is the body of a request whose body lines include "< path"
-	// lines: text (secrets as references) and files, in order, each file
-	// standing for one line. It is nil for a body that is only text, or
-	// only a file (BodyFile); Body then shows the lines as written.
+	// Parts is the body of a request whose body has "< path" lines:
+	// text (secrets as references) and files, in order, each file
+	// standing for its line; Body shows the lines as written, or
+	// BodyFile the path of a body that is only a file. It is nil for a
+	// body that is only text.
 	Parts []BodyPart
 	// Pos is the position of the request line in the source file.
 	Pos Position

@@ -144,6 +144,7 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 			return nil, err
 		}
 		req.BodyFile = s
+		req.Parts = []BodyPart{{File: s, Pos: raw.bodyFile.pos}}
 	}
 	req.Unsupported = dedupe(req.Unsupported)
 	return req, nil
