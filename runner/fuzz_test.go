@@ -129,9 +129,9 @@ func literalRuns(u string) []run {
 	var runs []run
 	for _, seg := range Segments(u) {
 		if seg.Env != "" {
-			runs = append(runs, run{EnvRef(seg.Env), runVerbatim})
+			runs = append(runs, run{text: EnvRef(seg.Env), kind: runVerbatim})
 		} else {
-			runs = append(runs, run{seg.Text, runLiteral})
+			runs = append(runs, run{text: seg.Text, kind: runLiteral})
 		}
 	}
 	return runs

@@ -37,8 +37,9 @@ type Outgoing struct {
 	// Secrets holds the value of every environment variable the request
 	// refers to, by name.
 	Secrets map[string]string
-	// Derived are secrets computed from other secrets where they were
-	// placed (the base64 of Basic credentials), to redact as well.
+	// Derived are the forms secrets took where they were placed (the
+	// percent-encoding of a secret in the URL, the base64 of Basic
+	// credentials), to redact as well.
 	Derived []DerivedSecret
 }
 
@@ -73,10 +74,11 @@ func BuildOutgoing(req *Request, dir string, getenv func(string) (string, bool))
 	if !validToken(req.Method) {
 		return nil, &ParseError{req.Pos, fmt.Sprintf("bad method %q: want an RFC 9110 token", req.Method)}
 	}
-	target, err := ExpandURL(req.URL, get)
+	target, forms, err := expandURL(req.URL, get)
 	if err != nil {
 		return nil, &ParseError{req.urlPos(), err.Error()}
 	}
+	out.Derived = append(out.Derived, forms...)
 	for i, h := range req.Headers {
 		name, value := Expand(h.Name, get), Expand(h.Value, get)
 		pos := req.headerPos(i)

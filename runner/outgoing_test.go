@@ -173,3 +173,18 @@ func TestWireRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestWireEncodedSecretRedacted checks that a secret the URL carries
+// percent-encoded, echoed back in that form, is redacted.
+func TestWireEncodedSecretRedacted(t *testing.T) {
+	t.Parallel()
+	body := `{"url": "http://api.test/s?t=a%2Bb%2Fc%3D"}`
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	_, ex, err := sendOnWire(t, "GET http://api.test/s?t={{$env TOK}}", resp, map[string]string{"TOK": "a+b/c="}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(ex[0].Body), `{"url": "http://api.test/s?t={{$env TOK}}"}`; got != want {
+		t.Errorf("body %s, want %s", got, want)
+	}
+}

@@ -28,6 +28,7 @@ const (
 type run struct {
 	text string
 	kind runKind
+	env  string // the environment variable of a runSecret
 }
 
 // urlPart is the part of a URL a byte is in.
@@ -48,6 +49,15 @@ const upperHex = "0123456789ABCDEF"
 // ".http syntax" section for the rules. A run of kind runVerbatim is
 // copied as is. The error says what a URL cannot carry in its host.
 func encodeRuns(runs []run) (string, error) {
+	s, _, err := encodeSecretRuns(runs)
+	return s, err
+}
+
+// encodeSecretRuns is encodeRuns, and also returns the encoded form of
+// each secret where it differs from the secret's value: a secret in that
+// form too must be redacted wherever it comes back.
+func encodeSecretRuns(runs []run) (string, []DerivedSecret, error) {
+	var forms []DerivedSecret
 	var b strings.Builder
 	part := partPath
 	var all strings.Builder
@@ -67,7 +77,7 @@ func encodeRuns(runs []run) (string, error) {
 				n -= len(r.text)
 			case n > 0:
 				b.WriteString(r.text[:n])
-				rest = append(rest, run{r.text[n:], r.kind})
+				rest = append(rest, run{r.text[n:], r.kind, r.env})
 				n = 0
 			default:
 				rest = append(rest, r)
@@ -76,51 +86,65 @@ func encodeRuns(runs []run) (string, error) {
 		runs = rest
 	}
 	for _, r := range runs {
-		if r.kind == runVerbatim {
-			b.WriteString(r.text)
-			continue
+		start := b.Len()
+		var err error
+		if part, err = encodeRun(&b, r, part); err != nil {
+			return "", nil, err
 		}
-		kind := r.kind
-		for i := 0; i < len(r.text); i++ {
-			c := r.text[i]
-			if part == partAuthority {
-				switch {
-				case c == '/':
-					part = partPath
-				case c == '?':
-					part = partQuery
-				case c == '#':
-					part = partFragment
-				case c <= ' ' || c >= 0x7f:
-					return "", fmt.Errorf("the URL's host holds %q, which a URL cannot carry there (write an IDN host in punycode)", r.text[i:i+1])
-				}
-				b.WriteByte(c)
-				continue
-			}
-			if c == '%' && kind != runSecret && i+2 < len(r.text) && isHexDigit(r.text[i+1]) && isHexDigit(r.text[i+2]) {
-				b.WriteString(r.text[i : i+3])
-				i += 2
-				continue
-			}
-			switch {
-			case c == '?' && part == partPath && kind != runSecret:
-				// A value that opens the query, such as a whole URL,
-				// is structure up to its end.
-				part, kind = partQuery, runLiteral
-				b.WriteByte(c)
-			case c == '#' && kind == runLiteral && part != partFragment:
-				part = partFragment
-				b.WriteByte(c)
-			case keep(c, part, kind):
-				b.WriteByte(c)
-			default:
-				b.WriteByte('%')
-				b.WriteByte(upperHex[c>>4])
-				b.WriteByte(upperHex[c&15])
-			}
+		if enc := b.String()[start:]; r.kind == runSecret && enc != r.text {
+			forms = append(forms, DerivedSecret{Value: enc, Shown: EnvRef(r.env)})
 		}
 	}
-	return b.String(), nil
+	return b.String(), forms, nil
+}
+
+// encodeRun writes run r, which starts in the given part of a URL,
+// encoded to b, and returns the part it ends in.
+func encodeRun(b *strings.Builder, r run, part urlPart) (urlPart, error) {
+	if r.kind == runVerbatim {
+		b.WriteString(r.text)
+		return part, nil
+	}
+	kind := r.kind
+	for i := 0; i < len(r.text); i++ {
+		c := r.text[i]
+		if part == partAuthority {
+			switch {
+			case c == '/':
+				part = partPath
+			case c == '?':
+				part = partQuery
+			case c == '#':
+				part = partFragment
+			case c <= ' ' || c >= 0x7f:
+				return part, fmt.Errorf("the URL's host holds %q, which a URL cannot carry there (write an IDN host in punycode)", r.text[i:i+1])
+			}
+			b.WriteByte(c)
+			continue
+		}
+		if c == '%' && kind != runSecret && i+2 < len(r.text) && isHexDigit(r.text[i+1]) && isHexDigit(r.text[i+2]) {
+			b.WriteString(r.text[i : i+3])
+			i += 2
+			continue
+		}
+		switch {
+		case c == '?' && part == partPath && kind != runSecret:
+			// A value that opens the query, such as a whole URL, is
+			// structure up to its end.
+			part, kind = partQuery, runLiteral
+			b.WriteByte(c)
+		case c == '#' && kind == runLiteral && part != partFragment:
+			part = partFragment
+			b.WriteByte(c)
+		case keep(c, part, kind):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(upperHex[c>>4])
+			b.WriteByte(upperHex[c&15])
+		}
+	}
+	return part, nil
 }
 
 // keep reports whether byte c of a run of the given kind stays as it is
@@ -156,27 +180,28 @@ func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// ExpandURL replaces every environment reference in the URL u, as found
+// expandURL replaces every environment reference in the URL u, as found
 // in a parsed [Request], with getenv(name), percent-encoded as data for
 // where it stands: in the query every byte but the unreserved ones, so a
 // token with "+", "/" or "=" reaches the API unchanged; before the query
-// what a path cannot carry, "?" and "#" included. The error says what a
-// URL cannot carry in its host; it never quotes a secret.
-func ExpandURL(u string, getenv func(string) string) (string, error) {
+// what a path cannot carry, "?" and "#" included. It also returns the
+// encoded forms of the secrets. The error says what a URL cannot carry in
+// its host; it never quotes a secret.
+func expandURL(u string, getenv func(string) string) (string, []DerivedSecret, error) {
 	if !strings.Contains(u, envOpen) {
-		return u, nil
+		return u, nil, nil
 	}
 	var runs []run
 	for _, seg := range Segments(u) {
 		if seg.Env != "" {
-			runs = append(runs, run{getenv(seg.Env), runSecret})
+			runs = append(runs, run{getenv(seg.Env), runSecret, seg.Env})
 		} else {
-			runs = append(runs, run{seg.Text, runLiteral})
+			runs = append(runs, run{seg.Text, runLiteral, ""})
 		}
 	}
-	s, err := encodeRuns(runs)
+	s, forms, err := encodeSecretRuns(runs)
 	if err != nil {
-		return "", fmt.Errorf("an environment variable in the URL's host holds a character a URL cannot carry there")
+		return "", nil, fmt.Errorf("an environment variable in the URL's host holds a character a URL cannot carry there")
 	}
-	return s, nil
+	return s, forms, nil
 }

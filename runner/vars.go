@@ -271,7 +271,7 @@ func (r *resolver) absolute(target []run, req *Request, line int) []run {
 		u = runsText(target)
 	}
 	if u[0] != '/' && u != "*" && !strings.HasPrefix(u, "{{") && !schemeRE.MatchString(u) {
-		return append([]run{{"http://", runLiteral}}, target...)
+		return append([]run{{text: "http://", kind: runLiteral}}, target...)
 	}
 	return target
 }
@@ -300,12 +300,12 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 		i := strings.Index(s[off:], "{{")
 		if i < 0 {
 			b.WriteString(s[off:])
-			v.runs = append(v.runs, run{s[off:], runLiteral})
+			v.runs = append(v.runs, run{text: s[off:], kind: runLiteral})
 			break
 		}
 		i += off
 		b.WriteString(s[off:i])
-		v.runs = append(v.runs, run{s[off:i], runLiteral})
+		v.runs = append(v.runs, run{text: s[off:i], kind: runLiteral})
 		j := strings.Index(s[i+2:], "}}")
 		if k := strings.Index(s[i+2:], "{{"); j < 0 || 0 <= k && k < j {
 			return v, r.errorf(sp, i, "unterminated variable: missing }}")
@@ -332,14 +332,14 @@ func (r *resolver) expand(sp span, prompts []string) (value, error) {
 // verbatim; the rest is a value.
 func valueRuns(text string, kept bool) []run {
 	if kept {
-		return []run{{text, runVerbatim}}
+		return []run{{text: text, kind: runVerbatim}}
 	}
 	var runs []run
 	for _, seg := range Segments(text) {
 		if seg.Env != "" {
-			runs = append(runs, run{EnvRef(seg.Env), runVerbatim})
+			runs = append(runs, run{text: EnvRef(seg.Env), kind: runVerbatim})
 		} else {
-			runs = append(runs, run{seg.Text, runValue})
+			runs = append(runs, run{text: seg.Text, kind: runValue})
 		}
 	}
 	return runs
