@@ -170,7 +170,10 @@ func (o *Outgoing) HTTPRequest(ctx context.Context) (*http.Request, error) {
 			hreq.Host = h.Value
 			continue
 		}
-		hreq.Header[h.Name] = append(hreq.Header[h.Name], h.Value)
+		// Canonical names, which net/http's transport looks fields up
+		// by: it would add its own User-Agent or Accept-Encoding next
+		// to a "user-agent" kept in the author's case.
+		hreq.Header.Add(h.Name, h.Value)
 	}
 	return hreq, nil
 }

@@ -91,6 +91,7 @@ func TestWireHeadersAndBody(t *testing.T) {
 				"Content-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\n\n< ./a.txt\n--B--\n",
 			body: "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\x00bytes\n\r\n--B--",
 		},
+		{name: "the author's User-Agent only", src: "GET http://api.test/\nuser-agent: curl/8", headers: []string{"User-Agent: curl/8"}},
 		{name: "body bytes as written", src: "POST http://api.test/\n\n  a \t\n\n b  ", body: "  a \t\n\n b  "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,8 +106,10 @@ func TestWireHeadersAndBody(t *testing.T) {
 					t.Errorf("no header line %q in %q", h, headers)
 				}
 			}
-			if n := countPrefix(headers, "cookie:"); n > 1 {
-				t.Errorf("%d Cookie fields: %q", n, headers)
+			for _, name := range []string{"cookie:", "user-agent:"} {
+				if n := countPrefix(headers, name); n > 1 {
+					t.Errorf("%d %s fields: %q", n, name, headers)
+				}
 			}
 			if string(body) != tc.body {
 				t.Errorf("body %q, want %q", body, tc.body)
