@@ -44,19 +44,19 @@ func TestCheckReportsDrift(t *testing.T) {
 	if _, err := generator.Build(ctx, generator.Options{Source: src, Theme: templates.FS}); err != nil {
 		t.Fatal(err)
 	}
-	drifts, err := generator.Check(ctx, generator.Options{Source: src})
-	if err != nil || len(drifts) != 0 {
-		t.Fatalf("check of an unchanged API: %v, %+v", err, drifts)
+	checks, err := generator.Check(ctx, generator.Options{Source: src})
+	if err != nil || len(checks) != 1 || checks[0].State != generator.CheckOK {
+		t.Fatalf("check of an unchanged API: %v, %+v", err, checks)
 	}
 	version.Store("2.0")
-	drifts, err = generator.Check(ctx, generator.Options{Source: src})
+	checks, err = generator.Check(ctx, generator.Options{Source: src})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(drifts) != 1 {
-		t.Fatalf("got %d drifts, want 1: %+v", len(drifts), drifts)
+	if len(checks) != 1 || checks[0].State != generator.CheckDrift {
+		t.Fatalf("got %+v, want one drifted block", checks)
 	}
-	d := drifts[0]
+	d := checks[0]
 	if d.File != "content/item.md" || d.Line != 6 || d.Block != "item" {
 		t.Errorf("drift at %s:%d block %s", d.File, d.Line, d.Block)
 	}
