@@ -250,6 +250,7 @@ func ReaderText(err error) string {
 	}
 	var (
 		dns  *net.DNSError
+		addr *net.AddrError // a name with no address to dial
 		miss *missingEnvError
 	)
 	switch {
@@ -261,7 +262,7 @@ func ReaderText(err error) string {
 		return "its URL is not an absolute http or https URL"
 	case isTimeout(err):
 		return "timed out"
-	case errors.As(err, &dns):
+	case errors.As(err, &dns) || errors.As(err, &addr):
 		return "could not resolve host " + host
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused by " + host

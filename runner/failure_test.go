@@ -140,6 +140,7 @@ func TestReaderText(t *testing.T) {
 		"closed port":            {route: "http://" + closedPort(t), class: FailConnection, reader: "connection refused by api.test", terminal: "connect: connection refused"},
 		"unresolvable name":      {url: "http://FROB/x", class: FailConnection, reader: "could not resolve host FROB", terminal: "lookup FROB"},
 		"unresolvable route":     {route: "http://build-host.internal:8080", class: FailConnection, reader: "could not resolve host api.test", terminal: "lookup build-host.internal"},
+		"route with no address":  {route: "http://build-host.onion:8080", class: FailConnection, reader: "could not resolve host api.test", terminal: "build-host.onion"},
 		"silent listener":        {route: "http://" + silent, class: FailTimeout, reader: "timed out after 300 ms", terminal: "no answer within 300ms"},
 		"hang-up":                {route: "http://" + hangup, class: FailConnection, reader: "api.test closed the connection before answering in full", terminal: "EOF"},
 		"untrusted certificate":  {route: tlsSrv.URL, class: FailConnection, reader: "the TLS handshake with api.test failed", terminal: "certificate"},
