@@ -89,7 +89,11 @@ type StatusError struct {
 // Error says what the server answered and, for a 429, why the runner gave
 // up.
 func (e *StatusError) Error() string {
-	msg := "the server answered " + e.Status
+	status := e.Status
+	if code := strconv.Itoa(e.Code); !strings.HasPrefix(status, code) {
+		status = strings.TrimSpace(code + " " + status) // a status without its code, as an in-process handler gives
+	}
+	msg := "the server answered " + status
 	if e.Code != http.StatusTooManyRequests {
 		return msg
 	}
@@ -187,6 +191,28 @@ func readableDuration(d time.Duration) string {
 		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
 	}
 	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64) + " s"
+}
+
+// RemoteError is a failed run the runner service reported, with the
+// class and reader text it gave.
+type RemoteError struct {
+	Msg    string
+	Class  Failure
+	Reason string
+}
+
+// Error is the service's text of the failure.
+func (e *RemoteError) Error() string { return e.Msg }
+
+// Failure is the class the service gave.
+func (e *RemoteError) Failure() Failure { return e.Class }
+
+// ReaderText is the reader text the service gave, if it gave one.
+func (e *RemoteError) ReaderText() string {
+	if e.Reason == "" {
+		return "the runner service could not run it"
+	}
+	return e.Reason
 }
 
 // Classify returns the failure class of an error of [Runner.Run].

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -123,7 +125,9 @@ func TestReaderText(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
-	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshakes are the point
+	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
 	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "https://elsewhere.example/landing?x=1", http.StatusFound)
@@ -259,5 +263,17 @@ func TestRetryAfter(t *testing.T) {
 				t.Errorf("error %v (class %q), want one containing %q", err, Classify(err), tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestRemoteFailure checks that a failure on the runner service reaches
+// the client with its class and reader text, so a build with --runner
+// publishes what a local build would.
+func TestRemoteFailure(t *testing.T) {
+	t.Parallel()
+	srv := newTestService(t, "", 100, 100)
+	_, err := (&Client{URL: srv.URL}).Run(context.Background(), BlockRef{File: "content/a.md", Block: "down"})
+	if Classify(err) != FailServerError || ReaderText(err) != "503 Service Unavailable" || !strings.Contains(err.Error(), "the server answered 503") {
+		t.Errorf("remote failure %v: class %q, reader text %q", err, Classify(err), ReaderText(err))
 	}
 }
