@@ -32,8 +32,7 @@ func checkText(c *generator.BlockCheck) string {
 // failed request when the error knows it.
 func failureText(c *generator.BlockCheck) string {
 	msg := c.Err.Error()
-	var re *runner.RequestError
-	if !errors.As(c.Err, &re) {
+	if !generator.Positioned(c.Err) {
 		msg = fmt.Sprintf("%s:%d: %s", c.File, c.Line, msg)
 	}
 	return fmt.Sprintf("%s; block %s failed (%s), which says nothing of drift", msg, c.Block, c.Failure)

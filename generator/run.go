@@ -241,8 +241,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 // changed since it was recorded) unless --keep-going publishes it as not
 // recorded yet.
 func (o *Options) blockFailure(l *Lesson, b *Block, err error, rec *runner.Record, kept bool) (msg error, fatal bool) {
-	var re *runner.RequestError
-	if !errors.As(err, &re) {
+	if !Positioned(err) {
 		err = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
 	}
 	switch {
@@ -257,6 +256,17 @@ func (o *Options) blockFailure(l *Lesson, b *Block, err error, rec *runner.Recor
 	default:
 		return fmt.Errorf("%w; block %s has no snapshot, and could not be recorded (--keep-going publishes it as not recorded yet)", err, b.ID), true
 	}
+}
+
+// Positioned reports whether an error of a block's run already starts
+// with the lesson, line and column of the request that failed: one of the
+// runner's, local or reported by the runner service.
+func Positioned(err error) bool {
+	var (
+		re     *runner.RequestError
+		remote *runner.RemoteError
+	)
+	return errors.As(err, &re) || errors.As(err, &remote)
 }
 
 // allWarnings returns the warnings of every lesson, in order of their
