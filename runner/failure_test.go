@@ -137,6 +137,7 @@ func TestReaderText(t *testing.T) {
 	for name, tc := range map[string]struct {
 		route, url string
 		req        Request
+		timeout    time.Duration // 5 s when zero
 		class      Failure
 		reader     string
 		terminal   string // in err.Error(), for the author
@@ -145,13 +146,13 @@ func TestReaderText(t *testing.T) {
 		"unresolvable name":      {url: "http://FROB/x", class: FailConnection, reader: "could not resolve host FROB", terminal: "lookup FROB"},
 		"unresolvable route":     {route: "http://build-host.internal:8080", class: FailConnection, reader: "could not resolve host api.test", terminal: "lookup build-host.internal"},
 		"route with no address":  {route: "http://build-host.onion:8080", class: FailConnection, reader: "could not resolve host api.test", terminal: "build-host.onion"},
-		"silent listener":        {route: "http://" + silent, class: FailTimeout, reader: "timed out after 300 ms", terminal: "no answer within 300ms"},
+		"silent listener":        {route: "http://" + silent, timeout: 300 * time.Millisecond, class: FailTimeout, reader: "timed out after 300 ms", terminal: "no answer within 300ms"},
 		"hang-up":                {route: "http://" + hangup, class: FailConnection, reader: "api.test closed the connection before answering in full", terminal: "EOF"},
 		"untrusted certificate":  {route: tlsSrv.URL, class: FailConnection, reader: "the TLS handshake with api.test failed", terminal: "certificate"},
 		"503":                    {route: status(503), class: FailServerError, reader: "503 Service Unavailable", terminal: "the server answered 503 Service Unavailable"},
 		"408":                    {route: status(408), class: FailRequestTimeout, reader: "408 Request Timeout", terminal: "the server answered 408 Request Timeout"},
 		"429 without a wait":     {route: status(429), class: FailTooManyRequests, reader: "429 Too Many Requests", terminal: "429 Too Many Requests with no Retry-After; not retried"},
-		"429 waiting too long":   {route: status(429, "Retry-After", "120"), class: FailTooManyRequests, reader: "429 Too Many Requests", terminal: "with Retry-After: 120, not a wait within the block's timeout of 300ms; not retried"},
+		"429 waiting too long":   {route: status(429, "Retry-After", "120"), class: FailTooManyRequests, reader: "429 Too Many Requests", terminal: "with Retry-After: 120, not a wait within the block's timeout of 5s; not retried"},
 		"redirect off the hosts": {route: away.URL, class: FailRedirect, reader: "redirected to elsewhere.example, a host this lesson does not declare", terminal: "a redirect to https://elsewhere.example/landing?x=1"},
 		"missing secret": {route: status(200), req: Request{Headers: []Header{{"Authorization", EnvRef("NOPE")}}},
 			class: FailRequest, reader: "environment variable NOPE is not set", terminal: "environment variable NOPE is not set"},
@@ -164,7 +165,10 @@ func TestReaderText(t *testing.T) {
 			if tc.route != "" {
 				hosts["api.test"] = tc.route
 			}
-			r := newTestRunner(t, Config{Hosts: hosts, Network: network, Timeout: 300 * time.Millisecond, Getenv: func(string) (string, bool) { return "", false }})
+			if tc.timeout == 0 {
+				tc.timeout = 5 * time.Second
+			}
+			r := newTestRunner(t, Config{Hosts: hosts, Network: network, Timeout: tc.timeout, Getenv: func(string) (string, bool) { return "", false }})
 			req := tc.req
 			req.Pos = Position{File: "content/a.md", Line: 7, Col: 1}
 			if req.Method == "" {
