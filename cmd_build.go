@@ -21,7 +21,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	verbose := fs.Bool("verbose", false, "log what the build does")
 	run := fs.String("run", "auto", "when to execute http blocks: `auto` (blocks without a matching snapshot), refresh (all), replay (none; a missing snapshot is an error)")
 	remote := fs.String("runner", "", "run blocks on the runner service at `URL` (its token from $"+tokenEnv+")")
-	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot")
+	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot of the same requests as stale")
+	keepGoing := fs.Bool("keep-going", false, "publish a new or changed block that cannot be recorded as \"not recorded yet\", with a warning, instead of failing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	opts := generator.Options{
 		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
 		Theme: templates.FS, Logger: e.logger(*verbose),
-		Run: mode, Strict: *strict, Progress: e.terminal(),
+		Run: mode, Strict: *strict, KeepGoing: *keepGoing, Progress: e.terminal(),
 	}
 	if *remote != "" {
 		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
@@ -59,7 +60,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if n := res.Run + res.Replayed + res.Failed; n > 0 {
 		fmt.Fprintf(e.stdout, "; %s: %d run, %d from snapshots", plural(n, "http block"), res.Run, res.Replayed)
 		if res.Failed > 0 {
-			fmt.Fprintf(e.stdout, ", %d failed", res.Failed)
+			fmt.Fprintf(e.stdout, ", %d failed (see the warnings above)", res.Failed)
 		}
 	}
 	fmt.Fprintln(e.stdout)

@@ -1,38 +1,99 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "check", "[flags]", "Run every http block again and report drift from its snapshot (exit 1 on drift).")
+	fs := newFlagSet(e, "check", "[flags]", "Run every http block again and report drift from its snapshot, and blocks that fail (exit 1 on either).")
 	source := fs.String("source", ".", "the site's root `dir`")
 	drafts := fs.Bool("drafts", false, "include lessons marked draft")
 	snippets := fs.Bool("snippets", false, "instead, run each example's code in every language shown, against a loopback echo server")
+	asJSON := fs.Bool("json", false, "print one JSON object a line per block: file, line, block, state, diff, error, failure (--format json)")
+	format := fs.String("format", "text", "how to print the report: `text`, json, or github (workflow annotations at each block's line)")
+	junit := fs.String("junit", "", "also write the report as JUnit XML to `file`, one test case per block")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	if *asJSON {
+		if *format != "text" && *format != "json" {
+			return usageError{fmt.Sprintf("--json and --format %s ask for two formats; give one", *format)}
+		}
+		*format = "json"
+	}
+	write, ok := map[string]func(io.Writer, []generator.BlockCheck) error{"text": writeCheckText, "json": writeCheckJSON, "github": writeCheckGitHub}[*format]
+	if !ok {
+		return usageError{fmt.Sprintf("--format: want text, json or github, not %q", *format)}
+	}
 	if *snippets {
 		return checkSnippets(ctx, e, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS})
 	}
-	drifts, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Logger: e.logger(false)})
-	for _, d := range drifts {
-		fmt.Fprintf(e.stdout, "%s:%d: block %s drifted from its snapshot:\n%s\n", d.File, d.Line, d.Block, d.Diff)
-	}
+	checks, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Logger: e.logger(false)})
 	if err != nil {
 		return err
 	}
-	if len(drifts) > 0 {
-		return fmt.Errorf("%s drifted; review the diffs, then `snapdoc build --run refresh` records the new outputs (a value that changes on every run, such as an id or a date, belongs in the fence's redact=body:KEY or redact=header:NAME)", plural(len(drifts), "block"))
+	if err := write(e.stdout, checks); err != nil {
+		return err
 	}
-	fmt.Fprintln(e.stdout, "No drift: every block returns what its snapshot recorded.")
+	if *junit != "" {
+		var b bytes.Buffer
+		if err := writeCheckJUnit(&b, checks); err != nil {
+			return err
+		}
+		if err := os.WriteFile(*junit, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+	}
+	return checkVerdict(e, *format, checks)
+}
+
+// writeCheckText prints, for people, each block that needs attention.
+func writeCheckText(w io.Writer, checks []generator.BlockCheck) error {
+	for i := range checks {
+		if _, err := io.WriteString(w, checkText(&checks[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkVerdict is the error that ends a check with blocks that drifted or
+// failed; in the text format, a check where every block passed says so.
+func checkVerdict(e *env, format string, checks []generator.BlockCheck) error {
+	drifted, failed := 0, 0
+	for i := range checks {
+		switch checks[i].State {
+		case generator.CheckFailed:
+			failed++
+		case generator.CheckDrift, generator.CheckUnrecorded, generator.CheckChanged:
+			drifted++
+		}
+	}
+	var parts []string
+	if drifted > 0 {
+		parts = append(parts, plural(drifted, "block")+" drifted from the snapshots; review the diffs, then `snapdoc build --run refresh` records the new outputs (a value that changes on every run, such as an id or a date, belongs in the fence's redact=body:KEY or redact=header:NAME)")
+	}
+	if failed > 0 {
+		parts = append(parts, plural(failed, "block")+" could not be run, so could not be checked; their snapshots stand")
+	}
+	if len(parts) > 0 {
+		return errors.New(strings.Join(parts, "; "))
+	}
+	if format == "text" {
+		fmt.Fprintln(e.stdout, "No drift: every block returns what its snapshot recorded.")
+	}
 	return nil
 }
 

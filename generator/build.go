@@ -41,6 +41,10 @@ type Options struct {
 	// cannot be run an error instead of a warning.
 	Run    RunMode
 	Strict bool
+	// KeepGoing publishes a block that cannot be recorded, because it has
+	// no snapshot of its current requests, as not recorded yet, with a
+	// warning, instead of failing the build.
+	KeepGoing bool
 	// Runner executes blocks; nil uses a local runner configured by the
 	// site's runner section, with its shared cache under .snapdoc/.
 	Runner BlockRunner

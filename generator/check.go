@@ -13,21 +13,52 @@ import (
 	"github.com/snapdoc/snapdoc/runner"
 )
 
-// Drift is a block whose requests, run again, no longer return what its
-// snapshot recorded.
-type Drift struct {
+// CheckState is what checking a block found.
+type CheckState string
+
+// The states of a checked block.
+const (
+	// CheckOK: the block returns what its snapshot recorded.
+	CheckOK CheckState = "ok"
+	// CheckDrift: it returns something else; Diff shows what.
+	CheckDrift CheckState = "drift"
+	// CheckUnrecorded: it has no snapshot; a build records one.
+	CheckUnrecorded CheckState = "unrecorded"
+	// CheckChanged: its requests changed since its snapshot was recorded.
+	CheckChanged CheckState = "changed"
+	// CheckFailed: it could not be run (see [runner.Failure]); that is
+	// no drift, and says nothing of its snapshot.
+	CheckFailed CheckState = "failed"
+	// CheckNoRun: the author asked not to run it.
+	CheckNoRun CheckState = "norun"
+)
+
+// BlockCheck is what checking one block found.
+type BlockCheck struct {
 	// File and Line locate the block; Block is its id.
 	File  string
 	Line  int
 	Block string
-	// Diff shows the recorded output (-) against the new one (+).
+	State CheckState
+	// Diff shows the recorded output (-) against the new one (+), for
+	// CheckDrift.
 	Diff string
+	// Err is why a CheckFailed block could not be run, and Failure its
+	// class.
+	Err     error
+	Failure runner.Failure
 }
 
+// Passed reports whether the block needs no attention: it is ok, or not
+// run by its author's choice.
+func (c *BlockCheck) Passed() bool { return c.State == CheckOK || c.State == CheckNoRun }
+
 // Check runs every block of the site again, through the runner, and
-// reports the blocks whose output drifted from their snapshots. Blocks
-// that cannot be run are errors. Nothing is written.
-func Check(ctx context.Context, opts Options) ([]Drift, error) {
+// reports on each, in the order of the lessons and their blocks: whether
+// its output drifted from its snapshot, or it could not be run. The
+// error is for a site that cannot be checked at all, or a snapshot that
+// cannot be read. Nothing is written.
+func Check(ctx context.Context, opts Options) ([]BlockCheck, error) {
 	cfg, lessons, err := opts.content(NewMarkdown(), nil)
 	if err != nil {
 		return nil, err
@@ -41,8 +72,8 @@ func Check(ctx context.Context, opts Options) ([]Drift, error) {
 		opts.Runner = rn
 	}
 	var (
-		drifts = make([][]Drift, len(lessons))
-		errs   = make([][]error, len(lessons))
+		checks = make([][]BlockCheck, len(lessons))
+		errs   = make([]error, len(lessons))
 	)
 	parallel(len(lessons), func(i int) {
 		l := lessons[i]
@@ -51,40 +82,40 @@ func Check(ctx context.Context, opts Options) ([]Drift, error) {
 		}
 		snap, err := runner.ReadSnapshot(runner.SnapshotPath(filepath.Join(opts.Source, SnapshotDir), l.File))
 		if err != nil {
-			errs[i] = append(errs[i], err)
+			errs[i] = err
 			return
 		}
 		for _, b := range l.Blocks {
-			if b.NoRun {
-				continue
-			}
-			ex, err := opts.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(opts.Source, l.File))
-			if err != nil {
-				errs[i] = append(errs[i], err)
-				continue
-			}
-			old := snap.Record(b.ID)
-			d := Drift{File: l.File, Line: b.Line, Block: b.ID}
-			switch {
-			case old == nil:
-				d.Diff = "no snapshot recorded; build to record one\n"
-			case old.Hash != runner.Hash(b.Requests):
-				d.Diff = "the block's requests changed since its snapshot was recorded; build to record it again\n"
-			default:
-				d.Diff = lineDiff(comparable(old.Exchanges), comparable(ex))
-			}
-			if d.Diff != "" {
-				drifts[i] = append(drifts[i], d)
-			}
+			checks[i] = append(checks[i], checkBlock(ctx, &opts, l, b, snap.Record(b.ID)))
 		}
 	})
-	var all []Drift
-	var allErrs []error
-	for i := range lessons {
-		all = append(all, drifts[i]...)
-		allErrs = append(allErrs, errs[i]...)
+	return slices.Concat(checks...), errors.Join(errs...)
+}
+
+// checkBlock runs the block again and compares its output with old, its
+// record, which may be nil.
+func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *runner.Record) BlockCheck {
+	c := BlockCheck{File: l.File, Line: b.Line, Block: b.ID}
+	if b.NoRun {
+		c.State = CheckNoRun
+		return c
 	}
-	return all, errors.Join(allErrs...)
+	ex, err := opts.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(opts.Source, l.File))
+	switch {
+	case err != nil:
+		c.State, c.Err, c.Failure = CheckFailed, err, runner.Classify(err)
+	case old == nil:
+		c.State = CheckUnrecorded
+	case old.Hash != runner.Hash(b.Requests):
+		c.State = CheckChanged
+	default:
+		c.Diff = lineDiff(comparable(old.Exchanges), comparable(ex))
+		c.State = CheckOK
+		if c.Diff != "" {
+			c.State = CheckDrift
+		}
+	}
+	return c
 }
 
 // comparable is the text of exchanges that must not change between runs:

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -44,19 +45,19 @@ func TestCheckReportsDrift(t *testing.T) {
 	if _, err := generator.Build(ctx, generator.Options{Source: src, Theme: templates.FS}); err != nil {
 		t.Fatal(err)
 	}
-	drifts, err := generator.Check(ctx, generator.Options{Source: src})
-	if err != nil || len(drifts) != 0 {
-		t.Fatalf("check of an unchanged API: %v, %+v", err, drifts)
+	checks, err := generator.Check(ctx, generator.Options{Source: src})
+	if err != nil || len(checks) != 1 || checks[0].State != generator.CheckOK {
+		t.Fatalf("check of an unchanged API: %v, %+v", err, checks)
 	}
 	version.Store("2.0")
-	drifts, err = generator.Check(ctx, generator.Options{Source: src})
+	checks, err = generator.Check(ctx, generator.Options{Source: src})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(drifts) != 1 {
-		t.Fatalf("got %d drifts, want 1: %+v", len(drifts), drifts)
+	if len(checks) != 1 || checks[0].State != generator.CheckDrift {
+		t.Fatalf("got %+v, want one drifted block", checks)
 	}
-	d := drifts[0]
+	d := checks[0]
 	if d.File != "content/item.md" || d.Line != 6 || d.Block != "item" {
 		t.Errorf("drift at %s:%d block %s", d.File, d.Line, d.Block)
 	}
@@ -88,5 +89,44 @@ func TestCheckSnippetsSkipsWhatPagesDoNotShow(t *testing.T) {
 	}
 	for _, f := range failures {
 		t.Errorf("%s: %s: %v", f.Pos, f.Lang, f.Err)
+	}
+}
+
+// TestCheckReportsFailuresApartFromDrift records a block, makes the API
+// answer 429, and expects check to report the block as failed, with its
+// class, and no diff: a failure says nothing about drift.
+func TestCheckReportsFailuresApartFromDrift(t *testing.T) {
+	var busy atomic.Bool
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if busy.Load() {
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	}))
+	defer api.Close()
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"snapdoc.yaml":    "runner:\n  hosts:\n    api.test: " + api.URL + "\n  redact: [header:Date]\n",
+		"content/item.md": lesson("Item", "x", "```http id=item\nGET https://api.test/item\n```"),
+	})
+	ctx := context.Background()
+	if _, err := generator.Build(ctx, generator.Options{Source: src, Theme: templates.FS}); err != nil {
+		t.Fatal(err)
+	}
+	busy.Store(true)
+	checks, err := generator.Check(ctx, generator.Options{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 1 {
+		t.Fatalf("got %+v", checks)
+	}
+	c := checks[0]
+	if c.State != generator.CheckFailed || c.Failure != runner.FailTooManyRequests || c.Diff != "" || c.Passed() {
+		t.Errorf("got %+v, want a failed block of class too-many-requests and no diff", c)
+	}
+	if c.Err == nil || !strings.Contains(c.Err.Error(), "429 Too Many Requests") {
+		t.Errorf("error %v", c.Err)
 	}
 }

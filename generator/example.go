@@ -35,12 +35,15 @@ type Example struct {
 	Code []CodeGroup
 	// State is "recorded" (the output is from a snapshot that matches the
 	// block), "stale" (the block could not be run again and shows its
-	// previous snapshot), "failed" (it could not be run and has no
-	// snapshot), "norun" (the author asked not to run it) or "pending"
-	// (not run in this build, for example in a dry run).
+	// previous snapshot of the same requests), "unrecorded" (it could not
+	// be run and has no snapshot of its current requests, so it shows no
+	// output), "norun" (the author asked not to run it) or "pending" (not
+	// run in this build, for example in a dry run).
 	State string
-	// Error says why a stale or failed block could not be run.
-	Error string
+	// Error says why a stale or unrecorded block could not be run, in a
+	// reader's terms ("429 Too Many Requests"); Failure is its class, one
+	// of runner's Fail… constants ("too-many-requests").
+	Error, Failure string
 	// Recorded is when the shown output was recorded.
 	Recorded time.Time
 	// Outputs are the responses, one per request.

@@ -180,28 +180,32 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 				continue
 			}
 			ex, err := o.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(o.Source, l.File))
-			mu.Lock()
 			if err != nil {
+				// Only a record of these very requests may stand in for
+				// their output; a changed block's old record stays in the
+				// snapshot, unshown, for when the change is undone.
+				kept := rec != nil && rec.Hash == hash
+				msg, fatal := o.blockFailure(l, b, err, rec, kept)
+				mu.Lock()
 				stats.Failed++
-				w := err
-				if rec != nil {
-					w = fmt.Errorf("%w; kept the snapshot recorded %s", err, rec.Recorded.Format(time.RFC3339))
-				}
-				if o.Strict {
-					errs = append(errs, w)
+				if fatal {
+					errs = append(errs, msg)
 				} else {
-					warnings[l.File] = append(warnings[l.File], w)
+					warnings[l.File] = append(warnings[l.File], msg)
 				}
 				mu.Unlock()
-				b.Example.Error = err.Error()
+				b.Example.Error, b.Example.Failure = runner.ReaderText(err), string(runner.Classify(err))
 				if rec != nil {
-					b.Example.show(rec, "stale")
 					next.Blocks = append(next.Blocks, rec)
+				}
+				if kept {
+					b.Example.show(rec, "stale")
 				} else {
-					b.Example.State = "failed"
+					b.Example.State = "unrecorded"
 				}
 				continue
 			}
+			mu.Lock()
 			stats.Run++
 			mu.Unlock()
 			if rec != nil && rec.Hash == hash && slices.Equal(comparable(rec.Exchanges), comparable(ex)) {
@@ -228,6 +232,41 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 	// Lessons ran in parallel; report in a stable order.
 	slices.SortFunc(errs, byMessage)
 	return changed, warnings, stats, errors.Join(errs...)
+}
+
+// blockFailure is what the build tells the author of a block that could
+// not be run: the failure at lesson:line, the block, and what became of
+// its output. fatal says the message fails the build: under --strict
+// always, and for a block with no record of these requests (new, or
+// changed since it was recorded) unless --keep-going publishes it as not
+// recorded yet.
+func (o *Options) blockFailure(l *Lesson, b *Block, err error, rec *runner.Record, kept bool) (msg error, fatal bool) {
+	if !Positioned(err) {
+		err = fmt.Errorf("%s:%d: %w", l.File, b.Line, err)
+	}
+	switch {
+	case kept && o.Strict:
+		return fmt.Errorf("%w; block %s failed, and --strict does not keep its snapshot recorded %s", err, b.ID, rec.Recorded.Format(time.RFC3339)), true
+	case kept:
+		return fmt.Errorf("%w; kept block %s's snapshot recorded %s, shown as stale", err, b.ID, rec.Recorded.Format(time.RFC3339)), false
+	case o.KeepGoing && !o.Strict:
+		return fmt.Errorf("%w; block %s is published as not recorded yet", err, b.ID), false
+	case rec != nil:
+		return fmt.Errorf("%w; block %s's requests changed since its snapshot, and the new ones could not be recorded (--keep-going publishes it as not recorded yet)", err, b.ID), true
+	default:
+		return fmt.Errorf("%w; block %s has no snapshot, and could not be recorded (--keep-going publishes it as not recorded yet)", err, b.ID), true
+	}
+}
+
+// Positioned reports whether an error of a block's run already starts
+// with the lesson, line and column of the request that failed: one of the
+// runner's, local or reported by the runner service.
+func Positioned(err error) bool {
+	var (
+		re     *runner.RequestError
+		remote *runner.RemoteError
+	)
+	return errors.As(err, &re) || errors.As(err, &remote)
 }
 
 // allWarnings returns the warnings of every lesson, in order of their

@@ -290,6 +290,8 @@ func (s *Session) blockRunner(cfg *SiteConfig) (BlockRunner, error) {
 // and the watcher then sees the snapshot as unchanged.
 func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) (map[string][]error, error) {
 	opts := s.opts
+	// A preview shows a block it cannot record as such, and goes on.
+	opts.KeepGoing = true
 	if opts.Run != RunReplay {
 		rn, err := s.blockRunner(cfg)
 		if err != nil {

@@ -122,7 +122,9 @@ type RunOptions struct {
 }
 
 // RequestError is a request of a block that failed: it could not be sent,
-// timed out, or the server answered with a 5xx status.
+// timed out, the server answered with a 5xx, 408 or 429 status, or
+// redirected off the declared hosts. [Classify] says which; [ReaderText]
+// says it for a published page.
 type RequestError struct {
 	Pos    Position
 	Method string
@@ -161,12 +163,15 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 	var out []*Exchange
 	for _, req := range reqs {
 		e, err := r.do(ctx, client, req, opts.Dir, timeout)
+		if wait, ok := r.retryWait(err, timeout); ok {
+			e, err = r.retry(ctx, client, req, opts.Dir, timeout, wait)
+		}
 		if e != nil {
 			opts.Redact.Apply(e, nil)
 		}
 		var perr *ParseError
 		if errors.As(err, &perr) {
-			return out, perr
+			return out, err // it names its own position
 		}
 		if err != nil {
 			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
@@ -174,6 +179,34 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// retryWait is how long to wait before sending again a request that got
+// a 429 whose Retry-After asks for no more than the block's timeout.
+func (r *Runner) retryWait(err error, timeout time.Duration) (time.Duration, bool) {
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusTooManyRequests {
+		return 0, false
+	}
+	wait, ok := retryAfter(se.RetryAfter, r.cfg.Now())
+	return wait, ok && wait <= timeout
+}
+
+// retry waits, then sends the request once more. A 429 again is final.
+func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, dir string, timeout, wait time.Duration) (*Exchange, error) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	e, err := r.do(ctx, client, req, dir, timeout)
+	var se *StatusError
+	if errors.As(err, &se) && se.Code == http.StatusTooManyRequests {
+		se.Retried, se.Waited = true, wait
+	}
+	return e, err
 }
 
 // do sends one request and records its exchange.
@@ -196,17 +229,20 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 			err = ue.Err
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("no answer within %s", timeout)
+			return nil, &TimeoutError{After: timeout}
 		}
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if failingStatus(resp.StatusCode) {
+		return nil, &StatusError{Code: resp.StatusCode, Status: resp.Status, RetryAfter: resp.Header.Get("Retry-After"), Timeout: timeout}
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBody+1))
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, &TimeoutError{After: timeout}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
-	}
-	if resp.StatusCode >= 500 {
-		return nil, fmt.Errorf("the server answered %s", resp.Status)
 	}
 	e := &Exchange{
 		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode,
@@ -245,7 +281,20 @@ func (r *Runner) checkRedirect(req *http.Request, via []*http.Request) error {
 	if _, ok := r.cfg.Hosts[host]; ok {
 		return nil
 	}
-	return http.ErrUseLastResponse
+	return &RedirectError{Status: req.Response.StatusCode, To: req.URL}
+}
+
+// The causes of a request that cannot be sent as declared.
+var (
+	errBodyFile = errors.New("body file")
+	errBadURL   = errors.New("want an absolute http or https URL")
+)
+
+// missingEnvError is a secret whose environment variable is not set.
+type missingEnvError struct{ name string }
+
+func (e *missingEnvError) Error() string {
+	return "environment variable " + e.name + " is not set"
 }
 
 // router sends requests where the config's Hosts say, at most PerHost at

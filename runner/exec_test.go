@@ -141,8 +141,9 @@ func TestRunFailures(t *testing.T) {
 		t.Errorf("big body: %v, %+v", err, ex)
 	}
 	ex, err = run(&Request{Method: "GET", URL: "https://api.test/away"})
-	if err != nil || ex[0].Status != http.StatusFound {
-		t.Errorf("a redirect to an undeclared host was followed: %v, %+v", err, ex)
+	var redirect *RedirectError
+	if !errors.As(err, &redirect) || redirect.To.Host != "elsewhere.example" || len(ex) != 0 {
+		t.Errorf("a redirect to an undeclared host: %v, %+v; want a failure naming the host, and no exchange", err, ex)
 	}
 	_, err = run(&Request{Method: "GET", URL: "https://api.test/x", Headers: []Header{{"Authorization", EnvRef("NOPE")}}})
 	if err == nil || !strings.Contains(err.Error(), "environment variable NOPE is not set") {

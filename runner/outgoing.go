@@ -105,11 +105,11 @@ func BuildOutgoing(req *Request, dir string, getenv func(string) (string, bool))
 		return nil, err
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("environment variable %s is not set", missing[0])
+		return nil, &missingEnvError{missing[0]}
 	}
 	u, err := url.Parse(target)
 	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("want an absolute http or https URL, not %q", req.URL)
+		return nil, fmt.Errorf("%w, not %q", errBadURL, req.URL)
 	}
 	out.URL, out.Target = target, u.RequestURI()
 	if i, ok := headerIndex(req.Headers, "Content-Length"); ok && out.Headers[i].Value != strconv.Itoa(len(out.Body)) {
@@ -144,7 +144,7 @@ func (r *Request) body(dir string, get func(string) string) ([]byte, error) {
 			if errors.Is(err, os.ErrNotExist) {
 				msg = "no such file"
 			}
-			return nil, &ParseError{p.Pos, fmt.Sprintf("body file %s: %s", p.File, msg)}
+			return nil, &bodyFileError{&ParseError{p.Pos, fmt.Sprintf("body file %s: %s", p.File, msg)}}
 		}
 		b = append(b, data...)
 	}
@@ -247,3 +247,10 @@ func redactDerived(e *Exchange, derived []DerivedSecret) {
 		e.Body = bytes.ReplaceAll(e.Body, []byte(d.Value), []byte(d.Shown))
 	}
 }
+
+// bodyFileError is a body file that could not be read, at the line that
+// names it: a [ParseError] whose reader text is [errBodyFile]'s.
+type bodyFileError struct{ pe *ParseError }
+
+func (e *bodyFileError) Error() string   { return e.pe.Error() }
+func (e *bodyFileError) Unwrap() []error { return []error{e.pe, errBodyFile} }

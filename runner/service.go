@@ -41,6 +41,11 @@ type RunResult struct {
 	Hash      string         `json:"hash"`
 	Exchanges []WireExchange `json:"exchanges"`
 	Error     *string        `json:"error"`
+	// Failure is the error's class and Reason what it means for a reader
+	// (see [ReaderText]), so that a build on another machine publishes
+	// the same text as a local one; absent without an error.
+	Failure *Failure `json:"failure,omitempty"`
+	Reason  *string  `json:"reason,omitempty"`
 }
 
 // Service is the runner's HTTP JSON API. It runs only blocks its Catalog
@@ -113,8 +118,8 @@ func (s *Service) Handler() http.Handler {
 			}
 		}
 		if runErr != nil {
-			msg := runErr.Error()
-			res.Error = &msg
+			msg, class, reason := runErr.Error(), Classify(runErr), ReaderText(runErr)
+			res.Error, res.Failure, res.Reason = &msg, &class, &reason
 		}
 		writeJSON(w, http.StatusOK, res)
 	})
@@ -235,7 +240,14 @@ func (c *Client) Run(ctx context.Context, ref BlockRef) ([]*Exchange, error) {
 		out = append(out, x)
 	}
 	if res.Error != nil {
-		return out, errors.New(*res.Error)
+		e := &RemoteError{Msg: *res.Error, Class: FailRequest}
+		if res.Failure != nil {
+			e.Class = *res.Failure
+		}
+		if res.Reason != nil {
+			e.Reason = *res.Reason
+		}
+		return out, e
 	}
 	return out, nil
 }
