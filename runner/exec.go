@@ -143,7 +143,8 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // Run executes the requests of one block in order through one private
 // cache, so a later request can be answered from what an earlier one
 // stored. It returns the exchanges of every request, or the first
-// failure.
+// failure: the exchanges before it and, for an *[AssertionError], the
+// exchange whose assertions failed.
 func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*Exchange, error) {
 	select {
 	case r.blocks <- struct{}{}:
@@ -177,6 +178,9 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
 		}
 		out = append(out, e)
+		if err := CheckAssertions(req, e); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Hash identifies what a block's requests ask for: their methods, URLs,
-// HTTP versions, headers and bodies, in order. Secrets are hashed as the
+// HTTP versions, headers, bodies and assertions, in order. Secrets are hashed as the
 // references the author wrote, never as their values, so a hash never
 // reveals a secret and a rotated token does not look like a changed
 // request.
@@ -29,6 +29,15 @@ func Hash(reqs []*Request) string {
 		}
 		field(r.BodyFile)
 		field(r.Body)
+		if len(r.Asserts) > 0 {
+			// Only blocks with assertions hash them, so that adding the
+			// feature did not change the hash of any other block.
+			field("??")
+			field(strconv.Itoa(len(r.Asserts)))
+			for _, a := range r.Asserts {
+				field(a.String())
+			}
+		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:32]
 }

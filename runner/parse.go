@@ -87,6 +87,7 @@ type rawRequest struct {
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
 	warnings    []*ParseError
+	asserts     []rawAssertion // "??" lines
 	multipart   bool // Content-Type multipart/*: request and response lines stay in the body
 	hasBody     bool // a non-blank body line has been read
 }
@@ -214,6 +215,9 @@ func (s *scanner) step() error {
 	if commentRE.MatchString(s.line) {
 		s.comment()
 		return nil
+	}
+	if strings.HasPrefix(t, "??") {
+		return s.assertLine(t, indent)
 	}
 	if t != "" && s.state != stBetween && s.state != stResponse && !looksLikeRequestLine(t) {
 		// Metadata comments belong to a request line that follows them.

@@ -74,6 +74,9 @@ type Request struct {
 	// not execute (for example response handler scripts). They are
 	// reported, never silently dropped.
 	Unsupported []string
+	// Asserts are the checks of the response written after the request
+	// ("?? status == 200"), in source order.
+	Asserts []Assertion
 	// Warnings point at text that parses, but likely not as its author
 	// meant: a header field without its colon, which starts the body.
 	// The request is sent as parsed.

@@ -64,6 +64,9 @@ type Exchange struct {
 	Body []byte
 	// Truncated is set when Body was cut at the size cap.
 	Truncated bool
+	// Asserts are the results of the request's assertions, in source
+	// order; see [CheckAssertions].
+	Asserts []AssertResult
 	// Duration is how long the request took; it is not recorded in
 	// snapshots, which must not change from run to run.
 	Duration time.Duration
@@ -139,6 +142,9 @@ func (s *Snapshot) Marshal() []byte {
 			}
 			if e.Truncated {
 				line("truncated")
+			}
+			for _, a := range e.Asserts {
+				line("assert ", passFail(a.Pass), " ", a.Text)
 			}
 			body, enc := e.Body, "utf-8"
 			if !utf8.Valid(body) {
@@ -278,6 +284,12 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 			ex.Headers = append(ex.Headers, Header{Name: name, Value: value})
 		case "truncated":
 			ex.Truncated = true
+		case "assert":
+			res, ok := parseAssertRecord(val)
+			if !ok {
+				return nil, p.errorf("want assert pass|fail ASSERTION")
+			}
+			ex.Asserts = append(ex.Asserts, res)
 		case "body":
 			if err := p.body(ex, val); err != nil {
 				return nil, err

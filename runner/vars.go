@@ -146,6 +146,11 @@ func (r *resolver) request(raw *rawRequest) (*Request, error) {
 		req.BodyFile = s
 		req.Parts = []BodyPart{{File: s, Pos: raw.bodyFile.pos}}
 	}
+	asserts, err := r.resolveAsserts(raw)
+	if err != nil {
+		return nil, err
+	}
+	req.Asserts = asserts
 	req.Unsupported = dedupe(req.Unsupported)
 	return req, nil
 }

@@ -19,7 +19,16 @@ type WireExchange struct {
 	Cache      string        `json:"cache,omitempty"`
 	CacheState string        `json:"cache_status,omitempty"`
 	DurationMS *int64        `json:"duration_ms,omitempty"`
+	Asserts    []WireAssert  `json:"asserts,omitempty"`
 	Error      *string       `json:"error"`
+}
+
+// WireAssert is the result of one assertion: the assertion as written,
+// whether it passed, and, when it failed, what the response held.
+type WireAssert struct {
+	Assertion string `json:"assertion"`
+	Pass      bool   `json:"pass"`
+	Got       string `json:"got,omitempty"`
 }
 
 // WireRequest is a request as parsed: variables substituted, secrets shown
@@ -61,6 +70,9 @@ func NewWireExchange(file, block string, r *Request, x *Exchange) WireExchange {
 	for _, h := range x.Headers {
 		resp.Headers = append(resp.Headers, [2]string{h.Name, h.Value})
 	}
+	for _, a := range x.Asserts {
+		w.Asserts = append(w.Asserts, WireAssert{Assertion: a.Text, Pass: a.Pass, Got: a.Got})
+	}
 	ms := x.Duration.Milliseconds()
 	w.Response, w.Cache, w.CacheState, w.DurationMS = resp, x.Cache, x.CacheStatus, &ms
 	return w
@@ -85,6 +97,9 @@ func (w WireExchange) Exchange() (*Exchange, error) {
 	}
 	for _, h := range w.Response.Headers {
 		x.Headers = append(x.Headers, Header{Name: h[0], Value: h[1]})
+	}
+	for _, a := range w.Asserts {
+		x.Asserts = append(x.Asserts, AssertResult{Text: a.Assertion, Pass: a.Pass, Got: a.Got})
 	}
 	if w.DurationMS != nil {
 		x.Duration = time.Duration(*w.DurationMS) * time.Millisecond
