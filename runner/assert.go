@@ -67,7 +67,7 @@ var operators = map[string]struct {
 	"includes": {"includes", opText}, "contains": {"includes", opText},
 	"startsWith": {"startsWith", opText}, "endsWith": {"endsWith", opText},
 	"matches": {"matches", opPattern},
-	"exists":   {"exists", opUnary}, "isTrue": {"isTrue", opUnary}, "isFalse": {"isFalse", opUnary},
+	"exists":  {"exists", opUnary}, "isTrue": {"isTrue", opUnary}, "isFalse": {"isFalse", opUnary},
 	"isNumber": {"isNumber", opUnary}, "isString": {"isString", opUnary},
 	"isBoolean": {"isBoolean", opUnary}, "isArray": {"isArray", opUnary},
 	"sha256": {"sha256", opDigest}, "sha512": {"sha512", opDigest}, "md5": {"md5", opDigest},

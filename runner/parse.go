@@ -87,9 +87,9 @@ type rawRequest struct {
 	prompts     []string // variables declared by "# @prompt"
 	unsupported []string
 	warnings    []*ParseError
-	asserts     []rawAssertion // "??" lines
 	multipart   bool // Content-Type multipart/*: request and response lines stay in the body
 	hasBody     bool // a non-blank body line has been read
+	asserts     []rawAssertion
 }
 
 type varDef struct {
