@@ -68,6 +68,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 				switch {
 				case i < len(ex):
 					j = runner.NewWireExchange(rel, b.ID, r, ex[i])
+					var ae *runner.AssertionError
+					if i == len(ex)-1 && errors.As(err, &ae) { // the exchange whose assertions failed
+						msg := err.Error()
+						j.Error = &msg
+					}
 				case i == len(ex) && err != nil:
 					j = runner.NewWireExchange(rel, b.ID, r, nil)
 					msg := err.Error()
@@ -148,7 +153,7 @@ func printExchanges(w io.Writer, out []runner.WireExchange) {
 			name += " · " + x.Name
 		}
 		fmt.Fprintf(w, "%s:%d (%s)\n%s %s\n", x.File, x.Line, name, x.Request.Method, x.Request.URL)
-		if x.Error != nil {
+		if x.Error != nil && x.Response == nil {
 			fmt.Fprintf(w, "error: %s\n", *x.Error)
 			continue
 		}
@@ -163,6 +168,25 @@ func printExchanges(w io.Writer, out []runner.WireExchange) {
 			} else {
 				fmt.Fprintln(w, strings.TrimRight(x.Response.Body, "\n"))
 			}
+		}
+		printAsserts(w, x.Asserts)
+		if x.Error != nil {
+			fmt.Fprintf(w, "error: %s\n", *x.Error)
+		}
+	}
+}
+
+// printAsserts prints the result of each assertion: "✓ pass  status ==
+// 200", or "✗ FAIL  status == 200 (got 404)".
+func printAsserts(w io.Writer, as []runner.WireAssert) {
+	if len(as) > 0 {
+		fmt.Fprintln(w)
+	}
+	for _, a := range as {
+		if a.Pass {
+			fmt.Fprintf(w, "✓ pass  %s\n", a.Assertion)
+		} else {
+			fmt.Fprintf(w, "✗ FAIL  %s (got %s)\n", a.Assertion, a.Got)
 		}
 	}
 }

@@ -44,6 +44,10 @@ type Example struct {
 	// reader's terms ("429 Too Many Requests"); Failure is its class, one
 	// of runner's Fail… constants ("too-many-requests").
 	Error, Failure string
+	// FailedChecks are the assertion results of the request whose
+	// assertions failed in this build's run, when that is why the block
+	// is stale or unrecorded.
+	FailedChecks []runner.AssertResult
 	// Recorded is when the shown output was recorded.
 	Recorded time.Time
 	// Outputs are the responses, one per request.
@@ -87,6 +91,8 @@ type Output struct {
 	// whole.
 	Body template.HTML
 	Note string
+	// Asserts are the results of the request's assertions.
+	Asserts []runner.AssertResult
 }
 
 // Bodies longer than these are cut on the page; the snapshot keeps them.
@@ -109,6 +115,7 @@ func outputOf(e *runner.Exchange, show []string) Output {
 		Name: e.Name, Method: e.Method, URL: e.URL,
 		Status: e.Status, StatusText: http.StatusText(e.Status),
 		Cache: e.Cache, CacheLabel: cacheLabels[e.Cache], CacheStatus: e.CacheStatus,
+		Asserts: e.Asserts,
 	}
 	for _, name := range show {
 		for _, h := range e.Headers {

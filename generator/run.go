@@ -195,6 +195,10 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 				}
 				mu.Unlock()
 				b.Example.Error, b.Example.Failure = runner.ReaderText(err), string(runner.Classify(err))
+				var ae *runner.AssertionError
+				if errors.As(err, &ae) && len(ex) > 0 { // the last exchange is the one that failed them
+					b.Example.FailedChecks = ex[len(ex)-1].Asserts
+				}
 				if rec != nil {
 					next.Blocks = append(next.Blocks, rec)
 				}

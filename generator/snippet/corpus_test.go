@@ -80,7 +80,31 @@ func ownCorpus() []namedRequest {
 			Body: `{"data":{"type":"things","attributes":{"title":"Ω"}}}`}},
 		{"get-with-body", &runner.Request{Method: "GET", URL: base + "/search", Headers: h("Content-Type", "application/json"), Body: `{"q":"x"}`}},
 		{"host-header", &runner.Request{Method: "GET", URL: base + "/vhost", Headers: h("Host", "api.example.com")}},
+		// The echo server answers 200 with a JSON body: every check holds,
+		// so a wrong generated check fails its language's run.
+		{"asserts", &runner.Request{Method: "GET", URL: base + "/items/1", Headers: h("Accept", "application/json"), Asserts: asserts(
+			"status", "", "==", "200", "header", "content-type", "includes", "json", "header", "Content-Type", "==", "application/json; charset=utf-8",
+			"header", "x-missing", "isFalse", "", "body", "$.url", "exists", "", "duration", "", "<", "60000")}},
+		{"asserts-range", &runner.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json"), Body: `{"qty":2}`, Asserts: asserts(
+			"status", "", ">=", "0200", "status", "", "<", "300", "status", "", "!=", "404", "status", "", "<=", "200", "status", "", ">", "199",
+			"header", "content-type", "startsWith", "application/", "header", "content-type", "endsWith", "charset=utf-8",
+			"header", "content-type", "exists", "", "header", "content-type", "isTrue", "", "header", "content-type", "!=", "text/html")}},
+		{"asserts-head", &runner.Request{Method: "HEAD", URL: base + "/status", Asserts: asserts(
+			"status", "", "==", "200", "header", "content-type", "exists", "")}},
+		{"asserts-awkward", &runner.Request{Method: "GET", URL: base + "/odd", Asserts: asserts(
+			"header", "content-type", "!=", `say "hi" \u000a \\u0022 ${x} $(id) 'q' 😀 */ %s`,
+			"body", "$.a", "matches", `^\u000a System.exit(1); \\\u000a */ """`,
+			"status", "", "matches", "^2")}},
 	}
+}
+
+// asserts builds assertions from subject, arg, op, expected quadruples.
+func asserts(parts ...string) []runner.Assertion {
+	var as []runner.Assertion
+	for i := 0; i < len(parts); i += 4 {
+		as = append(as, runner.Assertion{Subject: parts[i], Arg: parts[i+1], Op: parts[i+2], Expected: parts[i+3]})
+	}
+	return as
 }
 
 // harRequest is the part of a HAR request the corpus uses.

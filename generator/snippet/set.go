@@ -134,7 +134,11 @@ func (s *Set) SupportsView(lang string, v *View) error {
 // word); golangArg (golang as gofmt writes it for an argument of a call
 // with several arguments, with no spaces around +); pythonText, jsText and
 // javaText (the same, a source line per line of s); pythonJSON and jsJSON
-// (a JSON text as a native literal); combined (see [Combined]).
+// (a JSON text as a native literal); combined (see [Combined]); for a
+// [Check], pythonCheck (the condition Python asserts) and jsFails, goFails
+// and javaFails (the condition under which it fails), each "" when the
+// check is not [Check.Native]; javaComment (text made safe in a Java
+// comment).
 func Funcs() template.FuncMap {
 	fm := sprig.HermeticTxtFuncMap()
 	fm["python"] = pythonExpr.expr
@@ -149,6 +153,11 @@ func Funcs() template.FuncMap {
 	fm["jsText"] = jsText
 	fm["javaText"] = javaText
 	fm["combined"] = Combined
+	fm["pythonCheck"] = pythonCheck
+	fm["jsFails"] = jsFails
+	fm["goFails"] = goFails
+	fm["javaFails"] = javaFails
+	fm["javaComment"] = javaComment
 	return fm
 }
 

@@ -37,6 +37,8 @@ type View struct {
 	// Secrets are the names of the environment variables the request
 	// uses, in order of first use.
 	Secrets []string
+	// Checks are the request's assertions, in source order.
+	Checks []Check
 }
 
 // NewView prepares r for rendering. The URL must be absolute, the body
@@ -69,6 +71,7 @@ func NewView(r *runner.Request) (*View, error) {
 		Headers: r.Headers,
 		Body:    r.Body,
 		Secrets: r.Secrets(),
+		Checks:  checksOf(r.Asserts),
 	}
 	if ct, ok := v.Header("Content-Type"); ok && isJSONType(ct) {
 		if pretty, ok := prettyJSON(r.Body); ok {
