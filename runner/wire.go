@@ -38,6 +38,8 @@ type WireRequest struct {
 	URL     string      `json:"url"`
 	Headers [][2]string `json:"headers"`
 	Body    string      `json:"body"`
+	// Asserts are the request's assertions, as written after it.
+	Asserts []string `json:"asserts,omitempty"`
 }
 
 // WireResponse is a recorded response; a body that is not UTF-8 is
@@ -59,6 +61,9 @@ func NewWireExchange(file, block string, r *Request, x *Exchange) WireExchange {
 	}
 	if r.BodyFile != "" {
 		w.Request.Body = "< " + r.BodyFile
+	}
+	for _, a := range r.Asserts {
+		w.Request.Asserts = append(w.Request.Asserts, a.String())
 	}
 	if x == nil {
 		return w
