@@ -3,6 +3,7 @@ package snippet
 import (
 	"context"
 	"errors"
+	"go/format"
 	"os"
 	"strings"
 	"testing"
@@ -152,4 +153,69 @@ func TestJavaComment(t *testing.T) {
 			t.Errorf("javaComment(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzChecks renders an assertion line, as the parser accepts it, in
+// every language: the Go code must stay gofmt'd Go, and no language may
+// get more lines than the check's own, so no text of the assertion can
+// end a comment or a string and become code.
+func FuzzChecks(f *testing.F) {
+	for _, s := range []string{"status == 200", "header content-type includes json", "body $.id exists", "status < 0300",
+		`header x == a"b\u000a`, "body $['a\\'b'] matches \\u000a*/", "duration < 5", "header etag isFalse", "status != 1e3"} {
+		f.Add(s)
+	}
+	s := loadSet(f)
+	f.Fuzz(func(t *testing.T, line string) {
+		reqs, err := runner.Parse([]byte("GET https://x.test/\n\n?? "+line+"\n"), runner.ParseOptions{File: "a.http"})
+		if err != nil || len(reqs) != 1 || len(reqs[0].Asserts) != 1 {
+			return
+		}
+		with := reqs[0]
+		without := *with
+		without.Asserts = nil
+		c := checksOf(with.Asserts)[0]
+		for _, lang := range s.Languages() {
+			code, err := s.Render(lang.ID, with)
+			if err != nil {
+				t.Fatalf("%s: %v", lang.ID, err)
+			}
+			plain, err := s.Render(lang.ID, &without)
+			if err != nil {
+				t.Fatal(err)
+			}
+			added := strings.Count(code, "\n") - strings.Count(plain, "\n")
+			want := map[bool]int{true: 3, false: 1}[c.Native]
+			switch lang.ID {
+			case "python":
+				want = 1
+				if c.Native && c.Subject == "status" {
+					want = 0 // the assert line replaces raise_for_status
+				}
+			case "curl":
+				want = 1 // a comment, or --fail on a line of its own
+			case "http":
+				want = 2 // a blank line, then the ?? line
+			case "javascript", "java":
+				if c.Native && c.Subject == "status" {
+					want = 0 // the check replaces the three lines of the usual one
+				}
+			case "go":
+				if c.Native && c.Subject == "status" {
+					want = 0
+				}
+				if c.Native && c.Subject == "header" && !strings.Contains(plain, `"strings"`) {
+					want++ // the import
+				}
+			}
+			if added != want {
+				t.Fatalf("%s: %q added %d lines, want %d:\n%s", lang.ID, line, added, want, code)
+			}
+			if lang.ID == "go" {
+				formatted, err := format.Source([]byte(code))
+				if err != nil || string(formatted) != code {
+					t.Fatalf("%q: Go code does not format (%v):\n%s", line, err, code)
+				}
+			}
+		}
+	})
 }
