@@ -374,7 +374,9 @@ var ErrUnknownBlock = runner.ErrUnknownBlock
 // RunBlock runs the block of the lesson file again through the session's
 // runner and returns its output as the theme renders it, for the preview's
 // Run button. With record set it also writes the new output into the
-// lesson's snapshot, which the preview's watcher then picks up.
+// lesson's snapshot, which the preview's watcher then picks up. A run
+// whose assertions fail records nothing and returns the failure, with the
+// result of each assertion.
 func (s *Session) RunBlock(ctx context.Context, file, block string, record bool) (template.HTML, error) {
 	if !s.ready {
 		return "", errors.New("the site has not been built yet")
@@ -399,6 +401,11 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 		return "", err
 	}
 	ex, err := rn.Run(ctx, runner.BlockRef{File: file, Block: block}, b.Requests, b.RunOptions(s.opts.Source, file))
+	var ae *runner.AssertionError
+	if errors.As(err, &ae) && len(ex) > 0 {
+		// The author sees which checks failed; nothing is recorded.
+		return s.renderOutput(&Example{Block: b, File: file, Dev: true, State: "failed", Error: err.Error(), FailedChecks: ex[len(ex)-1].Asserts})
+	}
 	if err != nil {
 		return "", err
 	}
@@ -410,6 +417,12 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 	}
 	e := &Example{Block: b, File: file, Dev: true}
 	e.show(rec, "recorded")
+	return s.renderOutput(e)
+}
+
+// renderOutput renders the example's output with the theme's "output"
+// partial.
+func (s *Session) renderOutput(e *Example) (template.HTML, error) {
 	r := &builder{site: s.site, theme: s.theme, md: s.md, source: s.opts.Source, dev: true}
 	var buf bytes.Buffer
 	e.Outputs = r.outputs(e)

@@ -267,3 +267,33 @@ func TestBodyFiles(t *testing.T) {
 		t.Fatalf("error %v, want the missing body file at content/a.md:9:1", err)
 	}
 }
+
+// TestRunBlockShowsFailedChecks runs a block whose assertion fails from
+// the preview: the output says which check failed and what came back,
+// and even with record set no snapshot is written.
+func TestRunBlockShowsFailedChecks(t *testing.T) {
+	s, src := builtSession(t, map[string]string{
+		"snapdoc.yaml": "runner:\n  hosts:\n    httpbin.org: embedded\n",
+		"content/a.md": lesson("A", "x", "```http id=tea\nGET https://httpbin.org/status/418\n\n?? status == 200\n?? status isNumber\n```"),
+	})
+	snap := filepath.Join(src, "snapshots", "a.snap")
+	if _, err := os.Stat(snap); !os.IsNotExist(err) {
+		t.Fatalf("the build recorded a failed run: %v", err)
+	}
+	html, err := s.RunBlock(context.Background(), "content/a.md", "tea", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<span class="check-outcome">✗ failed</span> <code>status == 200</code> <span class="check-got">got 418</span>`,
+		`<span class="check-outcome">✓ passed</span> <code>status isNumber</code>`,
+		`Could not be run: content/a.md:`,
+	} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("output lacks %q:\n%s", want, html)
+		}
+	}
+	if _, err := os.Stat(snap); !os.IsNotExist(err) {
+		t.Errorf("a failed run was recorded: %v", err)
+	}
+}
