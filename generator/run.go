@@ -269,8 +269,9 @@ func Positioned(err error) bool {
 	var (
 		re     *runner.RequestError
 		remote *runner.RemoteError
+		ae     *runner.AssertionError
 	)
-	return errors.As(err, &re) || errors.As(err, &remote)
+	return errors.As(err, &re) || errors.As(err, &remote) || errors.As(err, &ae)
 }
 
 // allWarnings returns the warnings of every lesson, in order of their

@@ -404,7 +404,7 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 	var ae *runner.AssertionError
 	if errors.As(err, &ae) && len(ex) > 0 {
 		// The author sees which checks failed; nothing is recorded.
-		return s.renderOutput(&Example{Block: b, File: file, Dev: true, State: "failed", Error: err.Error(), FailedChecks: ex[len(ex)-1].Asserts})
+		return s.renderOutput(&Example{Block: b, File: file, Dev: true, State: "unrecorded", Error: runner.ReaderText(err), Failure: string(runner.Classify(err)), FailedChecks: ex[len(ex)-1].Asserts})
 	}
 	if err != nil {
 		return "", err

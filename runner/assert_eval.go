@@ -44,6 +44,11 @@ type AssertionError struct {
 // Error formats the error as "file:line:col: METHOD URL: assertion
 // failed: status == 200 (got 404)".
 func (e *AssertionError) Error() string {
+	return fmt.Sprintf("%s: %s %s: %s", e.Pos, e.Method, e.URL, e.summary())
+}
+
+// summary says which assertions failed and what the response held.
+func (e *AssertionError) summary() string {
 	var parts []string
 	for _, f := range e.Failed {
 		parts = append(parts, f.Text+" (got "+f.Got+")")
@@ -52,8 +57,15 @@ func (e *AssertionError) Error() string {
 	if len(e.Failed) > 1 {
 		what = fmt.Sprintf("%d assertions failed", len(e.Failed))
 	}
-	return fmt.Sprintf("%s: %s %s: %s: %s", e.Pos, e.Method, e.URL, what, strings.Join(parts, "; "))
+	return what + ": " + strings.Join(parts, "; ")
 }
+
+// Failure classifies the error for reports: [FailAssertion].
+func (e *AssertionError) Failure() Failure { return FailAssertion }
+
+// ReaderText says what failed for a published page, without the file and
+// line: "assertion failed: status == 200 (got 404)".
+func (e *AssertionError) ReaderText() string { return e.summary() }
 
 // CheckAssertions evaluates the assertions of req on e, the exchange it
 // got, as recorded (secrets already redacted), and stores the results in

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -318,4 +319,15 @@ func FuzzParseAssertion(f *testing.F) {
 			CheckAssertions(reqs[0], &Exchange{Status: 200, Body: []byte(`{"a":[1,{"b":null}]}`), Headers: []Header{{"X", "y"}}})
 		}
 	})
+}
+
+func TestAssertionErrorClassAndReaderText(t *testing.T) {
+	err := fmt.Errorf("wrapped: %w", &AssertionError{Pos: Position{File: "a.md", Line: 9, Col: 1}, Method: "GET", URL: "http://a.test/x: assertion",
+		Failed: []AssertResult{{Text: "status == 200", Got: "404"}, {Text: "body $.id exists", Got: "missing"}}})
+	if c := Classify(err); c != FailAssertion {
+		t.Errorf("class %q, want %q", c, FailAssertion)
+	}
+	if got, want := ReaderText(err), "2 assertions failed: status == 200 (got 404); body $.id exists (got missing)"; got != want {
+		t.Errorf("reader text %q, want %q", got, want)
+	}
 }
