@@ -1,10 +1,13 @@
 package runner
 
 import (
-	"bytes"
 	"crypto/tls"
+	"errors"
 	"io"
+	"log"
+	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
@@ -20,88 +23,81 @@ func DemoAPI() http.Handler {
 	return httpbin.New().Handler()
 }
 
-// handlerTransport answers requests with an in-process handler instead of
-// the network.
-type handlerTransport struct {
-	h http.Handler
+// demoServer serves the demo API on loopback, started on first use and
+// stopped by close, so that requests to embedded hosts take the same wire
+// path as requests to real ones and are recorded the same way.
+//
+// It has two listeners: one for http URLs and one for https URLs, whose
+// requests the API sees with TLS state (so it reports https URLs) although
+// the bytes travel in clear over loopback, which needs no certificate.
+// Like any listener it may be called by other local processes: it is
+// go-httpbin with its own bounds on delays and sizes, plus timeouts for
+// slow clients.
+type demoServer struct {
+	mu      sync.Mutex
+	addrs   map[string]string // host:port by URL scheme
+	servers []*http.Server
+	closed  bool
 }
 
-// RoundTrip serves req with the handler and returns what it wrote. The
-// handler sees the request as a server would: with RequestURI and
-// RemoteAddr set, and TLS state for https URLs.
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := req.Context().Err(); err != nil {
-		return nil, err
+// addr returns the address that serves requests for URLs of scheme.
+func (d *demoServer) addr(scheme string) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return "", errors.New("the runner is closed")
 	}
-	sreq := req.Clone(req.Context())
-	sreq.RequestURI = req.URL.RequestURI()
-	sreq.RemoteAddr = "127.0.0.1:0"
-	sreq.Host = req.URL.Host
-	if req.Host != "" {
-		sreq.Host = req.Host
+	if d.addrs == nil {
+		addrs := map[string]string{}
+		for _, scheme := range [...]string{"http", "https"} {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				d.stop()
+				return "", err
+			}
+			h := DemoAPI()
+			if scheme == "https" {
+				h = asTLS(h)
+			}
+			srv := &http.Server{
+				Handler:           h,
+				ReadHeaderTimeout: 10 * time.Second,
+				IdleTimeout:       10 * time.Second,
+				MaxHeaderBytes:    1 << 20,
+				ErrorLog:          log.New(io.Discard, "", 0),
+			}
+			d.servers = append(d.servers, srv)
+			go srv.Serve(l)
+			addrs[scheme] = l.Addr().String()
+		}
+		d.addrs = addrs
 	}
-	if req.URL.Scheme == "https" {
-		sreq.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: req.URL.Hostname()}
-	}
-	if sreq.Body == nil {
-		sreq.Body = http.NoBody
-	}
-	if sreq.ContentLength == 0 && sreq.Body != http.NoBody {
-		sreq.ContentLength = -1
-	}
-	w := &recorder{header: http.Header{}}
-	t.h.ServeHTTP(w, sreq)
-	if req.Body != nil {
-		req.Body.Close()
-	}
-	// A handler that gave up because the caller did (a timeout) did not
-	// answer, as a server would not have.
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	w.WriteHeader(http.StatusOK)
-	header := w.sent
-	if header.Get("Date") == "" {
-		header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	}
-	body := w.body.Bytes()
-	if req.Method == http.MethodHead {
-		body = nil
-	}
-	return &http.Response{
-		Status:        http.StatusText(w.status),
-		StatusCode:    w.status,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        header,
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)),
-		Request:       req,
-	}, nil
+	return d.addrs[scheme], nil
 }
 
-// recorder is the http.ResponseWriter of an in-process round trip.
-type recorder struct {
-	header http.Header
-	sent   http.Header // header as it was when the status was written
-	status int
-	body   bytes.Buffer
+// close stops the servers; requests after it fail.
+func (d *demoServer) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	d.stop()
 }
 
-func (w *recorder) Header() http.Header { return w.header }
-
-func (w *recorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-		w.sent = w.header.Clone()
+func (d *demoServer) stop() {
+	for _, s := range d.servers {
+		s.Close()
 	}
+	d.servers = nil
 }
 
-func (w *recorder) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(p)
+// asTLS serves requests as if they had come over TLS for their Host.
+func asTLS(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.Host
+		if host, _, err := net.SplitHostPort(r.Host); err == nil {
+			name = host
+		}
+		r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: name}
+		h.ServeHTTP(w, r)
+	})
 }
-
-// Flush lets streaming handlers run; the whole body is returned at once.
-func (w *recorder) Flush() {}

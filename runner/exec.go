@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/snapdoc/snapdoc/runner/httpcache"
+	"github.com/snapdoc/snapdoc/runner/rawhttp"
 )
 
 // Config configures a [Runner].
@@ -37,8 +39,9 @@ type Config struct {
 	// Shared is the cache below every block's private cache; nil for
 	// none. Identical requests across blocks share its entries.
 	Shared http.RoundTripper
-	// Network is the transport to the network; http.DefaultTransport when
-	// nil.
+	// Network is the transport to the network, and to the embedded demo
+	// API's loopback server; a [rawhttp.Transport] when nil, which puts
+	// requests on the wire as written and reads responses as sent.
 	Network http.RoundTripper
 	// Redact names the volatile response parts replaced in exchanges.
 	Redact Redactions
@@ -85,7 +88,7 @@ func (c Config) withDefaults() Config {
 		c.PerHost = 4
 	}
 	if c.Network == nil {
-		c.Network = http.DefaultTransport
+		c.Network = &rawhttp.Transport{}
 	}
 	if c.Getenv == nil {
 		c.Getenv = os.LookupEnv
@@ -108,7 +111,11 @@ func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper
 		}
 		upstream = rt
 	}
-	return &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}, nil
+	r := &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}
+	if rt, ok := upstream.(*router); ok {
+		r.close = rt.close
+	}
+	return r, nil
 }
 
 // RunOptions configure the run of one block.
@@ -225,6 +232,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	if err != nil {
 		return nil, err
 	}
+	hreq = hreq.WithContext(rawhttp.WithFields(ctx, wireFields(out.Headers)))
 	start := r.cfg.Now()
 	resp, err := client.Do(hreq)
 	if err != nil {
@@ -248,8 +256,10 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
+	reason, received := receivedHead(resp)
 	e := &Exchange{
-		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode,
+		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode, Reason: reason,
+		Headers:     received,
 		Cache:       outcome(resp),
 		CacheStatus: strings.Join(resp.Header.Values("Cache-Status"), ", "),
 		Body:        data,
@@ -258,18 +268,52 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	if int64(len(data)) > r.cfg.MaxBody {
 		e.Body, e.Truncated = data[:r.cfg.MaxBody], true
 	}
-	for name, values := range resp.Header {
-		if name == "Cache-Status" {
-			continue
-		}
-		for _, v := range values {
-			e.Headers = append(e.Headers, Header{Name: name, Value: v})
-		}
-	}
-	sortHeaders(e.Headers)
 	r.cfg.Redact.Apply(e, out.Secrets)
 	redactDerived(e, out.Derived)
 	return e, nil
+}
+
+// wireFields is the order and spelling in which the header fields of an
+// [Outgoing] go on the wire.
+func wireFields(headers []Header) []rawhttp.Field {
+	fields := make([]rawhttp.Field, len(headers))
+	for i, h := range headers {
+		fields[i] = rawhttp.Field{Name: h.Name, Value: h.Value}
+	}
+	return fields
+}
+
+// receivedHead returns the reason phrase and the header fields of resp as
+// its server sent them, after the caches (see [rawhttp.Head]): a cache's
+// Age and Cache-Status are not among them unless the server sent its own.
+// A response that has no head as received, one a cache made up (a 504 for
+// only-if-cached) or stored before snapdoc kept heads, gives its fields
+// sorted by name without Cache-Status, and no reason.
+func receivedHead(resp *http.Response) (string, []Header) {
+	var hs []Header
+	statusLine, fields, ok := rawhttp.Head(resp)
+	if !ok {
+		for name, values := range resp.Header {
+			if name == "Cache-Status" || rawhttp.Reserved(name) {
+				continue
+			}
+			for _, v := range values {
+				hs = append(hs, Header{Name: name, Value: v})
+			}
+		}
+		sortHeaders(hs)
+		return "", hs
+	}
+	for _, f := range fields {
+		hs = append(hs, Header{Name: f.Name, Value: f.Value})
+	}
+	// The reason phrase is the stored response's; a cache that answers
+	// with another status (a 304 to a conditional request) has none.
+	var reason string
+	if parts := strings.SplitN(statusLine, " ", 3); len(parts) == 3 && parts[1] == strconv.Itoa(resp.StatusCode) {
+		reason = parts[2]
+	}
+	return reason, hs
 }
 
 // checkRedirect follows a redirect only to a host the site declares or to
@@ -304,11 +348,11 @@ func (e *missingEnvError) Error() string {
 // router sends requests where the config's Hosts say, at most PerHost at
 // a time to one host.
 type router struct {
-	embedded http.RoundTripper
-	bases    map[string]*url.URL
-	hosts    map[string]string
-	network  http.RoundTripper
-	perHost  int
+	demo    *demoServer // nil when no host is embedded
+	bases   map[string]*url.URL
+	hosts   map[string]string
+	network http.RoundTripper
+	perHost int
 
 	mu   sync.Mutex
 	sems map[string]chan struct{}
@@ -324,8 +368,8 @@ func newRouter(cfg Config) (*router, error) {
 		}
 		switch {
 		case to == Embedded:
-			if rt.embedded == nil {
-				rt.embedded = handlerTransport{DemoAPI()}
+			if rt.demo == nil {
+				rt.demo = &demoServer{}
 			}
 		case base != nil:
 			rt.bases[host] = base
@@ -358,18 +402,15 @@ func parseRoute(to string) (*url.URL, error) {
 func (rt *router) RoundTrip(req *http.Request) (*http.Response, error) {
 	host := strings.ToLower(req.URL.Hostname())
 	if rt.hosts[host] == Embedded {
-		return rt.embedded.RoundTrip(req)
+		// The demo API is snapdoc's own: no per-host bound.
+		addr, err := rt.demo.addr(req.URL.Scheme)
+		if err != nil {
+			return nil, err
+		}
+		return rt.network.RoundTrip(rerouted(req, "http", addr, ""))
 	}
 	if base, ok := rt.bases[host]; ok {
-		req = req.Clone(req.Context())
-		if req.Host == "" {
-			req.Host = req.URL.Host
-		}
-		req.URL.Scheme, req.URL.Host = base.Scheme, base.Host
-		req.URL.Path = strings.TrimSuffix(base.Path, "/") + req.URL.Path
-		if req.URL.RawPath != "" {
-			req.URL.RawPath = strings.TrimSuffix(base.Path, "/") + req.URL.RawPath
-		}
+		req = rerouted(req, base.Scheme, base.Host, base.Path)
 	}
 	sem := rt.sem(req.URL.Host)
 	select {
@@ -384,6 +425,28 @@ func (rt *router) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &releaseBody{ReadCloser: resp.Body, release: func() { <-sem }}
 	return resp, nil
+}
+
+// rerouted returns a copy of req sent to scheme://host/prefix/path, still
+// naming its own host in Host.
+func rerouted(req *http.Request, scheme, host, prefix string) *http.Request {
+	req = req.Clone(req.Context())
+	if req.Host == "" {
+		req.Host = req.URL.Host
+	}
+	req.URL.Scheme, req.URL.Host = scheme, host
+	req.URL.Path = strings.TrimSuffix(prefix, "/") + req.URL.Path
+	if req.URL.RawPath != "" {
+		req.URL.RawPath = strings.TrimSuffix(prefix, "/") + req.URL.RawPath
+	}
+	return req
+}
+
+// close stops the demo API's server, if it was started.
+func (rt *router) close() {
+	if rt.demo != nil {
+		rt.demo.close()
+	}
 }
 
 func (rt *router) sem(host string) chan struct{} {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/snapdoc/snapdoc/runner/httpcache"
+	"github.com/snapdoc/snapdoc/runner/rawhttp"
 )
 
 // sharedCacheBytes bounds the shared cache.
@@ -32,14 +33,32 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
 	}
-	shared := httpcache.New(store, opts...)
+	shared := httpcache.New(wireStore{store}, opts...)
 	cfg.Shared = shared
 	r, err := New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
-		return httpcache.New(httpcache.NewMemoryStore(0), httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))
+		return httpcache.New(wireStore{httpcache.NewMemoryStore(0)}, httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.close = shared.Wait
+	r.close = func() {
+		shared.Wait()
+		rt.close()
+	}
 	return r, nil
+}
+
+// wireStore keeps the head as received of each stored response one list
+// through revalidations: the head of the 304 that refreshed an entry is
+// folded into the entry's own (see [rawhttp.FoldUpdate]).
+type wireStore struct{ httpcache.Store }
+
+// Set stores e with its heads folded into one.
+func (s wireStore) Set(key string, e *httpcache.Entry) error {
+	if h, changed := rawhttp.FoldUpdate(e.Header); changed {
+		folded := *e
+		folded.Header = h
+		e = &folded
+	}
+	return s.Store.Set(key, e)
 }

@@ -91,7 +91,7 @@ func TestWireHeadersAndBody(t *testing.T) {
 				"Content-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\n\n< ./a.txt\n--B--\n",
 			body: "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\x00bytes\n\r\n--B--",
 		},
-		{name: "the author's User-Agent only", src: "GET http://api.test/\nuser-agent: curl/8", headers: []string{"User-Agent: curl/8"}},
+		{name: "the author's User-Agent only", src: "GET http://api.test/\nuser-agent: curl/8", headers: []string{"user-agent: curl/8"}},
 		{name: "body bytes as written", src: "POST http://api.test/\n\n  a \t\n\n b  ", body: "  a \t\n\n b  "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

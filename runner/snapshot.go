@@ -48,8 +48,11 @@ type Exchange struct {
 	// references.
 	Method string
 	URL    string
-	// Status is the response's status code.
+	// Status is the response's status code, and Reason the reason phrase
+	// its server sent with it; Reason is empty when unknown (snapshots
+	// recorded before snapdoc kept it, a status a cache made up).
 	Status int
+	Reason string
 	// Cache says how the response was obtained: "miss" (from the
 	// network), "hit" (from the cache), "revalidated" (the cache asked
 	// the origin, which answered 304 Not Modified) or "stale" (the cache
@@ -57,8 +60,11 @@ type Exchange struct {
 	Cache string
 	// CacheStatus is the response's Cache-Status header (RFC 9211).
 	CacheStatus string
-	// Headers are the response header fields, sorted by name, volatile
-	// and secret values redacted.
+	// Headers are the response header fields as the server sent them, in
+	// its order and spelling (snapshots recorded before snapdoc kept the
+	// wire's order have them sorted), volatile and secret values
+	// redacted. A response from a cache has the fields of the stored
+	// response (see rawhttp.Head).
 	Headers []Header
 	// Body is the response body, redacted, possibly cut at the size cap.
 	Body []byte
@@ -132,7 +138,11 @@ func (s *Snapshot) Marshal() []byte {
 				line("name ", e.Name)
 			}
 			line("request ", e.Method, " ", e.URL)
-			line("status ", strconv.Itoa(e.Status))
+			if e.Reason != "" {
+				line("status ", strconv.Itoa(e.Status), " ", e.Reason)
+			} else {
+				line("status ", strconv.Itoa(e.Status))
+			}
 			line("cache ", e.Cache)
 			if e.CacheStatus != "" {
 				line("cache-status ", e.CacheStatus)
@@ -267,11 +277,12 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 		}
 		switch key {
 		case "status":
-			n, err := strconv.Atoi(val)
+			code, reason, _ := strings.Cut(val, " ")
+			n, err := strconv.Atoi(code)
 			if err != nil || n < 100 || n > 999 {
 				return nil, p.errorf("status: want a three-digit code, not %q", val)
 			}
-			ex.Status = n
+			ex.Status, ex.Reason = n, reason
 		case "cache":
 			ex.Cache = val
 		case "cache-status":

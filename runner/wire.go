@@ -46,6 +46,7 @@ type WireRequest struct {
 // base64-encoded.
 type WireResponse struct {
 	Status       int         `json:"status"`
+	Reason       string      `json:"reason,omitempty"`
 	Headers      [][2]string `json:"headers"`
 	Body         string      `json:"body"`
 	BodyEncoding string      `json:"body_encoding"`
@@ -68,7 +69,7 @@ func NewWireExchange(file, block string, r *Request, x *Exchange) WireExchange {
 	if x == nil {
 		return w
 	}
-	resp := &WireResponse{Status: x.Status, Headers: [][2]string{}, Body: string(x.Body), BodyEncoding: "utf-8", Truncated: x.Truncated}
+	resp := &WireResponse{Status: x.Status, Reason: x.Reason, Headers: [][2]string{}, Body: string(x.Body), BodyEncoding: "utf-8", Truncated: x.Truncated}
 	if !utf8.Valid(x.Body) {
 		resp.Body, resp.BodyEncoding = base64.StdEncoding.EncodeToString(x.Body), "base64"
 	}
@@ -90,7 +91,7 @@ func (w WireExchange) Exchange() (*Exchange, error) {
 	}
 	x := &Exchange{
 		Name: w.Name, Method: w.Request.Method, URL: w.Request.URL,
-		Status: w.Response.Status, Cache: w.Cache, CacheStatus: w.CacheState,
+		Status: w.Response.Status, Reason: w.Response.Reason, Cache: w.Cache, CacheStatus: w.CacheState,
 		Body: []byte(w.Response.Body), Truncated: w.Response.Truncated,
 	}
 	if w.Response.BodyEncoding == "base64" {

@@ -56,10 +56,9 @@ func (t *Transport) RoundTrip(req *http.Request) (resp *http.Response, err error
 	if err != nil {
 		return nil, err
 	}
+	// Cancellation and the deadline close the connection, which ends any
+	// read or write in progress; the error is then the context's.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	if d, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(d)
-	}
 	fail := func(err error) (*http.Response, error) {
 		stop()
 		conn.Close()
