@@ -1,0 +1,203 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// scriptServer is a raw-socket server on loopback that answers its n-th
+// request with the n-th of its responses, byte for byte, and keeps the
+// bytes of each request.
+type scriptServer struct {
+	addr string
+	mu   sync.Mutex
+	resp []string
+	reqs []string
+}
+
+func newScriptServer(t *testing.T, responses ...string) *scriptServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	s := &scriptServer{addr: l.Addr().String(), resp: responses}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *scriptServer) serve(c net.Conn) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(c)
+	var b strings.Builder
+	n := 0
+	for {
+		line, err := br.ReadString('\n')
+		b.WriteString(line)
+		if err != nil || line == "\r\n" {
+			break
+		}
+		if name, v, _ := strings.Cut(line, ":"); strings.EqualFold(name, "Content-Length") {
+			n, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	body := make([]byte, n)
+	io.ReadFull(br, body)
+	b.Write(body)
+	s.mu.Lock()
+	i := len(s.reqs)
+	s.reqs = append(s.reqs, b.String())
+	resp := "HTTP/1.1 500 Out Of Script\r\nContent-Length: 0\r\n\r\n"
+	if i < len(s.resp) {
+		resp = s.resp[i]
+	}
+	s.mu.Unlock()
+	io.WriteString(c, resp)
+}
+
+func (s *scriptServer) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.reqs...)
+}
+
+func openTestRunner(t *testing.T, cfg Config, dir string) *Runner {
+	t.Helper()
+	r, err := Open(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func TestExchangeIsTheWire(t *testing.T) {
+	s := newScriptServer(t, "HTTP/1.1 200 Fine Thanks\r\n"+
+		"ETag: \"v1\"\r\n"+
+		"X-RateLimit-Remaining: 41\r\n"+
+		"Pragma: no-cache\r\n"+
+		"Content-Type: application/json\r\n"+
+		"set-cookie: a=1\r\n"+
+		"Set-Cookie: b=2\r\n"+
+		"Content-Length: 2\r\n\r\n{}")
+	r := openTestRunner(t, Config{Hosts: map[string]string{"api.test": "http://" + s.addr}}, t.TempDir())
+	ex, err := r.Run(context.Background(), []*Request{{
+		Method: "POST", URL: "https://api.test/items?q=1",
+		Headers: []Header{{"x-client", "docs"}, {"Accept", "application/json"}, {"content-type", "application/json"}},
+		Body:    "{}",
+	}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Header{{"ETag", `"v1"`}, {"X-RateLimit-Remaining", "41"}, {"Pragma", "no-cache"}, {"Content-Type", "application/json"}, {"set-cookie", "a=1"}, {"Set-Cookie", "b=2"}, {"Content-Length", "2"}}
+	if e := ex[0]; !reflect.DeepEqual(e.Headers, want) || e.Reason != "Fine Thanks" || string(e.Body) != "{}" {
+		t.Errorf("recorded %d %q %q %q\nwant headers %q", e.Status, e.Reason, e.Headers, e.Body, want)
+	}
+	wantReq := "POST /items?q=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nx-client: docs\r\nAccept: application/json\r\ncontent-type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+	if got := s.requests(); len(got) != 1 || got[0] != wantReq {
+		t.Errorf("on the wire:\n%q\nwant\n%q", got, wantReq)
+	}
+}
+
+// A cache hit records the stored response's fields as the API sent them,
+// without the Age the cache adds; a revalidation records the stored fields
+// updated by the 304's, in the stored order.
+func TestHeadSurvivesTheCaches(t *testing.T) {
+	s := newScriptServer(t,
+		"HTTP/1.1 200 OK\r\nETag: \"v1\"\r\ncache-control: max-age=60\r\nX-RateLimit-Remaining: 41\r\nContent-Length: 2\r\n\r\nhi",
+		"HTTP/1.1 200 OK\r\nETag: \"e1\"\r\nCache-Control: no-cache\r\nX-RateLimit-Remaining: 40\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+		"HTTP/1.1 304 Not Modified\r\nx-ratelimit-remaining: 39\r\nETag: \"e1\"\r\nX-New: n\r\n\r\n",
+	)
+	r := openTestRunner(t, Config{Hosts: map[string]string{"api.test": "http://" + s.addr}}, t.TempDir())
+	get := func(path string) *Request {
+		return &Request{Method: "GET", URL: "https://api.test" + path, Headers: []Header{{"Accept", "*/*"}}}
+	}
+	ex, err := r.Run(context.Background(), []*Request{get("/fresh"), get("/fresh"), get("/etag"), get("/etag")}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := []Header{{"ETag", `"v1"`}, {"cache-control", "max-age=60"}, {"X-RateLimit-Remaining", "41"}, {"Content-Length", "2"}}
+	for i, want := range [][]Header{
+		fresh, fresh,
+		{{"ETag", `"e1"`}, {"Cache-Control", "no-cache"}, {"X-RateLimit-Remaining", "40"}, {"Transfer-Encoding", "chunked"}},
+		// Transfer-Encoding is hop by hop: never stored.
+		{{"ETag", `"e1"`}, {"Cache-Control", "no-cache"}, {"x-ratelimit-remaining", "39"}, {"X-New", "n"}},
+	} {
+		if got := ex[i].Headers; !reflect.DeepEqual(got, want) {
+			t.Errorf("exchange %d (%s): %q\nwant %q", i, ex[i].Cache, got, want)
+		}
+	}
+	if ex[1].Cache != "hit" || ex[3].Cache != "revalidated" || ex[3].Reason != "OK" || string(ex[3].Body) != "hi" {
+		t.Errorf("cache %s, %s; reason %q body %q", ex[1].Cache, ex[3].Cache, ex[3].Reason, ex[3].Body)
+	}
+	reqs := s.requests()
+	if len(reqs) != 3 || reqs[2] != "GET /etag HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nAccept: */*\r\nIf-None-Match: \"e1\"\r\n\r\n" {
+		t.Errorf("requests: %q", reqs)
+	}
+}
+
+// The shared cache on disk keeps one head through revalidations in
+// successive runs: a field a first 304 added stays in its place.
+func TestHeadSurvivesRevalidationsOnDisk(t *testing.T) {
+	s := newScriptServer(t,
+		"HTTP/1.1 200 OK\r\nETag: \"e1\"\r\nCache-Control: no-cache\r\nContent-Length: 2\r\n\r\nhi",
+		"HTTP/1.1 304 Not Modified\r\nETag: \"e1\"\r\nX-First: 1\r\n\r\n",
+		"HTTP/1.1 304 Not Modified\r\nX-Second: 2\r\netag: \"e1\"\r\n\r\n",
+	)
+	dir := t.TempDir()
+	var last []Header
+	for range 3 {
+		r, err := Open(Config{Hosts: map[string]string{"api.test": "http://" + s.addr}}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "http://api.test/e"}}, RunOptions{})
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = ex[0].Headers
+	}
+	want := []Header{{"etag", `"e1"`}, {"Cache-Control", "no-cache"}, {"Content-Length", "2"}, {"X-First", "1"}, {"X-Second", "2"}}
+	if !reflect.DeepEqual(last, want) {
+		t.Errorf("third run: %q\nwant %q", last, want)
+	}
+}
+
+func TestEmbeddedDemoIsServedOnLoopback(t *testing.T) {
+	r, err := New(Config{Hosts: map[string]string{"httpbin.org": Embedded}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/response-headers?X-Demo=1"}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A real server's head: the Date and Content-Length net/http's server
+	// writes are part of what the API sent.
+	if ex[0].Reason != "OK" || ex[0].Header("Date") == "" || ex[0].Header("Content-Length") == "" || ex[0].Header("X-Demo") != "1" {
+		t.Errorf("exchange %+v", ex[0])
+	}
+	r.Close()
+	if _, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/get"}}, RunOptions{}); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("after Close: %v", err)
+	}
+}
