@@ -120,12 +120,28 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 
 // comparable is the text of exchanges that must not change between runs:
 // the snapshot form without the parts that vary by design (the time it
-// was recorded, Cache-Status ttls and Age).
+// was recorded, Cache-Status ttls and Age), and without what does not
+// change the meaning of a response: the reason phrase, the case of field
+// names and the order of fields with different names (RFC 9110, 5.3).
+// Fields of one name keep their order, and every value counts.
 func comparable(ex []*runner.Exchange) []string {
-	snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: "x", Hash: "x", Exchanges: ex}}}
+	norm := make([]*runner.Exchange, len(ex))
+	for i, e := range ex {
+		n := *e
+		n.Reason = ""
+		n.Headers = nil
+		for _, h := range e.Headers {
+			if name := strings.ToLower(h.Name); name != "age" {
+				n.Headers = append(n.Headers, runner.Header{Name: name, Value: h.Value})
+			}
+		}
+		slices.SortStableFunc(n.Headers, func(a, b runner.Header) int { return strings.Compare(a.Name, b.Name) })
+		norm[i] = &n
+	}
+	snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: "x", Hash: "x", Exchanges: norm}}}
 	var keep []string
 	for _, line := range strings.Split(string(snap.Marshal()), "\n") {
-		if strings.HasPrefix(line, "cache-status ") || strings.HasPrefix(line, "header Age: ") || strings.HasPrefix(line, "#") ||
+		if strings.HasPrefix(line, "cache-status ") || strings.HasPrefix(line, "#") ||
 			strings.HasPrefix(line, "recorded ") || strings.HasPrefix(line, "block ") || strings.HasPrefix(line, "hash ") {
 			continue
 		}

@@ -93,6 +93,9 @@ type Output struct {
 	Note string
 	// Asserts are the results of the request's assertions.
 	Asserts []runner.AssertResult
+	// ContentEncoding is the Content-Encoding the body was sent with and
+	// decoded from for showing; the snapshot keeps the bytes as sent.
+	ContentEncoding string
 }
 
 // Bodies longer than these are cut on the page; the snapshot keeps them.
@@ -124,7 +127,19 @@ func outputOf(e *runner.Exchange, show []string) Output {
 			}
 		}
 	}
-	o.Body, o.Note = bodyHTML(e.Body, e.Header("Content-Type"))
+	if e.Reason != "" {
+		o.StatusText = e.Reason
+	}
+	body := e.Body
+	if ce := e.Header("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") && len(body) > 0 {
+		if dec, err := runner.DecodeContent(body, ce); err == nil && !e.Truncated {
+			body, o.ContentEncoding = dec, ce
+		}
+	}
+	o.Body, o.Note = bodyHTML(body, e.Header("Content-Type"))
+	if o.ContentEncoding != "" {
+		o.Note = strings.TrimSpace(fmt.Sprintf("Sent with Content-Encoding: %s (%s bytes), shown decoded. %s", o.ContentEncoding, thousands(len(e.Body)), o.Note))
+	}
 	if e.Truncated {
 		o.Note = strings.TrimSpace(o.Note + " The recorded body was cut at the runner's size cap.")
 	}
