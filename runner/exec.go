@@ -442,10 +442,14 @@ func rerouted(req *http.Request, scheme, host, prefix string) *http.Request {
 	return req
 }
 
-// close stops the demo API's server, if it was started.
+// close stops the demo API's server, if it was started, and closes the
+// network's idle connections.
 func (rt *router) close() {
 	if rt.demo != nil {
 		rt.demo.close()
+	}
+	if c, ok := rt.network.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
 	}
 }
 

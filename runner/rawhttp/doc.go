@@ -10,7 +10,11 @@
 // as received is available from the response with [Head], also after the
 // response passed through caches that store and refresh it.
 //
-// Each request uses a connection of its own, closed when the response body
-// is closed: no request is ever retried or sent on a connection a server
-// may be closing. The package uses only the standard library.
+// Connections are reused carefully: only for safe methods without a body
+// (a POST always gets a new connection, so it is never sent twice), only
+// after a body whose end the framing marks was read whole, and only
+// within two seconds, while a goroutine watches the idle connection for
+// the server closing it. A reused connection that closes before any byte
+// of an answer is retried once on a new one. The package uses only the
+// standard library.
 package rawhttp

@@ -29,6 +29,8 @@ type Transport struct {
 	// MaxHeadBytes bounds the response head, counting the interim (1xx)
 	// responses before it; 1 MiB when zero.
 	MaxHeadBytes int
+
+	idle pool
 }
 
 var _ http.RoundTripper = (*Transport)(nil)
@@ -36,26 +38,53 @@ var _ http.RoundTripper = (*Transport)(nil)
 // maxInterim bounds the 1xx responses skipped before the final one.
 const maxInterim = 16
 
-// RoundTrip sends req on a new connection and returns the response as the
-// server sent it. The header fields of req are written in the order of
-// the list [WithFields] attached to its context; see there. The response's
-// Header holds exactly the fields received (plus the carrier [Head] reads),
-// and its Body reads the body as framed on the wire, undecoded.
-func (t *Transport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
-	ctx := req.Context()
-	defer func() {
-		if err != nil && req.Body != nil {
-			req.Body.Close()
-		}
-	}()
+// RoundTrip sends req and returns the response as the server sent it. The
+// header fields of req are written in the order of the list [WithFields]
+// attached to its context; see there. The response's Header holds exactly
+// the fields received (plus the carrier [Head] reads), and its Body reads
+// the body as framed on the wire, undecoded.
+//
+// A request with a body or an unsafe method always goes on a new
+// connection. Others may reuse an idle one (see [Transport.CloseIdleConnections]);
+// if the server had closed it and no byte of an answer came, the request
+// is sent again, once, on a new connection, as RFC 9110, 9.2.2 allows for
+// idempotent requests.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	out, err := prepare(req)
 	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
 		return nil, err
 	}
-	conn, err := t.dial(ctx, req.URL)
+	key := poolKey(req.URL)
+	reusable := reusableRequest(req)
+	if reusable {
+		if conn := t.idle.take(key); conn != nil {
+			resp, err := t.exchange(req, out, conn, key, true)
+			if !errors.Is(err, errNoAnswer) || req.Context().Err() != nil {
+				return resp, err
+			}
+		}
+	}
+	conn, err := t.dial(req.Context(), req.URL)
 	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
 		return nil, err
 	}
+	return t.exchange(req, out, conn, key, reusable)
+}
+
+// errNoAnswer is a connection that closed before any byte of an answer.
+var errNoAnswer = errors.New("rawhttp: connection closed before a response")
+
+// exchange sends req on conn and reads the response head. A connection
+// that can carry another request goes back to the idle pool once the body
+// has been read to its end.
+func (t *Transport) exchange(req *http.Request, out *outgoing, conn net.Conn, key string, reusable bool) (*http.Response, error) {
+	ctx := req.Context()
 	// Cancellation and the deadline close the connection, which ends any
 	// read or write in progress; the error is then the context's.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -75,12 +104,12 @@ func (t *Transport) RoundTrip(req *http.Request) (resp *http.Response, err error
 	br := bufio.NewReader(conn)
 	h, err := t.readFinalHead(br)
 	if err != nil {
-		if werr != nil {
+		if werr != nil && !errors.Is(err, errNoAnswer) {
 			err = werr // the server closed while we were still writing
 		}
 		return fail(err)
 	}
-	resp, err = newResponse(req, h)
+	resp, err := newResponse(req, h)
 	if err != nil {
 		return fail(err)
 	}
@@ -88,19 +117,25 @@ func (t *Transport) RoundTrip(req *http.Request) (resp *http.Response, err error
 		st := tc.ConnectionState()
 		resp.TLS = &st
 	}
-	framed, err := frame(req, resp, br)
+	framed, delimited, err := frame(req, resp, br)
 	if err != nil {
 		return fail(err)
 	}
 	b := &body{r: framed, conn: conn, ctx: ctx, stop: stop}
+	if reusable && delimited && resp.ProtoAtLeast(1, 1) && !hasToken(resp.Header["Connection"], "close") {
+		b.reuse = func() bool { return br.Buffered() == 0 && t.idle.put(key, conn) }
+	}
 	if framed == nil {
-		b.release()
+		b.release(true)
 		resp.Body = http.NoBody
 	} else {
 		resp.Body = b
 	}
 	return resp, nil
 }
+
+// CloseIdleConnections closes the connections kept for reuse.
+func (t *Transport) CloseIdleConnections() { t.idle.closeAll() }
 
 // dial connects to the URL's host, with TLS for https.
 func (t *Transport) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
@@ -146,12 +181,13 @@ func (t *Transport) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
 // readFinalHead reads response heads until the final one, skipping
 // interim 1xx responses, within MaxHeadBytes for all of them.
 func (t *Transport) readFinalHead(br *bufio.Reader) (*head, error) {
-	budget := t.MaxHeadBytes
-	if budget <= 0 {
-		budget = 1 << 20
-	}
+	budget := t.maxHead()
 	for range maxInterim + 1 {
+		before := budget
 		h, err := readHead(br, &budget)
+		if before == t.maxHead() && budget == before && (err == io.EOF || isReset(err)) {
+			return nil, errNoAnswer
+		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil, errors.New("rawhttp: connection closed before a complete response head")
 		}
@@ -166,6 +202,13 @@ func (t *Transport) readFinalHead(br *bufio.Reader) (*head, error) {
 		}
 	}
 	return nil, fmt.Errorf("rawhttp: more than %d interim responses", maxInterim)
+}
+
+func (t *Transport) maxHead() int {
+	if t.MaxHeadBytes <= 0 {
+		return 1 << 20
+	}
+	return t.MaxHeadBytes
 }
 
 // newResponse makes the response for head h of the answer to req. Its
@@ -195,14 +238,15 @@ func newResponse(req *http.Request, h *head) (*http.Response, error) {
 }
 
 // frame returns the reader of the response body as RFC 9112, 6.3 frames
-// it, or nil when the response has none. A transfer coding other than
+// it, or nil when the response has none, and whether the body's end is
+// known without the connection closing. A transfer coding other than
 // chunked is refused: its bytes could not be stored or shown as the
 // content they encode.
-func frame(req *http.Request, resp *http.Response, br *bufio.Reader) (io.Reader, error) {
+func frame(req *http.Request, resp *http.Response, br *bufio.Reader) (_ io.Reader, delimited bool, _ error) {
 	code := resp.StatusCode
 	if req.Method == http.MethodHead || code < 200 || code == http.StatusNoContent || code == http.StatusNotModified {
 		resp.ContentLength = 0
-		return nil, nil
+		return nil, true, nil
 	}
 	resp.ContentLength = -1
 	if te := resp.Header.Values("Transfer-Encoding"); len(te) > 0 && resp.ProtoAtLeast(1, 1) {
@@ -211,20 +255,20 @@ func frame(req *http.Request, resp *http.Response, br *bufio.Reader) (io.Reader,
 			codings[i] = strings.ToLower(trimOWS(c))
 		}
 		if len(codings) != 1 || codings[0] != "chunked" {
-			return nil, fmt.Errorf("rawhttp: unsupported transfer coding %q", strings.Join(te, ", "))
+			return nil, false, fmt.Errorf("rawhttp: unsupported transfer coding %q", strings.Join(te, ", "))
 		}
 		resp.TransferEncoding = []string{"chunked"}
-		return &chunked{r: httputil.NewChunkedReader(br), br: br}, nil
+		return &chunked{r: httputil.NewChunkedReader(br), br: br}, true, nil
 	}
 	if cl := resp.Header.Values("Content-Length"); len(cl) > 0 {
 		n, err := contentLength(cl)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		resp.ContentLength = n
-		return &exactly{r: br, n: n}, nil
+		return &exactly{r: br, n: n}, true, nil
 	}
-	return br, nil // read until the server closes the connection
+	return br, false, nil // read until the server closes the connection
 }
 
 // contentLength parses the Content-Length values, which must agree.
@@ -285,14 +329,16 @@ func (c *chunked) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// body is a response body; closing it, or reading it to its end, closes
-// the connection.
+// body is a response body. Reading it to its end hands its connection
+// back for reuse when it can carry another request; closing it before,
+// or any error, closes the connection.
 type body struct {
-	r    io.Reader
-	conn net.Conn
-	ctx  context.Context
-	stop func() bool
-	once sync.Once
+	r     io.Reader
+	conn  net.Conn
+	ctx   context.Context
+	stop  func() bool
+	reuse func() bool // nil when the connection cannot be reused
+	once  sync.Once
 }
 
 func (b *body) Read(p []byte) (int, error) {
@@ -301,19 +347,23 @@ func (b *body) Read(p []byte) (int, error) {
 		if err != io.EOF && b.ctx.Err() != nil {
 			err = b.ctx.Err()
 		}
-		b.release()
+		b.release(err == io.EOF)
 	}
 	return n, err
 }
 
 func (b *body) Close() error {
-	b.release()
+	b.release(false)
 	return nil
 }
 
-func (b *body) release() {
+// release lets the connection go, to the pool after a complete body.
+func (b *body) release(complete bool) {
 	b.once.Do(func() {
-		b.stop()
+		// stop reports false when cancellation has closed the conn.
+		if b.stop() && complete && b.reuse != nil && b.reuse() {
+			return
+		}
 		b.conn.Close()
 	})
 }

@@ -200,7 +200,7 @@ func TestBadResponsesAreErrors(t *testing.T) {
 		{"switching protocols", "HTTP/1.1 101 Switching Protocols\r\n\r\n", "101"},
 		{"truncated head", "HTTP/1.1 200 OK\r\nX-A: 1\r\n", "before a complete response head"},
 		{"truncated body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "unexpected EOF"},
-		{"nothing", "", "before a complete response head"},
+		{"nothing", "", "connection closed before a response"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newWireServer(t, tc.response)
