@@ -84,8 +84,8 @@ func prepare(req *http.Request) (*outgoing, error) {
 		if !isToken(f.Name) {
 			return nil, fmt.Errorf("rawhttp: header field name %q is not a token", f.Name)
 		}
-		if trimOWS(f.Value) != f.Value || strings.IndexFunc(f.Value, isCTL) >= 0 {
-			return nil, fmt.Errorf("rawhttp: header field %s: value %q has a control character or surrounding whitespace", f.Name, f.Value)
+		if strings.IndexFunc(f.Value, isCTL) >= 0 {
+			return nil, fmt.Errorf("rawhttp: header field %s: value %q has a control character", f.Name, f.Value)
 		}
 		b.WriteString(f.Name + ": " + f.Value + "\r\n")
 	}
