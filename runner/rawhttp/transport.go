@@ -78,7 +78,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // errNoAnswer is a connection that closed before any byte of an answer.
-var errNoAnswer = errors.New("rawhttp: connection closed before a response")
+var errNoAnswer = &closedError{"rawhttp: connection closed before a response"}
+
+// closedError is a connection the server closed too early; it is an
+// io.ErrUnexpectedEOF, as callers classify such failures.
+type closedError struct{ msg string }
+
+func (e *closedError) Error() string { return e.msg }
+func (e *closedError) Unwrap() error { return io.ErrUnexpectedEOF }
 
 // exchange sends req on conn and reads the response head. A connection
 // that can carry another request goes back to the idle pool once the body
@@ -189,7 +196,7 @@ func (t *Transport) readFinalHead(br *bufio.Reader) (*head, error) {
 			return nil, errNoAnswer
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return nil, errors.New("rawhttp: connection closed before a complete response head")
+			return nil, &closedError{"rawhttp: connection closed before a complete response head"}
 		}
 		if err != nil {
 			return nil, err

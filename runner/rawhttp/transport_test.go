@@ -208,6 +208,9 @@ func TestBadResponsesAreErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("err = %v, want one containing %q", err, tc.err)
 			}
+			if strings.Contains(tc.err, "before a") && !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("a connection closed early is no io.ErrUnexpectedEOF: %v", err)
+			}
 		})
 	}
 }
