@@ -197,3 +197,27 @@ func TestHash(t *testing.T) {
 		t.Errorf("equal requests hash differently")
 	}
 }
+
+// The reason phrase and the order of header fields as received survive a
+// snapshot; a snapshot from before, with no reason, still reads.
+func TestSnapshotKeepsReasonAndFieldOrder(t *testing.T) {
+	s := &Snapshot{Source: "content/a.md", Blocks: []*Record{{Block: "b", Hash: "h", Recorded: time.Unix(0, 0).UTC(), Exchanges: []*Exchange{{
+		Method: "GET", URL: "https://api.test/", Status: 200, Reason: "Fine Thanks", Cache: "miss",
+		Headers: []Header{{"X-RateLimit-Remaining", "41"}, {"ETag", `"v1"`}, {"set-cookie", "a=1"}, {"Content-Length", "0"}, {"X-Empty", ""}},
+	}}}}}
+	data := s.Marshal()
+	if !strings.Contains(string(data), "\nstatus 200 Fine Thanks\n") {
+		t.Errorf("no reason phrase in\n%s", data)
+	}
+	got, err := UnmarshalSnapshot("a.snap", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := got.Blocks[0].Exchanges[0]; e.Reason != "Fine Thanks" || !reflect.DeepEqual(e.Headers, s.Blocks[0].Exchanges[0].Headers) {
+		t.Errorf("read back %q %q", e.Reason, e.Headers)
+	}
+	old, err := UnmarshalSnapshot("a.snap", []byte(strings.Replace(string(data), "status 200 Fine Thanks", "status 200", 1)))
+	if err != nil || old.Blocks[0].Exchanges[0].Status != 200 || old.Blocks[0].Exchanges[0].Reason != "" {
+		t.Errorf("an old status line: %v", err)
+	}
+}
