@@ -40,8 +40,9 @@ type Config struct {
 	// none. Identical requests across blocks share its entries.
 	Shared http.RoundTripper
 	// Network is the transport to the network, and to the embedded demo
-	// API's loopback server; a [rawhttp.Transport] when nil, which puts
-	// requests on the wire as written and reads responses as sent.
+	// API's loopback server; when nil, a [rawhttp.Transport] (which puts
+	// requests on the wire as written and reads responses as sent) using
+	// the proxy $HTTPS_PROXY, $HTTP_PROXY and $NO_PROXY name.
 	Network http.RoundTripper
 	// Redact names the volatile response parts replaced in exchanges.
 	Redact Redactions
@@ -88,7 +89,7 @@ func (c Config) withDefaults() Config {
 		c.PerHost = 4
 	}
 	if c.Network == nil {
-		c.Network = &rawhttp.Transport{}
+		c.Network = &rawhttp.Transport{Proxy: http.ProxyFromEnvironment}
 	}
 	if c.Getenv == nil {
 		c.Getenv = os.LookupEnv

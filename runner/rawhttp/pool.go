@@ -38,7 +38,12 @@ type idleConn struct {
 	read  chan error // the watcher's read's result
 }
 
-func poolKey(u *url.URL) string { return u.Scheme + "://" + u.Host }
+func poolKey(u, proxy *url.URL) string {
+	if proxy != nil {
+		return u.Scheme + "://" + u.Host + " via " + proxy.Host
+	}
+	return u.Scheme + "://" + u.Host
+}
 
 // reusableRequest reports whether req may go on a reused connection: a
 // safe method without a body, which can be sent again if the server

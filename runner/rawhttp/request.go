@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,7 +51,9 @@ type outgoing struct {
 // as given is an error: a method that is no token, a target or header
 // value with a space or control character where none may be, a
 // Content-Length that is not the body's.
-func prepare(req *http.Request) (*outgoing, error) {
+// A plain request through a proxy is sent in absolute form, with the
+// proxy's credentials last.
+func prepare(req *http.Request, proxy *url.URL) (*outgoing, error) {
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
@@ -62,6 +65,10 @@ func prepare(req *http.Request) (*outgoing, error) {
 		return nil, fmt.Errorf("rawhttp: request has no URL")
 	}
 	target := req.URL.RequestURI()
+	viaProxy := proxy != nil && req.URL.Scheme == "http"
+	if viaProxy {
+		target = "http://" + req.URL.Host + target
+	}
 	if i := strings.IndexFunc(target, func(r rune) bool { return r <= ' ' || r >= 0x7f }); i >= 0 {
 		return nil, fmt.Errorf("rawhttp: request target %q has a byte that must be percent-encoded at offset %d", target, i)
 	}
@@ -77,6 +84,9 @@ func prepare(req *http.Request) (*outgoing, error) {
 	fields, err := o.frameBody(req, method, fields)
 	if err != nil {
 		return nil, err
+	}
+	if auth := proxyAuthorization(proxy); viaProxy && auth != "" {
+		fields = append(fields, Field{"Proxy-Authorization", auth})
 	}
 	var b bytes.Buffer
 	b.WriteString(method + " " + target + " HTTP/1.1\r\n")

@@ -29,6 +29,12 @@ type Transport struct {
 	// MaxHeadBytes bounds the response head, counting the interim (1xx)
 	// responses before it; 1 MiB when zero.
 	MaxHeadBytes int
+	// Proxy returns the proxy for a request, or nil for none, as
+	// [http.ProxyFromEnvironment] does; nil uses no proxy. Only http://
+	// proxies are supported: plain requests go to them in absolute form,
+	// https ones through a CONNECT tunnel, so the origin sees the same
+	// bytes as without the proxy.
+	Proxy func(*http.Request) (*url.URL, error)
 
 	idle pool
 }
@@ -50,14 +56,18 @@ const maxInterim = 16
 // is sent again, once, on a new connection, as RFC 9110, 9.2.2 allows for
 // idempotent requests.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	out, err := prepare(req)
+	proxy, err := t.proxyFor(req)
+	var out *outgoing
+	if err == nil {
+		out, err = prepare(req, proxy)
+	}
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
 		return nil, err
 	}
-	key := poolKey(req.URL)
+	key := poolKey(req.URL, proxy)
 	reusable := reusableRequest(req)
 	if reusable {
 		if conn := t.idle.take(key); conn != nil {
@@ -67,7 +77,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
-	conn, err := t.dial(req.Context(), req.URL)
+	conn, err := t.dial(req.Context(), req.URL, proxy)
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -144,24 +154,23 @@ func (t *Transport) exchange(req *http.Request, out *outgoing, conn net.Conn, ke
 // CloseIdleConnections closes the connections kept for reuse.
 func (t *Transport) CloseIdleConnections() { t.idle.closeAll() }
 
-// dial connects to the URL's host, with TLS for https.
-func (t *Transport) dial(ctx context.Context, u *url.URL) (net.Conn, error) {
-	port := u.Port()
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("rawhttp: unsupported scheme %q", u.Scheme)
-	case u.Hostname() == "":
-		return nil, errors.New("rawhttp: no host in the URL")
-	case port == "" && u.Scheme == "https":
-		port = "443"
-	case port == "":
-		port = "80"
+// dial connects to the URL's host, through the proxy when there is one,
+// with TLS for https.
+func (t *Transport) dial(ctx context.Context, u *url.URL, proxy *url.URL) (net.Conn, error) {
+	addr, err := authority(u)
+	if err != nil {
+		return nil, err
 	}
 	dial := t.DialContext
 	if dial == nil {
 		dial = (&net.Dialer{}).DialContext
 	}
-	conn, err := dial(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
+	var conn net.Conn
+	if proxy == nil {
+		conn, err = dial(ctx, "tcp", addr)
+	} else {
+		conn, err = t.dialProxy(ctx, dial, proxy, u.Scheme == "https", addr)
+	}
 	if err != nil || u.Scheme == "http" {
 		return conn, err
 	}
