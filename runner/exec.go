@@ -323,6 +323,11 @@ func (r *Runner) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
+	// net/http adds a Referer to a redirected request; the block wrote
+	// none, and curl and httpyac send none.
+	if via[0].Header.Get("Referer") == "" {
+		req.Header.Del("Referer")
+	}
 	host := strings.ToLower(req.URL.Hostname())
 	if host == strings.ToLower(via[len(via)-1].URL.Hostname()) {
 		return nil

@@ -201,3 +201,22 @@ func TestEmbeddedDemoIsServedOnLoopback(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+// A redirect is followed with the block's fields, in its order, and
+// nothing net/http would add (a Referer).
+func TestRedirectSendsTheBlocksFields(t *testing.T) {
+	s := newScriptServer(t,
+		"HTTP/1.1 302 Found\r\nLocation: /b?x=1\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+	)
+	r := openTestRunner(t, Config{Hosts: map[string]string{"api.test": "http://" + s.addr}}, "")
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://api.test/a", Headers: []Header{{"x-b", "1"}, {"Accept", "*/*"}}}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.requests()
+	want := "GET /b?x=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nx-b: 1\r\nAccept: */*\r\n\r\n"
+	if ex[0].Status != 200 || len(reqs) != 2 || reqs[1] != want {
+		t.Errorf("status %d; requests %q\nwant the second %q", ex[0].Status, reqs, want)
+	}
+}
