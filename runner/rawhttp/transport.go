@@ -126,10 +126,7 @@ func (t *Transport) exchange(req *http.Request, out *outgoing, conn net.Conn, ke
 		}
 		return fail(err)
 	}
-	resp, err := newResponse(req, h)
-	if err != nil {
-		return fail(err)
-	}
+	resp := newResponse(req, h)
 	if tc, ok := conn.(*tls.Conn); ok {
 		st := tc.ConnectionState()
 		resp.TLS = &st
@@ -230,7 +227,7 @@ func (t *Transport) maxHead() int {
 // newResponse makes the response for head h of the answer to req. Its
 // Header is built from the fields as received; only the key names are
 // canonical, so that Get finds them.
-func newResponse(req *http.Request, h *head) (*http.Response, error) {
+func newResponse(req *http.Request, h *head) *http.Response {
 	resp := &http.Response{
 		Status:     strconv.Itoa(h.code) + " " + h.reason,
 		StatusCode: h.code,
@@ -250,7 +247,7 @@ func newResponse(req *http.Request, h *head) (*http.Response, error) {
 		key = updateKey // a head that refreshes a stored response
 	}
 	carry(resp.Header, key, h.statusLine, h.fields)
-	return resp, nil
+	return resp
 }
 
 // frame returns the reader of the response body as RFC 9112, 6.3 frames
