@@ -111,7 +111,7 @@ func TestExchangeIsTheWire(t *testing.T) {
 	if e := ex[0]; !reflect.DeepEqual(e.Headers, want) || e.Reason != "Fine Thanks" || string(e.Body) != "{}" {
 		t.Errorf("recorded %d %q %q %q\nwant headers %q", e.Status, e.Reason, e.Headers, e.Body, want)
 	}
-	wantReq := "POST /items?q=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nx-client: docs\r\nAccept: application/json\r\ncontent-type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+	wantReq := "POST /items?q=1 HTTP/1.1\r\nHost: api.test\r\nx-client: docs\r\nAccept: application/json\r\ncontent-type: application/json\r\nUser-Agent: snapdoc\r\nContent-Length: 2\r\n\r\n{}"
 	if got := s.requests(); len(got) != 1 || got[0] != wantReq {
 		t.Errorf("on the wire:\n%q\nwant\n%q", got, wantReq)
 	}
@@ -149,7 +149,7 @@ func TestHeadSurvivesTheCaches(t *testing.T) {
 		t.Errorf("cache %s, %s; reason %q body %q", ex[1].Cache, ex[3].Cache, ex[3].Reason, ex[3].Body)
 	}
 	reqs := s.requests()
-	if len(reqs) != 3 || reqs[2] != "GET /etag HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nAccept: */*\r\nIf-None-Match: \"e1\"\r\n\r\n" {
+	if len(reqs) != 3 || reqs[2] != "GET /etag HTTP/1.1\r\nHost: api.test\r\nAccept: */*\r\nUser-Agent: snapdoc\r\nIf-None-Match: \"e1\"\r\n\r\n" {
 		t.Errorf("requests: %q", reqs)
 	}
 }
@@ -215,7 +215,7 @@ func TestRedirectSendsTheBlocksFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := s.requests()
-	want := "GET /b?x=1 HTTP/1.1\r\nHost: api.test\r\nUser-Agent: snapdoc\r\nx-b: 1\r\nAccept: */*\r\n\r\n"
+	want := "GET /b?x=1 HTTP/1.1\r\nHost: api.test\r\nx-b: 1\r\nAccept: */*\r\nUser-Agent: snapdoc\r\n\r\n"
 	if ex[0].Status != 200 || len(reqs) != 2 || reqs[1] != want {
 		t.Errorf("status %d; requests %q\nwant the second %q", ex[0].Status, reqs, want)
 	}
