@@ -28,6 +28,9 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		}
 		store = disk
 	}
+	if secret := cfg.Redact.secret(); !secret.Empty() {
+		store = secretFieldStore{Store: store, fields: secret}
+	}
 	opts := []httpcache.Option{httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now)}
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
@@ -40,6 +43,7 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.upstream = sharedOrDirect{shared: shared, direct: rt}
 	r.close = shared.Wait
 	return r, nil
 }
