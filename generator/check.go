@@ -109,7 +109,7 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 	case old.Hash != runner.Hash(b.Requests):
 		c.State = CheckChanged
 	default:
-		c.Diff = lineDiff(comparable(old.Exchanges), comparable(ex))
+		c.Diff = lineDiff(comparable(old.Exchanges, b.ignore), comparable(ex, b.ignore))
 		c.State = CheckOK
 		if c.Diff != "" {
 			c.State = CheckDrift
@@ -118,10 +118,22 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 	return c
 }
 
+// volatileMark stands for the value of a volatile field in compared
+// outputs.
+const volatileMark = "(volatile)"
+
 // comparable is the text of exchanges that must not change between runs:
 // the snapshot form without the parts that vary by design (the time it
-// was recorded, Cache-Status ttls and Age).
-func comparable(ex []*runner.Exchange) []string {
+// was recorded, Cache-Status ttls and Age) and with the values of the
+// volatile fields masked.
+func comparable(ex []*runner.Exchange, volatile runner.Redactions) []string {
+	if !volatile.Empty() {
+		masked := make([]*runner.Exchange, len(ex))
+		for i, x := range ex {
+			masked[i] = volatile.Mask(x, volatileMark)
+		}
+		ex = masked
+	}
 	snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: "x", Hash: "x", Exchanges: ex}}}
 	var keep []string
 	for _, line := range strings.Split(string(snap.Marshal()), "\n") {

@@ -31,13 +31,13 @@ func ParseRedactions(specs []string) (Redactions, error) {
 		kind, what, _ := strings.Cut(s, ":")
 		switch {
 		case what == "":
-			return r, fmt.Errorf("redact %q: want header:NAME or body:KEY", s)
+			return r, fmt.Errorf("%q: want header:NAME or body:KEY", s)
 		case kind == "header":
 			r.headers = append(r.headers, strings.ToLower(what))
 		case kind == "body":
 			r.fields = append(r.fields, strings.Split(what, "."))
 		default:
-			return r, fmt.Errorf("redact %q: want header:NAME or body:KEY", s)
+			return r, fmt.Errorf("%q: want header:NAME or body:KEY", s)
 		}
 	}
 	return r, nil
@@ -103,7 +103,7 @@ func (r Redactions) Mask(e *Exchange, mark string) *Exchange {
 	c := *e
 	c.Headers = slices.Clone(e.Headers)
 	for i, h := range c.Headers {
-		if r.hasHeader(h.Name) {
+		if r.HasHeader(h.Name) {
 			c.Headers[i].Value = mark
 		}
 	}
@@ -113,8 +113,8 @@ func (r Redactions) Mask(e *Exchange, mark string) *Exchange {
 	return &c
 }
 
-// hasHeader reports whether r names the header field name.
-func (r Redactions) hasHeader(name string) bool {
+// HasHeader reports whether r names the header field name.
+func (r Redactions) HasHeader(name string) bool {
 	return slices.Contains(r.headers, strings.ToLower(name))
 }
 

@@ -210,7 +210,7 @@ func isWordRune(c rune) bool {
 // body is replaced.
 func (r *Redactor) Exchange(e *Exchange) {
 	for i, h := range e.Headers {
-		if r.fields.hasHeader(h.Name) {
+		if r.fields.HasHeader(h.Name) {
 			r.AddValue(h.Value)
 			e.Headers[i].Value = Redacted
 		}

@@ -92,7 +92,7 @@ type secretFieldStore struct {
 // key held, which an older response may have left.
 func (s secretFieldStore) Set(key string, e *httpcache.Entry) error {
 	for name := range e.Header {
-		if s.fields.hasHeader(name) {
+		if s.fields.HasHeader(name) {
 			return s.Store.Delete(key)
 		}
 	}
