@@ -122,7 +122,7 @@ func lowerPercent(s string) string {
 	b := []byte(s)
 	for i := 0; i+2 < len(b); i++ {
 		if b[i] == '%' {
-			b[i+1], b[i+2] = bytes.ToLower(b[i+1:i+2])[0], bytes.ToLower(b[i+2:i+3])[0]
+			b[i+1], b[i+2] = bytes.ToLower(b[i+1 : i+2])[0], bytes.ToLower(b[i+2 : i+3])[0]
 			i += 2
 		}
 	}

@@ -119,7 +119,7 @@ var cacheLabels = map[string]string{
 func outputOf(e *runner.Exchange, show []string, volatile runner.Redactions) Output {
 	o := Output{
 		volatile: volatile,
-		Name: e.Name, Method: e.Method, URL: e.URL,
+		Name:     e.Name, Method: e.Method, URL: e.URL,
 		Status: e.Status, StatusText: http.StatusText(e.Status),
 		Cache: e.Cache, CacheLabel: cacheLabels[e.Cache], CacheStatus: e.CacheStatus,
 		Asserts: e.Asserts,
