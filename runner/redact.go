@@ -98,17 +98,19 @@ func (r Redactions) Empty() bool { return len(r.headers) == 0 && len(r.fields) =
 
 // Mask returns a copy of e whose named fields hold mark instead of their
 // values: how volatile fields are left out when exchanges are compared.
+// A field recorded as [Redacted] keeps it: that is no value the API sent,
+// and a snapshot that holds it differs from one that shows the value.
 // e is not modified.
 func (r Redactions) Mask(e *Exchange, mark string) *Exchange {
 	c := *e
 	c.Headers = slices.Clone(e.Headers)
 	for i, h := range c.Headers {
-		if r.HasHeader(h.Name) {
+		if r.HasHeader(h.Name) && h.Value != Redacted {
 			c.Headers[i].Value = mark
 		}
 	}
 	if len(r.fields) > 0 {
-		c.Body, _ = redactJSON(e.Body, r.fields, mark)
+		c.Body, _ = redactJSON(e.Body, r.fields, mark, true)
 	}
 	return &c
 }
@@ -120,9 +122,10 @@ func (r Redactions) HasHeader(name string) bool {
 
 // redactJSON replaces the values at the given key paths of a JSON document
 // with the JSON string with, leaving every other byte as it was, and
-// returns the values it replaced, as JSON text. A body that is not JSON is
-// returned unchanged.
-func redactJSON(body []byte, paths [][]string, with string) ([]byte, [][]byte) {
+// returns the values it replaced, as JSON text; keepRedacted leaves the
+// values that are the string [Redacted] as they are. A body that is not
+// JSON is returned unchanged.
+func redactJSON(body []byte, paths [][]string, with string, keepRedacted bool) ([]byte, [][]byte) {
 	type span struct{ start, end int }
 	var spans []span
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -189,10 +192,14 @@ func redactJSON(body []byte, paths [][]string, with string) ([]byte, [][]byte) {
 		return body, nil
 	}
 	quoted, _ := json.Marshal(with)
+	redacted, _ := json.Marshal(Redacted)
 	var out bytes.Buffer
 	var found [][]byte
 	last := 0
 	for _, s := range spans {
+		if keepRedacted && bytes.Equal(body[s.start:s.end], redacted) {
+			continue
+		}
 		out.Write(body[last:s.start])
 		out.Write(quoted)
 		found = append(found, body[s.start:s.end])

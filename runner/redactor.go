@@ -217,7 +217,7 @@ func (r *Redactor) Exchange(e *Exchange) {
 	}
 	if len(r.fields.fields) > 0 {
 		var found [][]byte
-		e.Body, found = redactJSON(e.Body, r.fields.fields, Redacted)
+		e.Body, found = redactJSON(e.Body, r.fields.fields, Redacted, false)
 		for _, raw := range found {
 			var s string
 			if json.Unmarshal(raw, &s) != nil {

@@ -198,6 +198,12 @@ func TestRedactionsMask(t *testing.T) {
 	if string(e.Body) != before || e.Headers[0].Value != "Wed, 25 Nov 2026 10:00:00 GMT" {
 		t.Errorf("Mask changed the exchange")
 	}
+	// A value recorded redacted is no value the API sent: it stays, so
+	// that a snapshot made when the field was redacted is seen to differ.
+	old := &Exchange{Headers: []Header{{"Date", Redacted}}, Body: []byte(`{"origin": "[redacted]"}`)}
+	if m := v.Mask(old, "*"); m.Headers[0].Value != Redacted || string(m.Body) != `{"origin": "[redacted]"}` {
+		t.Errorf("masked a redacted value: %v %s", m.Headers, m.Body)
+	}
 	for _, bad := range []string{"date", "header:", "cookie:x"} {
 		if _, err := ParseRedactions([]string{bad}); err == nil {
 			t.Errorf("ParseRedactions(%q) succeeded", bad)
@@ -207,11 +213,11 @@ func TestRedactionsMask(t *testing.T) {
 
 func TestRedactJSONLeavesOtherBodiesAlone(t *testing.T) {
 	for _, body := range []string{"not json", `{"origin": `, `["origin"]`, ``} {
-		if got, _ := redactJSON([]byte(body), [][]string{{"origin"}}, Redacted); string(got) != body {
+		if got, _ := redactJSON([]byte(body), [][]string{{"origin"}}, Redacted, false); string(got) != body {
 			t.Errorf("redactJSON(%q) = %q", body, got)
 		}
 	}
-	got, found := redactJSON([]byte(`{"origin":{"a":[1,2]},"b":2}`), [][]string{{"origin"}}, Redacted)
+	got, found := redactJSON([]byte(`{"origin":{"a":[1,2]},"b":2}`), [][]string{{"origin"}}, Redacted, false)
 	if string(got) != `{"origin":"[redacted]","b":2}` || len(found) != 1 || string(found[0]) != `{"a":[1,2]}` {
 		t.Errorf("container redaction = %s, found %s", got, found)
 	}

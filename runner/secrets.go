@@ -97,7 +97,7 @@ func (s secretFieldStore) Set(key string, e *httpcache.Entry) error {
 		}
 	}
 	if len(s.fields.fields) > 0 {
-		if _, found := redactJSON(e.Body, s.fields.fields, Redacted); len(found) > 0 {
+		if _, found := redactJSON(e.Body, s.fields.fields, Redacted, false); len(found) > 0 {
 			return s.Store.Delete(key)
 		}
 	}
