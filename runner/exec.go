@@ -60,7 +60,8 @@ type Runner struct {
 	blocks   chan struct{}
 	newCache func(upstream http.RoundTripper) http.RoundTripper
 	close    func()   // finishes what the runner left running; may be nil
-	warned   sync.Map // names of the short secrets warned about
+	warned   sync.Map     // names of the short secrets warned about
+	logs     *logRedactor // redacts cfg.Logger
 }
 
 // Close waits for the work the runner started in the background, such as
@@ -103,6 +104,13 @@ func (c Config) withDefaults() Config {
 // over the given upstream transport; nil runs blocks without one.
 func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper) (*Runner, error) {
 	cfg = cfg.withDefaults()
+	logs := newLogRedactor()
+	cfg.Logger = logs.wrap(cfg.Logger)
+	return newRunner(cfg, newCache, logs)
+}
+
+// newRunner is [New], its log redacted by logs.
+func newRunner(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper, logs *logRedactor) (*Runner, error) {
 	upstream := cfg.Shared
 	if upstream == nil {
 		rt, err := newRouter(cfg)
@@ -111,7 +119,7 @@ func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper
 		}
 		upstream = rt
 	}
-	return &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}, nil
+	return &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache, logs: logs}, nil
 }
 
 // RunOptions configure the run of one block.

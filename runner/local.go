@@ -16,6 +16,8 @@ const sharedCacheBytes = 256 << 20
 // the shared cache across runs; "" keeps it in memory.
 func Open(cfg Config, cacheDir string) (*Runner, error) {
 	cfg = cfg.withDefaults()
+	logs := newLogRedactor()
+	cfg.Logger = logs.wrap(cfg.Logger)
 	rt, err := newRouter(cfg)
 	if err != nil {
 		return nil, err
@@ -37,9 +39,9 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	}
 	shared := httpcache.New(store, opts...)
 	cfg.Shared = shared
-	r, err := New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
+	r, err := newRunner(cfg, func(upstream http.RoundTripper) http.RoundTripper {
 		return httpcache.New(httpcache.NewMemoryStore(0), httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))
-	})
+	}, logs)
 	if err != nil {
 		return nil, err
 	}

@@ -92,6 +92,20 @@ func (r *Redactor) AddPlaced(sent, shown string) {
 	r.add(sent, shown)
 }
 
+// merge adds the secrets of o to r.
+func (r *Redactor) merge(o *Redactor) {
+	for k, v := range o.pairs {
+		if _, ok := r.pairs[k]; !ok {
+			r.pairs[k] = v
+			r.rep = nil
+		}
+	}
+	for k, v := range o.short {
+		r.short[k] = v
+	}
+	r.maxLen = max(r.maxLen, o.maxLen)
+}
+
 // ShortSecrets returns the names of the environment variables whose
 // values are too short to be searched for in responses, in the order
 // they were added.

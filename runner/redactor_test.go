@@ -1,10 +1,13 @@
 package runner
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -231,5 +234,29 @@ func TestIsVolatile(t *testing.T) {
 		if IsVolatile(spec) != want {
 			t.Errorf("IsVolatile(%q) = %v", spec, !want)
 		}
+	}
+}
+
+func TestRunnerLogIsRedacted(t *testing.T) {
+	var log bytes.Buffer
+	const secret = "s3cr+t/V4lue="
+	r, err := Open(Config{
+		Hosts:  map[string]string{"httpbin.org": Embedded},
+		Getenv: func(string) (string, bool) { return secret, true },
+		Logger: slog.New(slog.NewTextHandler(&log, nil)),
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/get?k=" + EnvRef("KEY")}}, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// What the runner's log is given, by the shared cache or the runner
+	// itself, is redacted with the secrets of every block run so far.
+	r.cfg.Logger.With("url", "https://x/?k="+url.QueryEscape(secret)).WithGroup("g").Warn("failed for "+secret, "err", errors.New("lookup "+secret), "n", 3)
+	out := log.String()
+	if strings.Contains(out, "s3cr") || !strings.Contains(out, `msg="failed for {{$env KEY}}"`) || !strings.Contains(out, `g.err="lookup {{$env KEY}}"`) || !strings.Contains(out, "g.n=3") {
+		t.Errorf("log: %s", out)
 	}
 }

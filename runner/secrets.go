@@ -3,8 +3,10 @@ package runner
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
@@ -28,6 +30,7 @@ func (r *Runner) redactor(reqs []*Request, opts RunOptions) *Redactor {
 	for _, req := range reqs {
 		red.placeRequest(req, value)
 	}
+	r.logs.add(red)
 	for _, name := range red.ShortSecrets() {
 		if _, done := r.warned.LoadOrStore(name, true); done {
 			continue
@@ -102,4 +105,91 @@ func (s secretFieldStore) Set(key string, e *httpcache.Entry) error {
 		}
 	}
 	return s.Store.Set(key, e)
+}
+
+// logRedactor redacts the runner's log, which all blocks share, with the
+// secrets of every block the runner has run.
+type logRedactor struct {
+	mu  sync.Mutex
+	red *Redactor
+}
+
+func newLogRedactor() *logRedactor { return &logRedactor{red: NewRedactor(Redactions{})} }
+
+// add adds the secrets of a block's redactor.
+func (l *logRedactor) add(red *Redactor) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.red.merge(red)
+}
+
+// text redacts a text of the log.
+func (l *logRedactor) text(s string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.red.Text(s)
+}
+
+// wrap returns a logger whose messages and attributes are redacted
+// before log writes them; nil for nil.
+func (l *logRedactor) wrap(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return nil
+	}
+	if _, done := log.Handler().(redactHandler); done {
+		return log
+	}
+	return slog.New(redactHandler{next: log.Handler(), red: l})
+}
+
+// redactHandler is a slog.Handler that redacts what it passes on.
+type redactHandler struct {
+	next slog.Handler
+	red  *logRedactor
+}
+
+func (h redactHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.next.Enabled(ctx, level)
+}
+
+func (h redactHandler) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, h.red.text(rec.Message), rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+func (h redactHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	red := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		red[i] = h.attr(a)
+	}
+	return redactHandler{next: h.next.WithAttrs(red), red: h.red}
+}
+
+func (h redactHandler) WithGroup(name string) slog.Handler {
+	return redactHandler{next: h.next.WithGroup(name), red: h.red}
+}
+
+// attr redacts the text of an attribute: strings, errors and anything
+// else that formats as text.
+func (h redactHandler) attr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindGroup:
+		group := v.Group()
+		red := make([]any, len(group))
+		for i, g := range group {
+			red[i] = h.attr(g)
+		}
+		return slog.Group(a.Key, red...)
+	case slog.KindString, slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			return slog.String(a.Key, h.red.text(err.Error()))
+		}
+		return slog.String(a.Key, h.red.text(v.String()))
+	}
+	return slog.Attr{Key: a.Key, Value: v}
 }
