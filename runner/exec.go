@@ -59,7 +59,7 @@ type Runner struct {
 	upstream http.RoundTripper // the shared cache, or the router
 	blocks   chan struct{}
 	newCache func(upstream http.RoundTripper) http.RoundTripper
-	close    func()   // finishes what the runner left running; may be nil
+	close    func()       // finishes what the runner left running; may be nil
 	warned   sync.Map     // names of the short secrets warned about
 	logs     *logRedactor // redacts cfg.Logger
 }
