@@ -147,6 +147,11 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 			return
 		}
 		for _, b := range l.Blocks {
+			if specs := b.redact.Volatile(); len(specs) > 0 {
+				mu.Lock()
+				warnings[l.File] = append(warnings[l.File], fmt.Errorf("%s:%d: http block: redact=%s: volatile, not secret: still redacted as the fence says; volatile= shows it as recorded, ignored only when deciding drift", l.File, b.Line-1, strings.Join(specs, ",")))
+				mu.Unlock()
+			}
 			for _, r := range b.Requests {
 				if ws := RequestWarnings(r); len(ws) > 0 {
 					mu.Lock()

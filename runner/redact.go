@@ -20,6 +20,7 @@ const Redacted = "[redacted]"
 type Redactions struct {
 	headers []string   // lower case
 	fields  [][]string // key paths, such as ["headers", "X-Amzn-Trace-Id"]
+	specs   []string   // as written
 }
 
 // ParseRedactions parses redaction specs: "header:NAME" redacts the value
@@ -39,6 +40,7 @@ func ParseRedactions(specs []string) (Redactions, error) {
 		default:
 			return r, fmt.Errorf("%q: want header:NAME or body:KEY", s)
 		}
+		r.specs = append(r.specs, s)
 	}
 	return r, nil
 }
@@ -48,6 +50,7 @@ func (r Redactions) Add(o Redactions) Redactions {
 	return Redactions{
 		headers: append(slices.Clone(r.headers), o.headers...),
 		fields:  append(slices.Clone(r.fields), o.fields...),
+		specs:   append(slices.Clone(r.specs), o.specs...),
 	}
 }
 
@@ -75,6 +78,18 @@ func IsVolatile(spec string) bool {
 		return slices.Contains(volatileKeys, keys[len(keys)-1])
 	}
 	return false
+}
+
+// Volatile returns the specs of the fields of r that are volatile by
+// nature ([IsVolatile]).
+func (r Redactions) Volatile() []string {
+	var specs []string
+	for _, s := range r.specs {
+		if IsVolatile(s) {
+			specs = append(specs, s)
+		}
+	}
+	return specs
 }
 
 // secret returns r without the fields that are volatile by nature.
