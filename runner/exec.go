@@ -188,7 +188,7 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 			return out, red.Error(err) // it names its own position
 		}
 		if err != nil {
-			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: red.Text(req.URL), Err: red.Error(err)}
+			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: red.String(req.URL), Err: red.Error(err)}
 		}
 		out = append(out, e)
 		if err := CheckAssertions(req, e); err != nil {

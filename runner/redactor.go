@@ -240,7 +240,7 @@ func (r *Redactor) Exchange(e *Exchange) {
 			r.AddValue(s)
 		}
 	}
-	e.URL = r.Text(e.URL)
+	e.URL = r.String(e.URL)
 	for i, h := range e.Headers {
 		e.Headers[i].Value = r.String(h.Value)
 	}

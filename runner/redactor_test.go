@@ -260,3 +260,25 @@ func TestRunnerLogIsRedacted(t *testing.T) {
 		t.Errorf("log: %s", out)
 	}
 }
+
+// FuzzRedactor puts a secret, in one of the forms searched for, amid any
+// text: the secret never remains whole.
+func FuzzRedactor(f *testing.F) {
+	f.Add(secretValue, `{"a": "`, `"}`, uint8(3))
+	f.Add("aaaaaaaaaa", "aaa", "aa", uint8(0))
+	f.Add("x+y/z=w%41", "%2", "3D", uint8(7))
+	f.Fuzz(func(t *testing.T, value, prefix, suffix string, k uint8) {
+		// A value with a brace could be made by a reference and the text
+		// beside it ("}}abc" after "{{$env F}}" + "abc").
+		if len(value) < MinSearchLen || strings.ContainsAny(value, "{}") {
+			return
+		}
+		red := NewRedactor(Redactions{})
+		red.AddSecret("F", value)
+		forms := secretForms(value)
+		text := prefix + forms[int(k)%len(forms)].text + suffix
+		if got := red.String(text); strings.Contains(got, value) {
+			t.Errorf("String(%q) = %q holds %q", text, got, value)
+		}
+	})
+}
