@@ -65,7 +65,7 @@ func (r *Redactor) AddSecret(name, value string) {
 		r.short[value] = EnvRef(name)
 		return
 	}
-	r.add(value, EnvRef(name))
+	r.maxLen = max(r.maxLen, r.add(value, EnvRef(name)))
 }
 
 // AddValue adds a secret value that has no reference of its own, such as
@@ -73,7 +73,7 @@ func (r *Redactor) AddSecret(name, value string) {
 // [Redacted]. A value shorter than [MinSearchLen] is left out.
 func (r *Redactor) AddValue(value string) {
 	if len(value) >= MinSearchLen {
-		r.add(value, Redacted)
+		r.maxLen = max(r.maxLen, r.add(value, Redacted))
 	}
 }
 
@@ -111,14 +111,16 @@ func (r *Redactor) merge(o *Redactor) {
 // they were added.
 func (r *Redactor) ShortSecrets() []string { return slices.Clone(r.shortNames) }
 
-// MaxLen is the length of the longest string the redactor searches for:
-// a body read that far past a cut contains whole any secret that starts
-// before it.
+// MaxLen is the length of the longest form of a secret value the
+// redactor searches for: a body read that far past a cut contains whole
+// any secret that starts before it. (The strings that place secrets may
+// be longer; the values in them are searched for on their own.)
 func (r *Redactor) MaxLen() int { return r.maxLen }
 
 // add searches for every form of value, shown as with (JSON-escaped
-// where the form is).
-func (r *Redactor) add(value, with string) {
+// where the form is), and returns the length of the longest form.
+func (r *Redactor) add(value, with string) int {
+	longest := 0
 	for _, f := range secretForms(value) {
 		w := with
 		if f.json {
@@ -127,9 +129,10 @@ func (r *Redactor) add(value, with string) {
 		if _, ok := r.pairs[f.text]; !ok || f.text == value {
 			r.pairs[f.text] = w
 		}
-		r.maxLen = max(r.maxLen, len(f.text))
+		longest = max(longest, len(f.text))
 	}
 	r.rep = nil
+	return longest
 }
 
 // String returns s with every secret it contains, in any form searched
@@ -220,18 +223,21 @@ func isWordRune(c rune) bool {
 
 // Exchange redacts the recorded exchange in place: the values of the
 // secret fields become [Redacted] (and are searched for elsewhere in the
-// exchange too), then every secret value in its URL, header values and
-// body is replaced.
+// exchange too, unless the field is volatile by nature, such as a Date
+// an older site lists as secret), then every secret value in its URL,
+// header values and body is replaced.
 func (r *Redactor) Exchange(e *Exchange) {
+	secret := r.fields.secret()
 	for i, h := range e.Headers {
 		if r.fields.HasHeader(h.Name) {
-			r.AddValue(h.Value)
+			if secret.HasHeader(h.Name) {
+				r.AddValue(h.Value)
+			}
 			e.Headers[i].Value = Redacted
 		}
 	}
-	if len(r.fields.fields) > 0 {
-		var found [][]byte
-		e.Body, found = redactJSON(e.Body, r.fields.fields, Redacted, false)
+	if len(secret.fields) > 0 {
+		_, found := redactJSON(e.Body, secret.fields, Redacted, false)
 		for _, raw := range found {
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
@@ -239,6 +245,9 @@ func (r *Redactor) Exchange(e *Exchange) {
 			}
 			r.AddValue(s)
 		}
+	}
+	if len(r.fields.fields) > 0 {
+		e.Body, _ = redactJSON(e.Body, r.fields.fields, Redacted, false)
 	}
 	e.URL = r.String(e.URL)
 	for i, h := range e.Headers {

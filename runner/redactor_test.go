@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -281,4 +283,37 @@ func FuzzRedactor(f *testing.F) {
 			t.Errorf("String(%q) = %q holds %q", text, got, value)
 		}
 	})
+}
+
+func TestRedactorVolatileFieldsListedAsSecret(t *testing.T) {
+	// An older site's redact: [header:Date] still redacts the Date, but
+	// its value is no secret to search for elsewhere.
+	fields, _ := ParseRedactions([]string{"header:Date"})
+	red := NewRedactor(fields)
+	const date = "Mon, 07 Dec 2026 10:00:00 GMT"
+	e := &Exchange{Headers: []Header{{"Date", date}, {"Last-Modified", date}}}
+	red.Exchange(e)
+	if e.Headers[0].Value != Redacted || e.Headers[1].Value != date {
+		t.Errorf("headers = %v", e.Headers)
+	}
+}
+
+func TestRunRedactsASecretTheBodyCapCuts(t *testing.T) {
+	const secret = "s3cr+t/V4lue="
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("1234567" + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " and more"))
+	}))
+	defer srv.Close()
+	r := newTestRunner(t, Config{
+		Hosts:   map[string]string{"api.test": srv.URL},
+		MaxBody: 10,
+		Getenv:  func(string) (string, bool) { return secret, true },
+	})
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "http://api.test/", Headers: []Header{{"Authorization", "Bearer " + EnvRef("TOK")}}}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(ex[0].Body); got != "1234567{{$" || !ex[0].Truncated {
+		t.Errorf("body %q (truncated %v): want the reference cut, not the secret", got, ex[0].Truncated)
+	}
 }
