@@ -7,9 +7,10 @@ import (
 
 // Error returns err with every secret redacted from its text and from the
 // texts of the errors it wraps, so that no caller can print a secret by
-// unwrapping it. The errors of the standard library that carry a request's
-// URL or host (*url.Error, *net.OpError, *net.DNSError) are copied with
-// their fields redacted, so errors.As still finds them; any other error
+// unwrapping it. The errors that carry a request's URL or host
+// (*url.Error, *net.OpError, *net.DNSError, *net.AddrError,
+// *RedirectError) are copied with their fields redacted, so errors.As
+// (and so [Classify] and [ReaderText]) still finds them; any other error
 // whose text holds a secret is replaced by its redacted text, still
 // wrapping its redacted causes. An error that holds no secret is returned
 // as it is.
@@ -31,6 +32,20 @@ func (r *Redactor) Error(err error) error {
 		c := *e
 		c.Err, c.Name, c.Server = r.Text(e.Err), r.Text(e.Name), r.Text(e.Server)
 		c.UnwrapErr = r.Error(e.UnwrapErr)
+		return &c
+	case *net.AddrError:
+		c := *e
+		c.Err, c.Addr = r.Text(e.Err), r.Text(e.Addr)
+		return &c
+	case *RedirectError:
+		c := *e
+		if e.To != nil {
+			to := *e.To
+			to.User = nil
+			to.Host, to.Path, to.RawPath = r.Text(to.Host), r.Text(to.Path), r.Text(to.RawPath)
+			to.RawQuery, to.Fragment, to.RawFragment = r.Text(to.RawQuery), r.Text(to.Fragment), r.Text(to.RawFragment)
+			c.To = &to
+		}
 		return &c
 	}
 	red := &redactedError{msg: r.Text(err.Error())}

@@ -169,6 +169,16 @@ func TestRedactorErrors(t *testing.T) {
 	if !errors.As(got, &ue) || ue.URL != "https://{{$env TENANT}}.api.test/v1" {
 		t.Errorf("url.Error lost: %v", ue)
 	}
+	addr := red.Error(&net.OpError{Op: "dial", Net: "tcp", Err: &net.AddrError{Err: "no suitable address found", Addr: "t3nant-x9y8z7.api.test"}})
+	var ae *net.AddrError
+	if !errors.As(addr, &ae) || ae.Addr != "{{$env TENANT}}.api.test" || Classify(addr) != FailConnection {
+		t.Errorf("AddrError lost: %v", addr)
+	}
+	to, _ := url.Parse("https://elsewhere.example/cb?token=t3nant-x9y8z7")
+	redir := red.Error(&RedirectError{Status: 302, To: to})
+	if strings.Contains(redir.Error(), "t3nant") || Classify(redir) != FailRedirect {
+		t.Errorf("redirect: %v (%s)", redir, Classify(redir))
+	}
 	plain := errors.New("no secret here")
 	if red.Error(plain) != plain {
 		t.Errorf("an error without a secret was replaced")
