@@ -414,16 +414,12 @@ const maxPlacedBody = 64 << 10
 
 // placeRequest adds the strings req sends that carry secrets, with the
 // secret values value gives: its URL and the host and path in it, its
-// header values (and a Basic credential as it goes on the wire, in
-// base64), and its body.
+// header values and its body. (The forms the request encoding gives them,
+// such as a Basic credential in base64, are its [Outgoing.Derived].)
 func (r *Redactor) placeRequest(req *Request, value func(string) string) {
 	r.placeURL(req.URL, value)
 	for _, h := range req.Headers {
-		sent := Expand(h.Value, value)
-		r.AddPlaced(sent, h.Value)
-		if scheme, cred, ok := strings.Cut(sent, " "); ok && sent != h.Value && strings.EqualFold(scheme, "Basic") && strings.EqualFold(h.Name, "Authorization") {
-			r.AddValue(base64.StdEncoding.EncodeToString([]byte(strings.TrimSpace(cred))))
-		}
+		r.AddPlaced(Expand(h.Value, value), h.Value)
 	}
 	if len(req.Body) <= maxPlacedBody {
 		r.AddPlaced(Expand(req.Body, value), req.Body)

@@ -105,16 +105,23 @@ func TestRedactorShortSecretsOnlyWherePlaced(t *testing.T) {
 	}
 }
 
-func TestRedactorBasicCredential(t *testing.T) {
+func TestRunRedactsABasicCredential(t *testing.T) {
 	// base64("user:" + secret) does not contain base64(secret): the
-	// credential is found whole, as the request placed it.
-	red := NewRedactor(Redactions{})
-	red.AddSecret("PASS", "pa55-w0rd+x")
-	red.placeRequest(&Request{URL: "https://api.test/", Headers: []Header{{"Authorization", "Basic user:{{$env PASS}}"}}}, func(string) string { return "pa55-w0rd+x" })
-	cred := base64.StdEncoding.EncodeToString([]byte("user:pa55-w0rd+x"))
-	got := red.String(`{"headers": {"Authorization": "Basic ` + cred + `"}}`)
-	if want := `{"headers": {"Authorization": "Basic [redacted]"}}`; got != want {
-		t.Errorf("got %s, want %s", got, want)
+	// credential is found whole, as the request encoded it.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"authorization": %q}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	r := newTestRunner(t, Config{
+		Hosts:  map[string]string{"api.test": srv.URL},
+		Getenv: func(string) (string, bool) { return "pa55-w0rd+x", true },
+	})
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "http://api.test/", Headers: []Header{{"Authorization", "Basic user:" + EnvRef("PASS")}}}}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(ex[0].Body), `{"authorization": "Basic base64(user:{{$env PASS}})"}`; got != want {
+		t.Errorf("body %s, want %s", got, want)
 	}
 }
 
