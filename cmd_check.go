@@ -83,7 +83,7 @@ func checkVerdict(e *env, format string, checks []generator.BlockCheck) error {
 	}
 	var parts []string
 	if drifted > 0 {
-		parts = append(parts, plural(drifted, "block")+" drifted from the snapshots; review the diffs, then `snapdoc build --run refresh` records the new outputs (a value that changes on every run, such as an id or a date, belongs in the fence's redact=body:KEY or redact=header:NAME)")
+		parts = append(parts, plural(drifted, "block")+" drifted from the snapshots; review the diffs, then `snapdoc build --run refresh` records the new outputs (a value that changes on every run, such as an id or a date, belongs in the fence's volatile=body:KEY or volatile=header:NAME, or the site's runner.volatile)")
 	}
 	if failed > 0 {
 		parts = append(parts, plural(failed, "block")+" could not be run, so could not be checked; their snapshots stand")

@@ -29,6 +29,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(e.stderr, "warning: %v\n", w)
+	}
 	var rn *runner.Runner
 	if !*dryRun {
 		if rn, err = generator.OpenRunner(&cfg, *source, e.logger(false)); err != nil {
@@ -62,7 +65,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			if b.NoRun {
 				continue
 			}
-			ex, err := rn.Run(ctx, b.Requests, b.RunOptions(*source, rel))
+			ropts := b.RunOptions(*source, rel)
+			ropts.Warn = func(w error) { fmt.Fprintf(e.stderr, "warning: %v\n", w) }
+			ex, err := rn.Run(ctx, b.Requests, ropts)
 			for i, r := range b.Requests {
 				var j runner.WireExchange
 				switch {

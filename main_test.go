@@ -24,7 +24,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("SNAPDOC_UPDATE_SCRIPTS") != "",
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve, "secretecho": secretEcho, "nosecret": noSecret,
+		},
 	})
 }
 

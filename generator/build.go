@@ -164,6 +164,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	byFile[ConfigFile] = append(byFile[ConfigFile], cfg.Warnings()...)
 	warnings := allWarnings(byFile)
 	ph.done("run")
 	site := newSite(cfg, lessons)

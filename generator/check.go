@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -109,7 +110,7 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 	case old.Hash != runner.Hash(b.Requests):
 		c.State = CheckChanged
 	default:
-		c.Diff = lineDiff(comparable(old.Exchanges), comparable(ex))
+		c.Diff = lineDiff(comparable(old.Exchanges, b.ignore), comparable(ex, b.ignore))
 		c.State = CheckOK
 		if c.Diff != "" {
 			c.State = CheckDrift
@@ -118,20 +119,28 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 	return c
 }
 
+// volatileMark stands for the value of a volatile field in compared
+// outputs.
+const volatileMark = "(volatile)"
+
 // comparable is the text of exchanges that must not change between runs:
 // the snapshot form without the parts that vary by design (the time it
-// was recorded, Cache-Status ttls and Age), and without what does not
-// change the meaning of a response: the reason phrase, the case of field
-// names and the order of fields with different names (RFC 9110, 5.3).
-// Fields of one name keep their order, and every value counts.
-func comparable(ex []*runner.Exchange) []string {
+// was recorded, Cache-Status ttls and Age), with the values of the
+// volatile fields masked, and without what does not change the meaning of
+// a response: the reason phrase, the case of field names and the order of
+// fields with different names (RFC 9110, 5.3). Fields of one name keep
+// their order, and every other value counts.
+func comparable(ex []*runner.Exchange, volatile runner.Redactions) []string {
 	norm := make([]*runner.Exchange, len(ex))
 	for i, e := range ex {
+		if !volatile.Empty() {
+			e = volatile.Mask(e, volatileMark)
+		}
 		n := *e
 		n.Reason = ""
 		n.Headers = nil
 		for _, h := range e.Headers {
-			if name := strings.ToLower(h.Name); name != "age" {
+			if name := http.CanonicalHeaderKey(h.Name); name != "Age" {
 				n.Headers = append(n.Headers, runner.Header{Name: name, Value: h.Value})
 			}
 		}

@@ -21,17 +21,17 @@ func TestComparableIgnoresFieldOrderAndCase(t *testing.T) {
 	wire := []*runner.Exchange{{Method: "GET", URL: "/x", Status: 200, Reason: "OK", Cache: "hit", Headers: []runner.Header{
 		{Name: "X-RateLimit-Remaining", Value: "41"}, {Name: "set-cookie", Value: "a=1"}, {Name: "ETag", Value: `"v1"`}, {Name: "Set-Cookie", Value: "b=2"},
 	}, Body: []byte("{}")}}
-	if a, b := comparable(old), comparable(wire); !slices.Equal(a, b) {
+	if a, b := comparable(old, runner.Redactions{}), comparable(wire, runner.Redactions{}); !slices.Equal(a, b) {
 		t.Errorf("order and case count as drift:\n%s", lineDiff(a, b))
 	}
 	changed := *wire[0]
 	changed.Headers = slices.Clone(wire[0].Headers)
 	changed.Headers[0].Value = "40"
-	if slices.Equal(comparable(old), comparable([]*runner.Exchange{&changed})) {
+	if slices.Equal(comparable(old, runner.Redactions{}), comparable([]*runner.Exchange{&changed}, runner.Redactions{})) {
 		t.Error("a changed value is no drift")
 	}
 	changed.Headers = []runner.Header{{Name: "Set-Cookie", Value: "b=2"}, {Name: "ETag", Value: `"v1"`}, {Name: "Set-Cookie", Value: "a=1"}, {Name: "X-RateLimit-Remaining", Value: "41"}}
-	if slices.Equal(comparable(old), comparable([]*runner.Exchange{&changed})) {
+	if slices.Equal(comparable(old, runner.Redactions{}), comparable([]*runner.Exchange{&changed}, runner.Redactions{})) {
 		t.Error("swapped Set-Cookie fields are no drift")
 	}
 }
@@ -45,7 +45,7 @@ func TestOutputDecodesContentEncoding(t *testing.T) {
 	w.Close()
 	e := &runner.Exchange{Method: "GET", URL: "/x", Status: 200, Reason: "Fine", Cache: "miss", Body: gz.Bytes(),
 		Headers: []runner.Header{{Name: "content-encoding", Value: "gzip"}, {Name: "Content-Type", Value: "application/json"}}}
-	o := outputOf(e, nil)
+	o := outputOf(e, nil, runner.Redactions{})
 	if !strings.Contains(string(o.Body), "ok") || o.ContentEncoding != "gzip" || !strings.Contains(o.Note, "Content-Encoding: gzip") || o.StatusText != "Fine" {
 		t.Errorf("output %+v", o)
 	}

@@ -27,14 +27,21 @@ type SiteConfig struct {
 	// the rest go to further pages; 0 lists them all on one page.
 	Paginate int          `yaml:"paginate"`
 	Runner   RunnerConfig `yaml:"runner"`
+
+	// warnings are what loading the config found that does not fail it.
+	warnings []error
 }
 
 // RunnerConfig is the runner section of snapdoc.yaml.
 type RunnerConfig struct {
 	Timeout Duration `yaml:"timeout"`
 	Hosts   Routes   `yaml:"hosts"`
-	Redact  Redact   `yaml:"redact"`
-	Headers []string `yaml:"headers"` // response headers shown on pages
+	// Redact names the secret response fields, replaced by [redacted]
+	// everywhere; Volatile those shown as recorded and ignored when
+	// outputs are compared (drift, refreshed snapshots).
+	Redact   Redact   `yaml:"redact"`
+	Volatile Volatile `yaml:"volatile"`
+	Headers  []string `yaml:"headers"` // response headers shown on pages
 }
 
 // Duration is a time.Duration written as "10s" in YAML.
@@ -50,24 +57,64 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Redact lists the runner's redaction specs, such as "header:Date"; see
-// [runner.ParseRedactions].
+// Redact lists the runner's secret fields, such as "header:X-Session";
+// see [runner.ParseRedactions].
 type Redact []string
 
-// UnmarshalYAML decodes a list of redaction specs, each checked by
+// UnmarshalYAML decodes a list of field specs, each checked by
 // [runner.ParseRedactions].
-func (r *Redact) UnmarshalYAML(n *yaml.Node) error {
-	var specs []string
-	if err := n.Decode(&specs); err != nil {
+func (r *Redact) UnmarshalYAML(n *yaml.Node) error { return decodeFields(n, "redact", (*[]string)(r)) }
+
+// Volatile lists the runner's volatile fields, such as "header:Date", in
+// the form of [Redact].
+type Volatile []string
+
+// UnmarshalYAML decodes a list of field specs, each checked by
+// [runner.ParseRedactions].
+func (v *Volatile) UnmarshalYAML(n *yaml.Node) error {
+	return decodeFields(n, "volatile", (*[]string)(v))
+}
+
+// decodeFields decodes the list of field specs of runner.KEY into specs.
+func decodeFields(n *yaml.Node, key string, specs *[]string) error {
+	var list []string
+	if err := n.Decode(&list); err != nil {
 		return err
 	}
 	for _, item := range n.Content {
 		if _, err := runner.ParseRedactions([]string{item.Value}); err != nil {
-			return fmt.Errorf("line %d: runner.%v", item.Line, err)
+			return fmt.Errorf("line %d: runner.%s %v", item.Line, key, err)
 		}
 	}
-	*r = specs
+	*specs = list
 	return nil
+}
+
+// Warnings are what loading the config found that does not fail it, such
+// as volatile fields listed as secret; each names snapdoc.yaml and a line.
+func (c *SiteConfig) Warnings() []error { return c.warnings }
+
+// checkRedact warns about the fields of runner.redact that are volatile
+// by nature rather than secret: older sites listed dates and ids there,
+// when it was the only way to keep them out of snapshots. They are still
+// redacted, as the site says.
+func (c *SiteConfig) checkRedact(src []byte) {
+	var volatile []string
+	for _, spec := range c.Runner.Redact {
+		if runner.IsVolatile(spec) {
+			volatile = append(volatile, spec)
+		}
+	}
+	if len(volatile) == 0 {
+		return
+	}
+	what, it := "is volatile", "it"
+	if len(volatile) > 1 {
+		what, it = "are volatile", "them"
+	}
+	line, col := findIndentedKey(src, "redact")
+	c.warnings = append(c.warnings, errorf(ConfigFile, line, col,
+		"runner.redact: %s %s, not secret: still redacted as the site says; move %s to runner.volatile to show %[3]s as recorded, ignored only when deciding drift", strings.Join(volatile, ", "), what, it))
 }
 
 // Routes maps host names to where the runner sends their requests; see
@@ -89,6 +136,19 @@ func (r *Routes) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*r = m
 	return nil
+}
+
+// findIndentedKey returns the line and column of the first line of src
+// that starts with key and a colon after its indentation; 0, 0 when none
+// does.
+func findIndentedKey(src []byte, key string) (int, int) {
+	for i, l := range strings.Split(string(src), "\n") {
+		trimmed := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(trimmed, key+":") {
+			return i + 1, len(l) - len(trimmed) + 1
+		}
+	}
+	return 0, 0
 }
 
 // DefaultConfig returns the configuration of a site without snapdoc.yaml.
@@ -123,6 +183,7 @@ func LoadConfig(fsys fs.FS) (SiteConfig, error) {
 	if err := c.SetBaseURL(c.BaseURL); err != nil {
 		return c, errorf(ConfigFile, findKeyLine(src, "base_url"), 1, "base_url: %v", err)
 	}
+	c.checkRedact(src)
 	if c.Paginate < 0 {
 		return c, errorf(ConfigFile, findKeyLine(src, "paginate"), 1, "paginate: want a number of lessons per page, or 0 for one page, not %d", c.Paginate)
 	}

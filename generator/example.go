@@ -96,7 +96,13 @@ type Output struct {
 	// ContentEncoding is the Content-Encoding the body was sent with and
 	// decoded from for showing; the snapshot keeps the bytes as sent.
 	ContentEncoding string
+
+	volatile runner.Redactions
 }
+
+// IsVolatile reports whether the response header field name is volatile:
+// it changes from run to run, and is shown as recorded.
+func (o Output) IsVolatile(name string) bool { return o.volatile.HasHeader(name) }
 
 // Bodies longer than these are cut on the page; the snapshot keeps them.
 const (
@@ -113,9 +119,10 @@ var cacheLabels = map[string]string{
 
 // outputOf prepares an exchange for the page, showing the named response
 // headers (compared case-insensitively) in the order given.
-func outputOf(e *runner.Exchange, show []string) Output {
+func outputOf(e *runner.Exchange, show []string, volatile runner.Redactions) Output {
 	o := Output{
-		Name: e.Name, Method: e.Method, URL: e.URL,
+		volatile: volatile,
+		Name:     e.Name, Method: e.Method, URL: e.URL,
 		Status: e.Status, StatusText: http.StatusText(e.Status),
 		Cache: e.Cache, CacheLabel: cacheLabels[e.Cache], CacheStatus: e.CacheStatus,
 		Asserts: e.Asserts,
@@ -286,7 +293,7 @@ func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 func (r *builder) outputs(e *Example) []Output {
 	var out []Output
 	for _, x := range e.exchanges {
-		out = append(out, outputOf(x, r.site.Config.Runner.Headers))
+		out = append(out, outputOf(x, r.site.Config.Runner.Headers, e.Block.ignore))
 	}
 	return out
 }

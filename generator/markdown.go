@@ -33,8 +33,13 @@ type Block struct {
 	// site's per-request timeout when positive.
 	Timeout time.Duration
 	// redact is what the block redacts from its responses beyond the
-	// site's redactions, from the fence's redact=SPEC,SPEC options.
-	redact runner.Redactions
+	// site's redactions, from the fence's redact=SPEC,SPEC options, and
+	// volatile the fields it ignores when outputs are compared beyond the
+	// site's, from volatile=SPEC,SPEC.
+	redact, volatile runner.Redactions
+	// ignore are the fields ignored when the block's outputs are
+	// compared: the site's volatile fields and the block's.
+	ignore runner.Redactions
 	// opts are the fence's options, which the above were made from.
 	opts []string
 	// Code is the block's text.
@@ -189,14 +194,18 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 				return nil, errorf(file, line-1, 1, "http block: timeout=%s: want a positive duration such as 5s", v)
 			}
 			b.Timeout = d
-		case "redact":
+		case "redact", "volatile":
 			r, err := runner.ParseRedactions(strings.Split(v, ","))
 			if err != nil {
-				return nil, errorf(file, line-1, 1, "http block: %v", err)
+				return nil, errorf(file, line-1, 1, "http block: %s %v", k, err)
 			}
-			b.redact = b.redact.Add(r)
+			if k == "redact" {
+				b.redact = b.redact.Add(r)
+			} else {
+				b.volatile = b.volatile.Add(r)
+			}
 		default:
-			return nil, errorf(file, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY)", o)
+			return nil, errorf(file, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY, volatile=header:NAME,body:KEY)", o)
 		}
 	}
 	return b, nil

@@ -79,6 +79,10 @@ const SnapshotDir = "snapshots"
 // parseBlocks parses the requests of every http block of the lessons.
 // Variables come from the site config, overridden by the lesson's vars.
 func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
+	volatile, err := runner.ParseRedactions(cfg.Runner.Volatile)
+	if err != nil {
+		return fmt.Errorf("%s: runner.volatile %w", ConfigFile, err)
+	}
 	errs := make([][]error, len(lessons))
 	parallel(len(lessons), func(i int) {
 		l := lessons[i]
@@ -88,6 +92,7 @@ func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
 		}
 		maps.Copy(vars, l.Vars)
 		for _, b := range l.Blocks {
+			b.ignore = volatile.Add(b.volatile)
 			reqs, err := runner.Parse([]byte(b.Code), runner.ParseOptions{File: l.File, LineOffset: b.Line - 1, Vars: vars})
 			if err != nil {
 				errs[i] = append(errs[i], err)
@@ -142,6 +147,11 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 			return
 		}
 		for _, b := range l.Blocks {
+			if specs := b.redact.Volatile(); len(specs) > 0 {
+				mu.Lock()
+				warnings[l.File] = append(warnings[l.File], fmt.Errorf("%s:%d: http block: redact=%s: volatile, not secret: still redacted as the fence says; volatile= shows it as recorded, ignored only when deciding drift", l.File, b.Line-1, strings.Join(specs, ",")))
+				mu.Unlock()
+			}
 			for _, r := range b.Requests {
 				if ws := RequestWarnings(r); len(ws) > 0 {
 					mu.Lock()
@@ -179,7 +189,13 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 				mu.Unlock()
 				continue
 			}
-			ex, err := o.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(o.Source, l.File))
+			ropts := b.RunOptions(o.Source, l.File)
+			ropts.Warn = func(w error) {
+				mu.Lock()
+				warnings[l.File] = append(warnings[l.File], w)
+				mu.Unlock()
+			}
+			ex, err := o.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, ropts)
 			if err != nil {
 				// Only a record of these very requests may stand in for
 				// their output; a changed block's old record stays in the
@@ -212,7 +228,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 			mu.Lock()
 			stats.Run++
 			mu.Unlock()
-			if rec != nil && rec.Hash == hash && slices.Equal(comparable(rec.Exchanges), comparable(ex)) {
+			if rec != nil && rec.Hash == hash && slices.Equal(comparable(rec.Exchanges, b.ignore), comparable(ex, b.ignore)) {
 				// Nothing that matters changed: keep the record, and its
 				// date, so a refresh leaves unchanged snapshots alone.
 				b.Example.show(rec, "recorded")

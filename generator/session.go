@@ -303,6 +303,9 @@ func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) (
 	if err != nil {
 		return nil, err
 	}
+	if ws := cfg.Warnings(); len(ws) > 0 {
+		warnings[ConfigFile] = ws
+	}
 	for p, snap := range snapshots {
 		if err := runner.WriteSnapshot(p, snap); err != nil {
 			return nil, err

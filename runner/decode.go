@@ -52,3 +52,31 @@ func DecodeContent(body []byte, codings string) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// EncodeContent applies the content codings of a Content-Encoding value
+// to body, in their order: the inverse of [DecodeContent] for gzip and
+// deflate (zlib). br and unknown codings are an error.
+func EncodeContent(body []byte, codings string) ([]byte, error) {
+	for _, c := range strings.Split(codings, ",") {
+		var b bytes.Buffer
+		var w io.WriteCloser
+		switch c = strings.ToLower(strings.TrimSpace(c)); c {
+		case "identity", "":
+			continue
+		case "gzip", "x-gzip":
+			w = gzip.NewWriter(&b)
+		case "deflate":
+			w = zlib.NewWriter(&b)
+		default:
+			return nil, fmt.Errorf("content coding %q is not supported", c)
+		}
+		if _, err := w.Write(body); err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		body = b.Bytes()
+	}
+	return body, nil
+}

@@ -44,7 +44,9 @@ type Config struct {
 	// requests on the wire as written and reads responses as sent) using
 	// the proxy $HTTPS_PROXY, $HTTP_PROXY and $NO_PROXY name.
 	Network http.RoundTripper
-	// Redact names the volatile response parts replaced in exchanges.
+	// Redact names the secret response fields, whose values are replaced
+	// by [Redacted] in exchanges. The values of environment variables
+	// are secrets too; see [Redactor].
 	Redact Redactions
 	// Getenv looks up the values of secrets; os.LookupEnv when nil.
 	Getenv func(string) (string, bool)
@@ -61,7 +63,9 @@ type Runner struct {
 	upstream http.RoundTripper // the shared cache, or the router
 	blocks   chan struct{}
 	newCache func(upstream http.RoundTripper) http.RoundTripper
-	close    func() // finishes what the runner left running; may be nil
+	close    func()       // finishes what the runner left running; may be nil
+	warned   sync.Map     // names of the short secrets warned about
+	logs     *logRedactor // redacts cfg.Logger
 }
 
 // Close waits for the work the runner started in the background, such as
@@ -104,6 +108,13 @@ func (c Config) withDefaults() Config {
 // over the given upstream transport; nil runs blocks without one.
 func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper) (*Runner, error) {
 	cfg = cfg.withDefaults()
+	logs := newLogRedactor()
+	cfg.Logger = logs.wrap(cfg.Logger)
+	return newRunner(cfg, newCache, logs)
+}
+
+// newRunner is [New], its log redacted by logs.
+func newRunner(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper, logs *logRedactor) (*Runner, error) {
 	upstream := cfg.Shared
 	if upstream == nil {
 		rt, err := newRouter(cfg)
@@ -112,7 +123,7 @@ func New(cfg Config, newCache func(upstream http.RoundTripper) http.RoundTripper
 		}
 		upstream = rt
 	}
-	r := &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache}
+	r := &Runner{cfg: cfg, upstream: upstream, blocks: make(chan struct{}, cfg.Concurrency), newCache: newCache, logs: logs}
 	if rt, ok := upstream.(*router); ok {
 		r.close = rt.close
 	}
@@ -125,8 +136,12 @@ type RunOptions struct {
 	Dir string
 	// Timeout overrides the runner's per-request timeout when positive.
 	Timeout time.Duration
-	// Redact adds to the runner's redactions for this block.
+	// Redact adds to the runner's secret fields for this block.
 	Redact Redactions
+	// Warn, when set, receives what to tell the author that does not
+	// fail the block, such as a secret too short to be searched for in
+	// responses; the runner's Logger does otherwise.
+	Warn func(error)
 }
 
 // RequestError is a request of a block that failed: it could not be sent,
@@ -169,21 +184,19 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 	if opts.Timeout > 0 {
 		timeout = opts.Timeout
 	}
+	red := r.redactor(reqs, opts)
 	var out []*Exchange
 	for _, req := range reqs {
-		e, err := r.do(ctx, client, req, opts.Dir, timeout)
+		e, err := r.do(ctx, client, req, opts, timeout, red)
 		if wait, ok := r.retryWait(err, timeout); ok {
-			e, err = r.retry(ctx, client, req, opts.Dir, timeout, wait)
-		}
-		if e != nil {
-			opts.Redact.Apply(e, nil)
+			e, err = r.retry(ctx, client, req, opts, timeout, wait, red)
 		}
 		var perr *ParseError
 		if errors.As(err, &perr) {
-			return out, err // it names its own position
+			return out, red.Error(err) // it names its own position
 		}
 		if err != nil {
-			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: req.URL, Err: err}
+			return out, &RequestError{Pos: req.Pos, Method: req.Method, URL: red.String(req.URL), Err: red.Error(err)}
 		}
 		out = append(out, e)
 		if err := CheckAssertions(req, e); err != nil {
@@ -205,7 +218,7 @@ func (r *Runner) retryWait(err error, timeout time.Duration) (time.Duration, boo
 }
 
 // retry waits, then sends the request once more. A 429 again is final.
-func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, dir string, timeout, wait time.Duration) (*Exchange, error) {
+func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, opts RunOptions, timeout, wait time.Duration, red *Redactor) (*Exchange, error) {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
@@ -213,7 +226,7 @@ func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, d
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	e, err := r.do(ctx, client, req, dir, timeout)
+	e, err := r.do(ctx, client, req, opts, timeout, red)
 	var se *StatusError
 	if errors.As(err, &se) && se.Code == http.StatusTooManyRequests {
 		se.Retried, se.Waited = true, wait
@@ -222,13 +235,20 @@ func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, d
 }
 
 // do sends one request and records its exchange.
-func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir string, timeout time.Duration) (*Exchange, error) {
-	out, err := BuildOutgoing(req, dir, r.cfg.Getenv)
+func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts RunOptions, timeout time.Duration, red *Redactor) (*Exchange, error) {
+	out, err := BuildOutgoing(req, opts.Dir, r.cfg.Getenv)
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range out.Derived {
+		red.AddPlaced(d.Value, d.Shown)
+	}
+	red.AddPlaced(out.URL, req.URL)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if len(req.Secrets()) > 0 || !opts.Redact.secret().Empty() {
+		ctx = withoutSharedCache(ctx)
+	}
 	hreq, err := out.HTTPRequest(ctx)
 	if err != nil {
 		return nil, err
@@ -250,7 +270,9 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 	if failingStatus(resp.StatusCode) {
 		return nil, &StatusError{Code: resp.StatusCode, Status: resp.Status, RetryAfter: resp.Header.Get("Retry-After"), Timeout: timeout}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBody+1))
+	// Read past the cap as far as the longest secret, so that a secret
+	// the cap cuts is still found whole, and redacted, before the cut.
+	data, err := io.ReadAll(io.LimitReader(resp.Body, r.cfg.MaxBody+1+int64(red.MaxLen())))
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, &TimeoutError{After: timeout}
 	}
@@ -266,11 +288,10 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, dir 
 		Body:        data,
 		Duration:    r.cfg.Now().Sub(start),
 	}
+	red.Exchange(e)
 	if int64(len(data)) > r.cfg.MaxBody {
-		e.Body, e.Truncated = data[:r.cfg.MaxBody], true
+		e.Body, e.Truncated = e.Body[:min(len(e.Body), int(r.cfg.MaxBody))], true
 	}
-	r.cfg.Redact.Apply(e, out.Secrets)
-	redactDerived(e, out.Derived)
 	return e, nil
 }
 

@@ -17,6 +17,8 @@ const sharedCacheBytes = 256 << 20
 // the shared cache across runs; "" keeps it in memory.
 func Open(cfg Config, cacheDir string) (*Runner, error) {
 	cfg = cfg.withDefaults()
+	logs := newLogRedactor()
+	cfg.Logger = logs.wrap(cfg.Logger)
 	rt, err := newRouter(cfg)
 	if err != nil {
 		return nil, err
@@ -29,18 +31,22 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		}
 		store = disk
 	}
+	if secret := cfg.Redact.secret(); !secret.Empty() {
+		store = secretFieldStore{Store: store, fields: secret}
+	}
 	opts := []httpcache.Option{httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now)}
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
 	}
 	shared := httpcache.New(wireStore{store}, opts...)
 	cfg.Shared = shared
-	r, err := New(cfg, func(upstream http.RoundTripper) http.RoundTripper {
+	r, err := newRunner(cfg, func(upstream http.RoundTripper) http.RoundTripper {
 		return httpcache.New(wireStore{httpcache.NewMemoryStore(0)}, httpcache.WithTransport(upstream), httpcache.WithClock(cfg.Now))
-	})
+	}, logs)
 	if err != nil {
 		return nil, err
 	}
+	r.upstream = sharedOrDirect{shared: shared, direct: rt}
 	r.close = func() {
 		shared.Wait()
 		rt.close()

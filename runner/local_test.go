@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -75,8 +76,7 @@ func TestOpenSharedCachePersists(t *testing.T) {
 
 // TestOpenWarnsWhenSharedCacheCannotStore makes every entry file of the
 // shared cache impossible to write: the block still runs, and the logger
-// hears once why the next build will miss, without the secret in the
-// request.
+// hears once why the next build will miss, naming no request.
 func TestOpenWarnsWhenSharedCacheCannotStore(t *testing.T) {
 	dir := t.TempDir()
 	// The disk store keeps an entry under a directory named by its hash's
@@ -87,16 +87,14 @@ func TestOpenWarnsWhenSharedCacheCannotStore(t *testing.T) {
 		}
 	}
 	var log bytes.Buffer
-	const secret = "s3cret-value"
 	r, err := Open(Config{
 		Hosts:  map[string]string{"httpbin.org": Embedded},
-		Getenv: func(string) (string, bool) { return secret, true },
 		Logger: slog.New(slog.NewTextHandler(&log, nil)),
 	}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/cache/60?key=" + EnvRef("KEY")}}, RunOptions{})
+	ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://httpbin.org/cache/60?key=k3y-in-the-url"}}, RunOptions{})
 	r.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +105,62 @@ func TestOpenWarnsWhenSharedCacheCannotStore(t *testing.T) {
 	if n := strings.Count(log.String(), "level=WARN msg=\"httpcache: cannot "); n != 1 {
 		t.Errorf("log %q: want one warning that the shared cache failed, got %d", log.String(), n)
 	}
-	if strings.Contains(log.String(), secret) {
-		t.Errorf("the secret reached the log: %s", log.String())
+	if strings.Contains(log.String(), "k3y-in-the-url") {
+		t.Errorf("the request reached the log: %s", log.String())
+	}
+}
+
+// TestOpenKeepsSecretsOutOfTheSharedCache runs requests that carry a
+// secret, and one whose response holds a secret field, through a shared
+// cache on disk: no file under it holds the secrets in any form, and the
+// block's own cache still answers its second request.
+func TestOpenKeepsSecretsOutOfTheSharedCache(t *testing.T) {
+	dir := t.TempDir()
+	const secret = "s3cr+t/V4lue="
+	fields, _ := ParseRedactions([]string{"body:args.session"})
+	r, err := Open(Config{
+		Hosts:  map[string]string{"httpbin.org": Embedded},
+		Redact: fields,
+		Getenv: func(string) (string, bool) { return secret, true },
+	}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := []*Request{
+		{Method: "GET", URL: "https://httpbin.org/cache/60?key=" + EnvRef("KEY")},
+		{Method: "GET", URL: "https://httpbin.org/cache/60?key=" + EnvRef("KEY")},
+		{Method: "GET", URL: "https://httpbin.org/cache/60", Headers: []Header{{"Authorization", "Bearer " + EnvRef("KEY")}}},
+		{Method: "GET", URL: "https://httpbin.org/cache/60?session=sess-0123456789"},
+		{Method: "GET", URL: "https://httpbin.org/cache/60?plain=1"},
+	}
+	ex, err := r.Run(context.Background(), block, RunOptions{})
+	r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex[1].Cache != "hit" {
+		t.Errorf("second request: cache %s, want a hit from the block's own cache", ex[1].Cache)
+	}
+	var files int
+	forms := secretForms(secret)
+	forms = append(forms, secretForms("sess-0123456789")...)
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(p)
+		for _, f := range forms {
+			if bytes.Contains(data, []byte(f.text)) {
+				t.Errorf("%s holds the secret as %q", p, f.text)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != 1 {
+		t.Errorf("the shared cache holds %d files, want 1: the request without a secret", files)
 	}
 }

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -235,17 +234,6 @@ func headerIndex(hs []Header, name string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// redactDerived replaces every derived secret in the exchange's response
-// by what it stands for.
-func redactDerived(e *Exchange, derived []DerivedSecret) {
-	for _, d := range derived {
-		for i, h := range e.Headers {
-			e.Headers[i].Value = strings.ReplaceAll(h.Value, d.Value, d.Shown)
-		}
-		e.Body = bytes.ReplaceAll(e.Body, []byte(d.Value), []byte(d.Shown))
-	}
 }
 
 // bodyFileError is a body file that could not be read, at the line that

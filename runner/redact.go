@@ -12,12 +12,15 @@ import (
 // Redacted replaces a redacted value in snapshots and pages.
 const Redacted = "[redacted]"
 
-// Redactions say which volatile parts of responses are replaced by
-// [Redacted] before they are recorded: header fields by name, and JSON
-// body members by key path.
+// Redactions name parts of responses: header fields by name, and JSON
+// body members by key path. The runner's redactions are secret fields,
+// whose values a [Redactor] replaces by [Redacted]; a site's volatile
+// fields use the same form, and are masked only when outputs are
+// compared (see [Redactions.Mask]).
 type Redactions struct {
 	headers []string   // lower case
 	fields  [][]string // key paths, such as ["headers", "X-Amzn-Trace-Id"]
+	specs   []string   // as written
 }
 
 // ParseRedactions parses redaction specs: "header:NAME" redacts the value
@@ -29,14 +32,15 @@ func ParseRedactions(specs []string) (Redactions, error) {
 		kind, what, _ := strings.Cut(s, ":")
 		switch {
 		case what == "":
-			return r, fmt.Errorf("redact %q: want header:NAME or body:KEY", s)
+			return r, fmt.Errorf("%q: want header:NAME or body:KEY", s)
 		case kind == "header":
 			r.headers = append(r.headers, strings.ToLower(what))
 		case kind == "body":
 			r.fields = append(r.fields, strings.Split(what, "."))
 		default:
-			return r, fmt.Errorf("redact %q: want header:NAME or body:KEY", s)
+			return r, fmt.Errorf("%q: want header:NAME or body:KEY", s)
 		}
+		r.specs = append(r.specs, s)
 	}
 	return r, nil
 }
@@ -46,45 +50,97 @@ func (r Redactions) Add(o Redactions) Redactions {
 	return Redactions{
 		headers: append(slices.Clone(r.headers), o.headers...),
 		fields:  append(slices.Clone(r.fields), o.fields...),
+		specs:   append(slices.Clone(r.specs), o.specs...),
 	}
 }
 
-// Apply redacts the exchange's response in place. Every occurrence of a
-// secret value anywhere in its headers or body is replaced by the
-// secret's reference, so a token echoed back by an API never reaches a
-// snapshot.
-func (r Redactions) Apply(e *Exchange, secrets map[string]string) {
-	for i, h := range e.Headers {
-		if slices.Contains(r.headers, strings.ToLower(h.Name)) {
-			e.Headers[i].Value = Redacted
+// volatileHeaders and volatileKeys are the header fields and JSON body
+// members whose values change from run to run by nature: dates,
+// validators, request and trace ids, the caller's address. They are no
+// secrets.
+var (
+	volatileHeaders = []string{"date", "age", "expires", "last-modified", "etag", "x-amzn-trace-id", "x-request-id", "x-correlation-id", "request-id", "x-trace-id", "traceparent", "cf-ray", "x-runtime", "server-timing"}
+	volatileKeys    = []string{"origin", "date", "x-amzn-trace-id", "x-request-id", "request_id", "requestid", "trace_id", "traceid", "timestamp"}
+)
+
+// IsVolatile reports whether the redaction spec (see [ParseRedactions])
+// names a field that is volatile by nature rather than secret, such as
+// header:Date or body:origin. A site that lists one in runner.redact
+// likely meant runner.volatile.
+func IsVolatile(spec string) bool {
+	kind, what, _ := strings.Cut(spec, ":")
+	what = strings.ToLower(what)
+	switch kind {
+	case "header":
+		return slices.Contains(volatileHeaders, what)
+	case "body":
+		keys := strings.Split(what, ".")
+		return slices.Contains(volatileKeys, keys[len(keys)-1])
+	}
+	return false
+}
+
+// Volatile returns the specs of the fields of r that are volatile by
+// nature ([IsVolatile]).
+func (r Redactions) Volatile() []string {
+	var specs []string
+	for _, s := range r.specs {
+		if IsVolatile(s) {
+			specs = append(specs, s)
+		}
+	}
+	return specs
+}
+
+// secret returns r without the fields that are volatile by nature.
+func (r Redactions) secret() Redactions {
+	var s Redactions
+	for _, h := range r.headers {
+		if !IsVolatile("header:" + h) {
+			s.headers = append(s.headers, h)
+		}
+	}
+	for _, f := range r.fields {
+		if !IsVolatile("body:" + strings.Join(f, ".")) {
+			s.fields = append(s.fields, f)
+		}
+	}
+	return s
+}
+
+// Empty reports whether r names no field.
+func (r Redactions) Empty() bool { return len(r.headers) == 0 && len(r.fields) == 0 }
+
+// Mask returns a copy of e whose named fields hold mark instead of their
+// values: how volatile fields are left out when exchanges are compared.
+// A field recorded as [Redacted] keeps it: that is no value the API sent,
+// and a snapshot that holds it differs from one that shows the value.
+// e is not modified.
+func (r Redactions) Mask(e *Exchange, mark string) *Exchange {
+	c := *e
+	c.Headers = slices.Clone(e.Headers)
+	for i, h := range c.Headers {
+		if r.HasHeader(h.Name) && h.Value != Redacted {
+			c.Headers[i].Value = mark
 		}
 	}
 	if len(r.fields) > 0 {
-		e.Body = redactJSON(e.Body, r.fields)
+		c.Body, _ = redactJSON(e.Body, r.fields, mark, true)
 	}
-	names := make([]string, 0, len(secrets))
-	for name, value := range secrets {
-		if value != "" {
-			names = append(names, name)
-		}
-	}
-	// Longest values first, so a secret that contains another is
-	// replaced whole.
-	slices.SortFunc(names, func(a, b string) int { return len(secrets[b]) - len(secrets[a]) })
-	for _, name := range names {
-		value, ref := secrets[name], EnvRef(name)
-		for i, h := range e.Headers {
-			e.Headers[i].Value = strings.ReplaceAll(h.Value, value, ref)
-		}
-		e.Body = bytes.ReplaceAll(e.Body, []byte(value), []byte(ref))
-		e.URL = strings.ReplaceAll(e.URL, value, ref)
-	}
+	return &c
+}
+
+// HasHeader reports whether r names the header field name.
+func (r Redactions) HasHeader(name string) bool {
+	return slices.Contains(r.headers, strings.ToLower(name))
 }
 
 // redactJSON replaces the values at the given key paths of a JSON document
-// with [Redacted], leaving every other byte as it was. A body that is not
+// with the JSON string with, leaving every other byte as it was, and
+// returns the values it replaced, as JSON text; keepRedacted leaves the
+// values that are the string [Redacted] as they are. A body that is not
 // JSON is returned unchanged.
-func redactJSON(body []byte, paths [][]string) []byte {
+func redactJSON(body []byte, paths [][]string, with string, keepRedacted bool) ([]byte, [][]byte) {
 	type span struct{ start, end int }
 	var spans []span
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -107,7 +163,7 @@ func redactJSON(body []byte, paths [][]string) []byte {
 			break
 		}
 		if err != nil {
-			return body
+			return body, nil
 		}
 		d, isDelim := tok.(json.Delim)
 		if isDelim && (d == '}' || d == ']') {
@@ -130,7 +186,7 @@ func redactJSON(body []byte, paths [][]string) []byte {
 		}
 		if matchPath(path, paths) {
 			if isDelim && !skipContainer(dec) {
-				return body
+				return body, nil
 			}
 			spans = append(spans, span{start, int(dec.InputOffset())})
 			valueDone()
@@ -148,17 +204,24 @@ func redactJSON(body []byte, paths [][]string) []byte {
 		}
 	}
 	if len(spans) == 0 {
-		return body
+		return body, nil
 	}
+	quoted, _ := json.Marshal(with)
+	redacted, _ := json.Marshal(Redacted)
 	var out bytes.Buffer
+	var found [][]byte
 	last := 0
 	for _, s := range spans {
+		if keepRedacted && bytes.Equal(body[s.start:s.end], redacted) {
+			continue
+		}
 		out.Write(body[last:s.start])
-		out.WriteString(`"` + Redacted + `"`)
+		out.Write(quoted)
+		found = append(found, body[s.start:s.end])
 		last = s.end
 	}
 	out.Write(body[last:])
-	return out.Bytes()
+	return out.Bytes(), found
 }
 
 // skipContainer reads the tokens of a container whose opening delimiter
