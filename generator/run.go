@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -70,7 +71,23 @@ type remoteRunner struct{ c *runner.Client }
 
 func (r remoteRunner) Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, _ runner.RunOptions) ([]*runner.Exchange, error) {
 	ref.Hash = runner.Hash(reqs)
-	return r.c.Run(ctx, ref)
+	ex, err := r.c.Run(ctx, ref)
+	if se := (*runner.ServiceError)(nil); errors.As(err, &se) && len(reqs) > 0 {
+		// The service could not run the block: a failed request of the
+		// block's, at its place.
+		err = fmt.Errorf("%s: block %s: %w", reqs[0].Pos, ref.Block, err)
+	}
+	return ex, err
+}
+
+// concurrency is how many lessons runBlocks works on at once: the
+// processors for a local runner, more for a remote one, which waits on
+// the network.
+func concurrency(r BlockRunner) int {
+	if rr, ok := r.(remoteRunner); ok {
+		return max(runtime.GOMAXPROCS(0), rr.c.MaxConcurrency())
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // SnapshotDir is where a site keeps its snapshots, under its root.
@@ -133,7 +150,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 		stats    runStats
 	)
 	snapDir := filepath.Join(o.Source, SnapshotDir)
-	parallel(len(lessons), func(i int) {
+	parallelN(concurrency(o.Runner), len(lessons), func(i int) {
 		l := lessons[i]
 		if len(l.Blocks) == 0 {
 			return

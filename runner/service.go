@@ -2,16 +2,14 @@ package runner
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
-	"strings"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // BlockRef names a block a site declares: the source file (relative to
@@ -49,102 +47,136 @@ type RunResult struct {
 }
 
 // Service is the runner's HTTP JSON API. It runs only blocks its Catalog
-// declares, never a request the caller makes up.
+// declares, never a request the caller makes up, and only for callers its
+// Access admits, within its Limits.
 //
-//	GET  /v1/health  {"ok": true}
-//	POST /v1/run     {"file": "content/a.md", "block": "cache"} → RunResult
+//	GET     /healthz     {"ok": true} while the process serves (also /v1/health)
+//	GET     /readyz      {"ok": true}, or 503 while it shuts down or every run slot is taken
+//	POST    /v1/run      {"file": "content/a.md", "block": "cache", "hash": "..."} → RunResult
+//	OPTIONS /v1/run      the CORS preflight, for the allowed origins
+//
+// A run is refused with 404 for a block the catalog does not declare, 409
+// when the hash given is not the block's, 413 for a body beyond the
+// limit, 415 without Content-Type: application/json, 429 beyond the
+// caller's budget and 503 when no run slot came free in time; the last
+// two say when to retry in Retry-After.
 type Service struct {
 	// Runner executes the blocks.
 	Runner *Runner
 	// Catalog declares the blocks that may run.
 	Catalog Catalog
-	// Token, when set, must be sent as "Authorization: Bearer TOKEN".
-	Token string
-	// Rate and Burst limit the runs per second the service accepts; 5
-	// and 20 when zero.
-	Rate  float64
-	Burst int
-}
+	// Access says who may call.
+	Access Access
+	// Limits bound what callers may take.
+	Limits Limits
+	// Log, when set, receives the access log, one line a request.
+	Log *slog.Logger
 
-// maxRunBody bounds the size of a run request.
-const maxRunBody = 16 << 10
+	draining atomic.Bool
+}
 
 // Handler returns the service's HTTP handler.
 func (s *Service) Handler() http.Handler {
-	r, burst := s.Rate, s.Burst
-	if r <= 0 {
-		r = 5
-	}
-	if burst <= 0 {
-		burst = 20
-	}
-	limiter := rate.NewLimiter(rate.Limit(r), burst)
+	lim := s.Limits.withDefaults()
+	budgets := newBudgets(lim)
+	runs := newGate(lim.MaxRuns, lim.QueueWait)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, _ *http.Request) {
+	health := func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
-	})
-	mux.HandleFunc("POST /v1/run", func(w http.ResponseWriter, req *http.Request) {
-		if !limiter.Allow() {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, "too many runs; retry in a second")
-			return
-		}
-		var ref BlockRef
-		dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, maxRunBody))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ref); err != nil || ref.File == "" || ref.Block == "" {
-			writeError(w, http.StatusBadRequest, `want a JSON body {"file": "...", "block": "..."}`)
-			return
-		}
-		reqs, opts, err := s.Catalog(ref)
-		if errors.Is(err, ErrUnknownBlock) {
-			writeError(w, http.StatusNotFound, err.Error())
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusUnprocessableEntity, err.Error())
-			return
-		}
-		hash := Hash(reqs)
-		if ref.Hash != "" && ref.Hash != hash {
-			writeError(w, http.StatusConflict, fmt.Sprintf("%s block %s: the runner's copy of the block differs from the caller's", ref.File, ref.Block))
-			return
-		}
-		ex, runErr := s.Runner.Run(req.Context(), reqs, opts)
-		res := RunResult{File: ref.File, Block: ref.Block, Hash: hash, Exchanges: []WireExchange{}}
-		for i, r := range reqs {
-			if i < len(ex) {
-				res.Exchanges = append(res.Exchanges, NewWireExchange(ref.File, ref.Block, r, ex[i]))
-			}
-		}
-		if runErr != nil {
-			msg, class, reason := runErr.Error(), Classify(runErr), ReaderText(runErr)
-			res.Error, res.Failure, res.Reason = &msg, &class, &reason
-		}
-		writeJSON(w, http.StatusOK, res)
-	})
-	if s.Token == "" {
-		return mux
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		got, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="snapdoc runner"`)
-			writeError(w, http.StatusUnauthorized, "missing or wrong token")
-			return
+	mux.HandleFunc("GET /healthz", health)
+	mux.HandleFunc("GET /v1/health", health)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		switch {
+		case s.draining.Load():
+			writeError(w, http.StatusServiceUnavailable, "shutting down")
+		case len(runs.slots) == cap(runs.slots):
+			writeError(w, http.StatusServiceUnavailable, "every run slot is taken")
+		default:
+			health(w, nil)
 		}
-		mux.ServeHTTP(w, req)
 	})
+	run := s.Access.Browser(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		s.run(w, req, lim, budgets, runs)
+	}))
+	mux.Handle("POST /v1/run", run)
+	mux.Handle("OPTIONS /v1/run", run)
+	return AccessLog(s.Log, slog.LevelInfo, slog.LevelWarn, s.Access.Wrap(mux))
+}
+
+// run serves POST /v1/run.
+func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budgets *budgets, runs *gate) {
+	if ok, wait := budgets.take(CallerOf(req)); !ok {
+		tooBusy(w, req, http.StatusTooManyRequests, wait, "too many runs")
+		return
+	}
+	ref, ok := decodeRef(w, req, lim.MaxBodyBytes)
+	if !ok {
+		return
+	}
+	NoteBlock(req, ref.File, ref.Block)
+	reqs, opts, err := s.Catalog(ref)
+	if errors.Is(err, ErrUnknownBlock) {
+		NoteRefused(req, "unknown block")
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	hash := Hash(reqs)
+	if ref.Hash != "" && ref.Hash != hash {
+		NoteRefused(req, "hash differs")
+		writeError(w, http.StatusConflict, fmt.Sprintf("%s block %s: the runner's copy of the block differs from the caller's", ref.File, ref.Block))
+		return
+	}
+	release, ok := runs.enter(req.Context())
+	if !ok {
+		tooBusy(w, req, http.StatusServiceUnavailable, time.Second, "the runner is busy")
+		return
+	}
+	defer release()
+	ex, runErr := s.Runner.Run(req.Context(), reqs, opts)
+	res := RunResult{File: ref.File, Block: ref.Block, Hash: hash, Exchanges: []WireExchange{}}
+	for i, r := range reqs {
+		if i < len(ex) {
+			res.Exchanges = append(res.Exchanges, NewWireExchange(ref.File, ref.Block, r, ex[i]))
+		}
+	}
+	if runErr != nil {
+		msg, class, reason := runErr.Error(), Classify(runErr), ReaderText(runErr)
+		res.Error, res.Failure, res.Reason = &msg, &class, &reason
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// decodeRef reads the block a run names from its body, at most max
+// bytes, answering 400 or 413 when it cannot.
+func decodeRef(w http.ResponseWriter, req *http.Request, max int64) (BlockRef, bool) {
+	var ref BlockRef
+	dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, max))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&ref)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		NoteRefused(req, "body too large")
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a run's body is at most %d bytes", max))
+		return ref, false
+	case err != nil || ref.File == "" || ref.Block == "":
+		NoteRefused(req, "bad body")
+		writeError(w, http.StatusBadRequest, `want a JSON body {"file": "...", "block": "...", "hash": "..."}`)
+		return ref, false
+	}
+	return ref, true
 }
 
 // Serve serves the service on l until ctx is done, then shuts down
 // gracefully, letting runs in flight finish for up to grace.
 func (s *Service) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
-	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-	}
+	srv := NewHTTPServer(s.Handler(), s.Limits)
+	l = LimitConns(l, srv, s.Limits.withDefaults().MaxConns)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	select {
@@ -152,6 +184,7 @@ func (s *Service) Serve(ctx context.Context, l net.Listener, grace time.Duration
 		return err
 	case <-ctx.Done():
 	}
+	s.draining.Store(true)
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -187,67 +220,3 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// Client runs blocks on a remote runner service, so that API credentials
-// live only where the service runs.
-type Client struct {
-	// URL is the service's base URL, such as http://127.0.0.1:7070.
-	URL string
-	// Token is sent as a bearer token when set.
-	Token string
-	// HTTP is the client to use; http.DefaultClient when nil.
-	HTTP *http.Client
-}
-
-// Run asks the service to run the block ref and returns its exchanges,
-// and the error that stopped the block, if any.
-func (c *Client) Run(ctx context.Context, ref BlockRef) ([]*Exchange, error) {
-	body, err := json.Marshal(ref)
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(c.URL, "/")+"/v1/run", strings.NewReader(string(body)))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("runner service: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		_ = json.NewDecoder(resp.Body).Decode(&e)
-		return nil, fmt.Errorf("runner service: %s: %s", resp.Status, e.Error)
-	}
-	var res RunResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("runner service: %w", err)
-	}
-	var out []*Exchange
-	for _, w := range res.Exchanges {
-		x, err := w.Exchange()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	if res.Error != nil {
-		e := &RemoteError{Msg: *res.Error, Class: FailRequest}
-		if res.Failure != nil {
-			e.Class = *res.Failure
-		}
-		if res.Reason != nil {
-			e.Reason = *res.Reason
-		}
-		return out, e
-	}
-	return out, nil
-}

@@ -20,7 +20,7 @@ func newTestService(t *testing.T, token string, rate float64, burst int) *httpte
 		{File: "content/a.md", Block: "cache"}: {{Method: "GET", URL: "https://httpbin.org/cache/60"}, {Method: "GET", URL: "https://httpbin.org/cache/60"}},
 		{File: "content/a.md", Block: "down"}:  {{Method: "GET", URL: "https://httpbin.org/status/503"}},
 	}
-	svc := &Service{Runner: r, Token: token, Rate: rate, Burst: burst, Catalog: func(ref BlockRef) ([]*Request, RunOptions, error) {
+	svc := &Service{Runner: r, Access: Access{Addr: "127.0.0.1:0", Token: token}, Limits: Limits{TrustedRate: rate, TrustedBurst: burst}, Catalog: func(ref BlockRef) ([]*Request, RunOptions, error) {
 		reqs, ok := declared[BlockRef{File: ref.File, Block: ref.Block}]
 		if !ok {
 			return nil, RunOptions{}, fmt.Errorf("%s block %s: %w", ref.File, ref.Block, ErrUnknownBlock)
@@ -68,8 +68,10 @@ func TestServiceRunsDeclaredBlocks(t *testing.T) {
 		{"GET", "/v1/run", "", 405},
 		{"POST", "/v1/run", `{"url": "https://evil.example/"}`, 400},
 		{"POST", "/v1/run", strings.Repeat("x", 20<<10), 400},
+		{"POST", "/v1/run", `{"file": "` + strings.Repeat("x", 20<<10) + `"}`, 413},
 	} {
 		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -94,8 +96,9 @@ func TestServiceToken(t *testing.T) {
 	}
 }
 
-// TestServiceBurst sends a burst of concurrent runs: the service answers
-// each, running those within its limit and refusing the rest with 429.
+// TestServiceBurst sends a burst of concurrent runs from a build client
+// of this machine: the service answers each, running those within the
+// build clients' budget and refusing the rest with 429.
 func TestServiceBurst(t *testing.T) {
 	srv := newTestService(t, "", 1, 10)
 	var wg sync.WaitGroup
