@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 
 	"github.com/snapdoc/snapdoc/generator/serve"
@@ -11,7 +12,7 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "[flags]", "Preview the site with live reload and a Run button on each example.")
+	fs := newFlagSet(e, "serve", "[flags]", "Preview the site with live reload and a Run button on each example.\nIt answers only for the bind address (and localhost) or an --allow-host; beyond loopback\nit needs a token, read from $"+serve.TokenEnv+".")
 	source := fs.String("source", ".", "the site's root `dir`")
 	port := fs.Int("port", 1313, "the `port` to listen on; 0 picks a free one")
 	bind := fs.String("bind", "127.0.0.1", "the `address` to bind to")
@@ -19,6 +20,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	open := fs.Bool("open", false, "open the site in the default browser")
 	navigate := fs.Bool("navigate", false, "take open pages to a lesson when it is created")
 	readyFile := fs.String("ready-file", "", "write the site's URL to `file` once listening")
+	var hosts listFlag
+	fs.Var(&hosts, "allow-host", "also answer for this host `name`, such as the one a reverse proxy forwards (repeatable)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,6 +31,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return serve.Run(ctx, serve.Options{
 		Source: *source, Addr: net.JoinHostPort(*bind, strconv.Itoa(*port)),
 		Drafts: *drafts, Navigate: *navigate, Open: *open, ReadyFile: *readyFile,
+		AllowHosts: hosts, Token: os.Getenv(serve.TokenEnv),
 		Theme: templates.FS, Stdout: e.stdout, Stderr: e.stderr, Logger: e.logger(false),
 	})
 }

@@ -56,6 +56,10 @@ type Example struct {
 	exchanges []*runner.Exchange
 }
 
+// Hash is the hash of the block's requests, which the preview's Run
+// button sends so that a page older than its lesson is refused.
+func (e *Example) Hash() string { return runner.Hash(e.Block.Requests) }
+
 // CodeGroup is the code of one request in each language that can express
 // it.
 type CodeGroup struct {

@@ -374,23 +374,25 @@ func (m *memSink) names() []string {
 // does not declare, or declares norun.
 var ErrUnknownBlock = runner.ErrUnknownBlock
 
-// RunBlock runs the block of the lesson file again through the session's
+// ErrHashMismatch is returned by [Session.RunBlock] for a block whose
+// requests are not those of the hash the caller gave: the page that asked
+// shows an older version of the lesson.
+var ErrHashMismatch = errors.New("the lesson changed since the page was loaded; reload it")
+
+// RunBlock runs the block ref of a lesson again through the session's
 // runner and returns its output as the theme renders it, for the preview's
-// Run button. With record set it also writes the new output into the
-// lesson's snapshot, which the preview's watcher then picks up. A run
-// whose assertions fail records nothing and returns the failure, with the
-// result of each assertion.
-func (s *Session) RunBlock(ctx context.Context, file, block string, record bool) (template.HTML, error) {
+// Run button. Only a block the site publishes may run (see
+// [PublishedBlocks]; drafts as the session's options say); when ref.Hash
+// is set, it must be the block's. With record set it also writes the new
+// output into the lesson's snapshot, which the preview's watcher then
+// picks up. A run whose assertions fail records nothing and returns the
+// failure, with the result of each assertion.
+func (s *Session) RunBlock(ctx context.Context, ref runner.BlockRef, record bool) (template.HTML, error) {
 	if !s.ready {
 		return "", errors.New("the site has not been built yet")
 	}
-	if !fs.ValidPath(file) || !strings.HasPrefix(file, ContentDir+"/") {
-		return "", fmt.Errorf("%s: %w", file, ErrUnknownBlock)
-	}
-	blocks, err := LoadBlocks(os.DirFS(s.opts.Source), &s.cfg, file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%s: %w", file, ErrUnknownBlock)
-	}
+	file, block := ref.File, ref.Block
+	blocks, err := PublishedBlocks(s.opts.Source, &s.cfg, file, s.opts.Drafts)
 	if err != nil {
 		return "", err
 	}
@@ -399,6 +401,9 @@ func (s *Session) RunBlock(ctx context.Context, file, block string, record bool)
 		return "", fmt.Errorf("%s block %s: %w", file, block, ErrUnknownBlock)
 	}
 	b := blocks[i]
+	if ref.Hash != "" && ref.Hash != runner.Hash(b.Requests) {
+		return "", fmt.Errorf("%s block %s: %w", file, block, ErrHashMismatch)
+	}
 	rn, err := s.blockRunner(&s.cfg)
 	if err != nil {
 		return "", err

@@ -55,7 +55,6 @@ func logEntryOf(ctx context.Context) *logEntry {
 	return e
 }
 
-
 // NoteRefused records in the access log why a handler refused a request.
 func NoteRefused(r *http.Request, why string) {
 	if e := logEntryOf(r.Context()); e != nil {

@@ -202,19 +202,24 @@ func refuseConn(c net.Conn) {
 	c.Close()
 }
 
-// gate bounds the runs in flight; a run waits its turn up to wait.
-type gate struct {
+// Gate bounds the runs in flight; a run waits its turn up to a deadline.
+type Gate struct {
 	slots chan struct{}
 	wait  time.Duration
 }
 
-func newGate(n int, wait time.Duration) *gate {
-	return &gate{slots: make(chan struct{}, n), wait: wait}
+// NewGate returns a gate for n runs at once, each waiting up to wait for
+// its turn.
+func NewGate(n int, wait time.Duration) *Gate {
+	return &Gate{slots: make(chan struct{}, n), wait: wait}
 }
 
-// enter waits for a slot and returns its release, or false when the wait
+// Full reports whether every slot is taken.
+func (g *Gate) Full() bool { return len(g.slots) == cap(g.slots) }
+
+// Enter waits for a slot and returns its release, or false when the wait
 // ran out or ctx ended.
-func (g *gate) enter(ctx context.Context) (func(), bool) {
+func (g *Gate) Enter(ctx context.Context) (func(), bool) {
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
 	select {

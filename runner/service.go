@@ -79,7 +79,7 @@ type Service struct {
 func (s *Service) Handler() http.Handler {
 	lim := s.Limits.withDefaults()
 	budgets := newBudgets(lim)
-	runs := newGate(lim.MaxRuns, lim.QueueWait)
+	runs := NewGate(lim.MaxRuns, lim.QueueWait)
 	mux := http.NewServeMux()
 	health := func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
@@ -90,7 +90,7 @@ func (s *Service) Handler() http.Handler {
 		switch {
 		case s.draining.Load():
 			writeError(w, http.StatusServiceUnavailable, "shutting down")
-		case len(runs.slots) == cap(runs.slots):
+		case runs.Full():
 			writeError(w, http.StatusServiceUnavailable, "every run slot is taken")
 		default:
 			health(w, nil)
@@ -105,7 +105,7 @@ func (s *Service) Handler() http.Handler {
 }
 
 // run serves POST /v1/run.
-func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budgets *budgets, runs *gate) {
+func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budgets *budgets, runs *Gate) {
 	if ok, wait := budgets.take(CallerOf(req)); !ok {
 		tooBusy(w, req, http.StatusTooManyRequests, wait, "too many runs")
 		return
@@ -131,7 +131,7 @@ func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budg
 		writeError(w, http.StatusConflict, fmt.Sprintf("%s block %s: the runner's copy of the block differs from the caller's", ref.File, ref.Block))
 		return
 	}
-	release, ok := runs.enter(req.Context())
+	release, ok := runs.Enter(req.Context())
 	if !ok {
 		tooBusy(w, req, http.StatusServiceUnavailable, time.Second, "the runner is busy")
 		return
@@ -219,4 +219,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
-

@@ -48,7 +48,27 @@ type Options struct {
 	Logger *slog.Logger
 	// Ready, when set, is called with the site's URL once listening.
 	Ready func(url string)
+	// AllowHosts are more host names to answer for, besides the listen
+	// address's (and, on loopback, localhost): any other Host is refused,
+	// which defeats DNS rebinding.
+	AllowHosts []string
+	// Token, required when Addr is not loopback, must then come with every
+	// request: as a bearer token, or in the cookie a browser gets by
+	// opening any page once with ?token=TOKEN.
+	Token string
+	// Limits bound what callers may take; zero fields take
+	// runner.DefaultLimits.
+	Limits runner.Limits
 }
+
+// TokenEnv is the environment variable snapdoc serve reads its token from.
+const TokenEnv = "SNAPDOC_SERVE_TOKEN"
+
+// tokenCookie carries the token of a preview beyond loopback.
+const tokenCookie = "snapdoc_token"
+
+// runWait is how long a Run button's block waits for the one before it.
+const runWait = 30 * time.Second
 
 // Run builds the site, serves it until ctx is done, and rebuilds it as its
 // files change.
@@ -56,13 +76,16 @@ func Run(ctx context.Context, opts Options) error {
 	if err := generator.CheckSource(opts.Source); err != nil {
 		return err
 	}
+	if err := runner.CheckListen(opts.Addr, opts.Token, TokenEnv); err != nil {
+		return err
+	}
 	if !runner.IsLoopback(opts.Addr) {
-		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone who can reach it can run this site's requests, with your credentials\n", opts.Addr)
+		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone with the token can run this site's requests, with your credentials; open the site once with ?token=$%s\n", opts.Addr, TokenEnv)
 	}
 	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger})
 	defer session.Close()
 	srv := preview.NewServer(preview.ServerOptions{})
-	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate}
+	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: runner.NewGate(1, runWait)}
 	p.rebuild(ctx, nil)
 
 	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
@@ -76,9 +99,6 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}()
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /_snapdoc/run", p.run)
-	mux.Handle("/", srv)
 	l, err := net.Listen("tcp", opts.Addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%s is in use, perhaps by another snapdoc serve: choose another with --port, or --port 0 for any free one", opts.Addr)
@@ -99,8 +119,14 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Open {
 		openBrowser(url)
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	access := runner.Access{Addr: opts.Addr, AllowHosts: append(opts.AllowHosts, l.Addr().(*net.TCPAddr).IP.String()), Token: opts.Token, Cookie: tokenCookie}
+	hs := runner.NewHTTPServer(handler(access, p, srv, opts.Logger), opts.Limits)
 	hs.RegisterOnShutdown(srv.Close)
+	lim := opts.Limits
+	if lim.MaxConns <= 0 {
+		lim.MaxConns = runner.DefaultLimits().MaxConns
+	}
+	l = runner.LimitConns(l, hs, lim.MaxConns)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(l) }()
 	select {
@@ -111,6 +137,28 @@ func Run(ctx context.Context, opts Options) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return hs.Shutdown(sctx)
+}
+
+// handler is the preview's: the site's pages and event stream, and the
+// run endpoint, behind the checks of access. Refused requests are logged
+// as warnings, the others at debug level.
+func handler(access runner.Access, p *previewer, srv *preview.Server, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /_snapdoc/run", access.Browser(http.HandlerFunc(p.run)))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == preview.EventsPath {
+			// An event stream lives as long as the page: no deadlines.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
+		// The Run and Update snapshot buttons must not be clickable
+		// under another site's frame.
+		w.Header().Set("Content-Security-Policy", "frame-ancestors 'self'")
+		w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+		srv.ServeHTTP(w, r)
+	}))
+	return runner.AccessLog(log, slog.LevelDebug, slog.LevelWarn, access.Wrap(mux))
 }
 
 // previewer rebuilds the site for the preview server. Rebuilds run one at
@@ -124,6 +172,8 @@ type previewer struct {
 	// mu serialises the calls of the session, which is not safe for
 	// concurrent use: a rebuild waits for a Run button's block to run.
 	mu sync.Mutex
+	// runs queues the Run buttons' blocks, one at a time.
+	runs *runner.Gate
 }
 
 func (p *previewer) rebuild(ctx context.Context, changed []string) {
@@ -165,24 +215,49 @@ func (p *previewer) newLesson(changed []string, u *generator.Update) string {
 	return "/" + u.Added[0]
 }
 
+// maxRunBody bounds the body of a run request.
+const maxRunBody = 4 << 10
+
 // run serves the Run and "Update snapshot" buttons: it runs a block the
-// site declares and answers with its rendered output.
+// site publishes and answers with its rendered output. Access.Browser has
+// made sure it is JSON from one of the preview's own pages.
 func (p *previewer) run(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		File   string `json:"file"`
 		Block  string `json:"block"`
+		Hash   string `json:"hash"`
 		Record bool   `json:"record"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&req); err != nil {
-		http.Error(w, "want a JSON body {\"file\": ..., \"block\": ...}", http.StatusBadRequest)
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRunBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		status := http.StatusBadRequest
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		runner.NoteRefused(r, "bad body")
+		http.Error(w, `want a JSON body {"file": ..., "block": ..., "hash": ..., "record": ...}`, status)
 		return
 	}
+	runner.NoteBlock(r, req.File, req.Block)
+	release, ok := p.runs.Enter(r.Context())
+	if !ok {
+		runner.NoteRefused(r, "busy")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "another block is still running; try again", http.StatusServiceUnavailable)
+		return
+	}
+	defer release()
 	p.mu.Lock()
-	html, err := p.session.RunBlock(r.Context(), req.File, req.Block, req.Record)
+	html, err := p.session.RunBlock(r.Context(), runner.BlockRef{File: req.File, Block: req.Block, Hash: req.Hash}, req.Record)
 	p.mu.Unlock()
 	switch {
 	case errors.Is(err, generator.ErrUnknownBlock):
+		runner.NoteRefused(r, "unknown block")
 		http.Error(w, err.Error(), http.StatusNotFound)
+	case errors.Is(err, generator.ErrHashMismatch):
+		runner.NoteRefused(r, "hash differs")
+		http.Error(w, err.Error(), http.StatusConflict)
 	case err != nil:
 		http.Error(w, err.Error(), http.StatusBadGateway)
 	default:

@@ -15,7 +15,7 @@ document.addEventListener("click", async (event) => {
     const response = await fetch("/_snapdoc/run", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ file: example.dataset.file, block: example.dataset.block, record }),
+      body: JSON.stringify({ file: example.dataset.file, block: example.dataset.block, hash: example.dataset.hash, record }),
     });
     const text = await response.text();
     if (!response.ok) {
