@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +32,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: os.Getenv("SNAPDOC_UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve, "secretecho": secretEcho, "nosecret": noSecret,
+			"lessons": lessons, "freeport": freeport, "waiturl": waiturl, "fetch": fetch, "slowbody": slowbody,
 		},
 	})
 }
@@ -46,4 +53,100 @@ func age(ts *testscript.TestScript, neg bool, args []string) {
 		})
 		ts.Check(err)
 	}
+}
+
+// lessons writes N lessons content/lesson-I.md, each with one http block
+// of one request to the embedded demo API.
+func lessons(ts *testscript.TestScript, neg bool, args []string) {
+	n, err := strconv.Atoi(strings.Join(args, ""))
+	if neg || err != nil {
+		ts.Fatalf("usage: lessons N")
+	}
+	ts.Check(os.MkdirAll(ts.MkAbs("content"), 0o755))
+	for i := 1; i <= n; i++ {
+		text := fmt.Sprintf("---\ntitle: Lesson %d\n---\n\n```http id=get\nGET https://httpbin.org/anything/%d\n```\n", i, i)
+		ts.Check(os.WriteFile(ts.MkAbs(fmt.Sprintf("content/lesson-%d.md", i)), []byte(text), 0o644))
+	}
+}
+
+// freeport sets the variable it names to a free loopback port.
+func freeport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Setenv(args[0], strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	ts.Check(l.Close())
+}
+
+// waiturl waits, up to 20 s, until URL answers at all.
+func waiturl(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waiturl URL")
+	}
+	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(args[0]); err == nil {
+			resp.Body.Close()
+			return
+		}
+	}
+	ts.Fatalf("%s did not answer within 20 s", args[0])
+}
+
+// fetch [-H 'Name: value']... METHOD URL BODY STATUS sends a request and
+// fails unless it is answered with STATUS. A Host header replaces the
+// request's host.
+func fetch(ts *testscript.TestScript, neg bool, args []string) {
+	var header [][2]string
+	for len(args) >= 2 && args[0] == "-H" {
+		name, value, ok := strings.Cut(args[1], ":")
+		if !ok {
+			ts.Fatalf("fetch: -H wants Name: value")
+		}
+		header = append(header, [2]string{name, strings.TrimSpace(value)})
+		args = args[2:]
+	}
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: fetch [-H 'Name: value']... METHOD URL BODY STATUS")
+	}
+	req, err := http.NewRequest(args[0], args[1], strings.NewReader(args[2]))
+	ts.Check(err)
+	for _, h := range header {
+		if strings.EqualFold(h[0], "Host") {
+			req.Host = h[1]
+		} else {
+			req.Header.Set(h[0], h[1])
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	ts.Check(err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strconv.Itoa(resp.StatusCode) != args[3] {
+		ts.Fatalf("%s %s: status %d, want %s: %s", args[0], args[1], resp.StatusCode, args[3], body)
+	}
+	ts.Logf("%s %s: %s", args[0], args[1], resp.Status)
+}
+
+// slowbody HOST:PORT SECONDS sends a request head and part of its body,
+// then trickles nothing more; it fails unless the server closes the
+// connection within SECONDS.
+func slowbody(ts *testscript.TestScript, neg bool, args []string) {
+	secs, err := strconv.Atoi(strings.Join(args[1:], ""))
+	if neg || len(args) != 2 || err != nil {
+		ts.Fatalf("usage: slowbody HOST:PORT SECONDS")
+	}
+	c, err := net.Dial("tcp", args[0])
+	ts.Check(err)
+	defer c.Close()
+	_, err = io.WriteString(c, "POST /v1/run HTTP/1.1\r\nHost: "+args[0]+"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"file\": ")
+	ts.Check(err)
+	start := time.Now()
+	ts.Check(c.SetReadDeadline(start.Add(time.Duration(secs) * time.Second)))
+	_, err = io.ReadAll(c)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		ts.Fatalf("the server still held the connection after %d s", secs)
+	}
+	ts.Logf("closed after %s", time.Since(start).Round(time.Millisecond))
 }

@@ -43,8 +43,8 @@ type Limits struct {
 // DefaultLimits are the limits of snapdoc runner and snapdoc serve.
 func DefaultLimits() Limits {
 	return Limits{
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
+		ReadHeaderTimeout: 3 * time.Second,
+		ReadTimeout:       5 * time.Second,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
