@@ -15,10 +15,6 @@ import (
 	"time"
 )
 
-// EventsPath is the URL path of the event stream that open pages listen
-// on; it lives as long as the page, so a server must not time it out.
-const EventsPath = eventsPath
-
 // DefaultHeartbeat is how often [Server] writes a comment on idle event
 // streams, so that proxies and the browser keep them open.
 const DefaultHeartbeat = 15 * time.Second

@@ -146,12 +146,6 @@ func handler(access runner.Access, p *previewer, srv *preview.Server, log *slog.
 	mux := http.NewServeMux()
 	mux.Handle("POST /_snapdoc/run", access.Browser(http.HandlerFunc(p.run)))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == preview.EventsPath {
-			// An event stream lives as long as the page: no deadlines.
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
-		}
 		// The Run and Update snapshot buttons must not be clickable
 		// under another site's frame.
 		w.Header().Set("Content-Security-Policy", "frame-ancestors 'self'")
