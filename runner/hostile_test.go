@@ -455,9 +455,9 @@ func TestClientRetries(t *testing.T) {
 		switch tries.Add(1) {
 		case 1:
 			w.Header().Set("Retry-After", "0")
-			http.Error(w, `{"error": "too many runs"}`, 429)
+			http.Error(w, `{"error": "too many runs"}`, http.StatusTooManyRequests)
 		case 2:
-			http.Error(w, "bad gateway", 502)
+			http.Error(w, "bad gateway", http.StatusBadGateway)
 		case 3:
 			hj, _, _ := w.(http.Hijacker).Hijack() // a broken connection
 			hj.Close()
@@ -487,7 +487,7 @@ func TestClientRetries(t *testing.T) {
 		t.Errorf("unknown block: %v (%d tries)", err, tries.Load()-100)
 	}
 	// The tries are bounded.
-	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", 503) }))
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "busy", http.StatusServiceUnavailable) }))
 	defer down.Close()
 	_, err = (&Client{URL: down.URL, Retries: 2}).Run(context.Background(), BlockRef{File: "content/a.md", Block: "count"})
 	if !errors.As(err, &se) || se.Status != 503 || se.Tries != 3 || !strings.Contains(err.Error(), "gave up after 3 tries") {
