@@ -28,14 +28,15 @@ func PublishedBlocks(root string, cfg *SiteConfig, file string, drafts bool) ([]
 		return nil, err
 	}
 	defer site.Close()
+	// Only a regular file: opening a FIFO would block.
+	if fi, err := site.Stat(file); err != nil || !fi.Mode().IsRegular() {
+		return nil, unknown
+	}
 	f, err := site.Open(file)
 	if err != nil {
 		return nil, unknown
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, unknown // a FIFO would block the read
-	}
 	src, err := readAll(f)
 	if err != nil {
 		return nil, err

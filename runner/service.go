@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 )
 
@@ -51,7 +50,7 @@ type RunResult struct {
 // Access admits, within its Limits.
 //
 //	GET     /healthz     {"ok": true} while the process serves (also /v1/health)
-//	GET     /readyz      {"ok": true}, or 503 while it shuts down or every run slot is taken
+//	GET     /readyz      {"ok": true}, or 503 while every run slot is taken
 //	POST    /v1/run      {"file": "content/a.md", "block": "cache", "hash": "..."} → RunResult
 //	OPTIONS /v1/run      the CORS preflight, for the allowed origins
 //
@@ -71,8 +70,6 @@ type Service struct {
 	Limits Limits
 	// Log, when set, receives the access log, one line a request.
 	Log *slog.Logger
-
-	draining atomic.Bool
 }
 
 // Handler returns the service's HTTP handler.
@@ -87,14 +84,11 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", health)
 	mux.HandleFunc("GET /v1/health", health)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		switch {
-		case s.draining.Load():
-			writeError(w, http.StatusServiceUnavailable, "shutting down")
-		case runs.Full():
+		if runs.Full() {
 			writeError(w, http.StatusServiceUnavailable, "every run slot is taken")
-		default:
-			health(w, nil)
+			return
 		}
+		health(w, nil)
 	})
 	run := s.Access.Browser(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		s.run(w, req, lim, budgets, runs)
@@ -184,7 +178,6 @@ func (s *Service) Serve(ctx context.Context, l net.Listener, grace time.Duration
 		return err
 	case <-ctx.Done():
 	}
-	s.draining.Store(true)
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
