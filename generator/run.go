@@ -71,13 +71,7 @@ type remoteRunner struct{ c *runner.Client }
 
 func (r remoteRunner) Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, _ runner.RunOptions) ([]*runner.Exchange, error) {
 	ref.Hash = runner.Hash(reqs)
-	ex, err := r.c.Run(ctx, ref)
-	if se := (*runner.ServiceError)(nil); errors.As(err, &se) && len(reqs) > 0 {
-		// The service could not run the block: a failed request of the
-		// block's, at its place.
-		err = fmt.Errorf("%s: block %s: %w", reqs[0].Pos, ref.Block, err)
-	}
-	return ex, err
+	return r.c.Run(ctx, ref)
 }
 
 // concurrency is how many lessons runBlocks works on at once: the

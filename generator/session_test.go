@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -280,7 +281,7 @@ func TestRunBlockShowsFailedChecks(t *testing.T) {
 	if _, err := os.Stat(snap); !os.IsNotExist(err) {
 		t.Fatalf("the build recorded a failed run: %v", err)
 	}
-	html, err := s.RunBlock(context.Background(), "content/a.md", "tea", true)
+	html, err := s.RunBlock(context.Background(), runner.BlockRef{File: "content/a.md", Block: "tea"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

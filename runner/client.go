@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +63,33 @@ func (e *ServiceError) Error() string {
 		msg += fmt.Sprintf(" (gave up after %d tries)", e.Tries)
 	}
 	return msg
+}
+
+// Failure classes the error: no answer is a connection failure, a 429 or
+// 5xx the service's own, anything else a request the service would not
+// run as the build declared it.
+func (e *ServiceError) Failure() Failure {
+	switch {
+	case e.Status == 0:
+		return FailConnection
+	case e.Status == http.StatusTooManyRequests:
+		return FailTooManyRequests
+	case e.Status >= 500:
+		return FailServerError
+	}
+	return FailRequest
+}
+
+// ReaderText says what failed for a page, without the runner's address or
+// its message.
+func (e *ServiceError) ReaderText() string {
+	switch e.Status {
+	case http.StatusNotFound:
+		return "the runner service does not publish this block"
+	case http.StatusConflict:
+		return "the runner service has another version of this block"
+	}
+	return "the runner service could not run it"
 }
 
 // Backoff bounds: the first retry waits about backoffBase, each next up to
@@ -170,7 +196,8 @@ func (c *Client) try(ctx context.Context, body []byte) (*RunResult, time.Duratio
 		se := &ServiceError{Status: resp.StatusCode, Msg: e.Error}
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-			return nil, parseRetryAfter(resp.Header.Get("Retry-After")), se
+			wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			return nil, wait, se
 		case http.StatusBadGateway, http.StatusGatewayTimeout:
 			return nil, 0, se
 		}
@@ -214,21 +241,6 @@ func (res *RunResult) exchanges() ([]*Exchange, error) {
 		return out, e
 	}
 	return out, nil
-}
-
-// parseRetryAfter reads Retry-After in seconds or as an HTTP date; 0 when
-// absent or unreadable, for a backoff.
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, time.Until(t))
-	}
-	return 0
 }
 
 // backoff is the wait before try number try+1: half of an exponentially

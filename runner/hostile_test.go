@@ -504,14 +504,6 @@ func TestBackoff(t *testing.T) {
 			}
 		}
 	}
-	for v, want := range map[string]time.Duration{"": 0, "3": 3 * time.Second, "soon": 0, "-1": 0} {
-		if got := parseRetryAfter(v); got != want {
-			t.Errorf("Retry-After %q: %s, want %s", v, got, want)
-		}
-	}
-	if d := parseRetryAfter(time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat)); d < 8*time.Second || d > 10*time.Second {
-		t.Errorf("Retry-After as a date 10 s ahead: %s", d)
-	}
 }
 
 // sendRaw sends raw bytes on a new connection and returns what came
