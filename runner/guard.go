@@ -267,7 +267,21 @@ func peer(r *http.Request) string {
 // refuse answers a refused request with a JSON error, and closes the
 // connection: a caller that was refused gets nothing more from it.
 func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	w.Header().Set("Connection", "close")
+	hangUp(w, r)
 	NoteRefused(r, msg)
 	writeError(w, status, msg)
+}
+
+// lingerRefused is how long the server still reads the body of a refused
+// request, which it discards before it closes the connection.
+const lingerRefused = 200 * time.Millisecond
+
+// hangUp makes the server close the connection after this response, and
+// soon: net/http discards the rest of an unread body first, which a
+// caller sending it slowly would make last until the read timeout. Till
+// then the connection is the first that [LimitConns] closes to make room.
+func hangUp(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(lingerRefused))
+	condemn(r)
 }

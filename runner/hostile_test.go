@@ -304,9 +304,9 @@ func TestHostileOversized(t *testing.T) {
 	h.nothingRan(t)
 }
 
-// TestHostileConnectionFlood opens 1,000 connections that send nothing
-// or half a head: the token holder is still answered within a second,
-// and only its run reaches the origin.
+// TestHostileConnectionFlood opens 1,000 connections that send nothing,
+// half a head, or a head and half a body: the token holder is still
+// answered within a second, and only its run reaches the origin.
 func TestHostileConnectionFlood(t *testing.T) {
 	lim := testLimits
 	lim.MaxConns = 256
@@ -323,8 +323,9 @@ func TestHostileConnectionFlood(t *testing.T) {
 	}
 }
 
-// flood opens n connections that stay idle, half of them after half a
-// request head, until the test ends.
+// flood opens n connections that stay open until the test ends: a third
+// send nothing, a third half a request head, a third a whole head and
+// part of its body, without the token.
 func flood(t testing.TB, addr string, n int) {
 	t.Helper()
 	var conns []net.Conn
@@ -338,8 +339,11 @@ func flood(t testing.TB, addr string, n int) {
 		if err != nil {
 			t.Fatalf("connection %d: %v", i, err)
 		}
-		if i%2 == 0 {
+		switch i % 3 {
+		case 1:
 			io.WriteString(c, "POST /v1/run HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+		case 2:
+			io.WriteString(c, "POST /v1/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"file\": ")
 		}
 		conns = append(conns, c)
 	}

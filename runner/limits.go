@@ -115,9 +115,10 @@ func NewHTTPServer(h http.Handler, l Limits) *http.Server {
 
 // LimitConns returns a listener that keeps at most max connections of srv
 // open. It takes over srv.ConnState, by which it learns which connections
-// are idle: a new connection beyond max closes the one that has been idle
-// (or not yet sent a whole request) the longest, so that a crowd of
-// silent connections cannot lock out a real caller; when none is idle,
+// are idle, and srv.ConnContext: a new connection beyond max closes the
+// one that has been idle (or not yet sent a whole request) the longest,
+// after those whose request was refused, so that a crowd of silent or
+// refused connections cannot lock out a real caller; when none is idle,
 // the new connection is answered 503 and closed.
 func LimitConns(l net.Listener, srv *http.Server, max int) net.Listener {
 	if max <= 0 {
@@ -125,7 +126,32 @@ func LimitConns(l net.Listener, srv *http.Server, max int) net.Listener {
 	}
 	cl := &connLimit{Listener: l, max: max, conns: map[net.Conn]connState{}}
 	srv.ConnState = cl.track
+	srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(ctx, connRefKey{}, connRef{cl, c})
+	}
 	return cl
+}
+
+// connRef is a request's connection, and its limit.
+type connRef struct {
+	cl *connLimit
+	c  net.Conn
+}
+
+type connRefKey struct{}
+
+// condemn makes the connection of a refused request the first to close
+// when room is needed.
+func condemn(r *http.Request) {
+	ref, ok := r.Context().Value(connRefKey{}).(connRef)
+	if !ok {
+		return
+	}
+	ref.cl.mu.Lock()
+	defer ref.cl.mu.Unlock()
+	if _, ok := ref.cl.conns[ref.c]; ok {
+		ref.cl.conns[ref.c] = connState{idle: true} // the zero time: before any other
+	}
 }
 
 type connLimit struct {
@@ -299,8 +325,11 @@ func retryAfterSeconds(d time.Duration) string {
 }
 
 // tooBusy answers a run that could not get its turn.
+// The connection is closed: a caller that was refused before its body
+// was read must not hold the connection by sending it slowly.
 func tooBusy(w http.ResponseWriter, r *http.Request, status int, wait time.Duration, what string) {
 	w.Header().Set("Retry-After", retryAfterSeconds(wait))
+	hangUp(w, r)
 	NoteRefused(r, what)
 	writeError(w, status, fmt.Sprintf("%s; retry in %s s", what, retryAfterSeconds(wait)))
 }
