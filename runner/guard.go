@@ -26,7 +26,8 @@ import (
 type Access struct {
 	// Addr is the address the service listens on, such as
 	// 127.0.0.1:7070: its host, and for loopback every loopback name and
-	// address, are accepted in Host.
+	// address, are accepted in Host; for all interfaces (0.0.0.0, ::, or
+	// no host, as in the zero Access) any IP address is.
 	Addr string
 	// AllowHosts are more host names to accept in Host, such as the name
 	// a reverse proxy forwards as; a port, if given, is ignored.
@@ -176,11 +177,12 @@ func (a *Access) presented(r *http.Request) (token, how string) {
 	if a.Cookie == "" {
 		return "", ""
 	}
-	if ck, err := r.Cookie(a.Cookie); err == nil {
-		return ck.Value, "cookie"
-	}
+	// The address first, so that a new token replaces an old cookie.
 	if tok := r.URL.Query().Get("token"); tok != "" && r.Method == http.MethodGet {
 		return tok, "query"
+	}
+	if ck, err := r.Cookie(a.Cookie); err == nil {
+		return ck.Value, "cookie"
 	}
 	return "", ""
 }

@@ -112,6 +112,19 @@ func TestTokenGuardsEverything(t *testing.T) {
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/lesson/?x=1" || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Strict") {
 		t.Fatalf("?token=: %d, Location %q, Set-Cookie %q", resp.StatusCode, resp.Header.Get("Location"), ck)
 	}
+	// A new token in the address replaces an old cookie.
+	stale, err := http.NewRequest("GET", base+"?token=s3cret-value", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.AddCookie(&http.Cookie{Name: "snapdoc_token", Value: "old"})
+	if resp, err = noRedirect.Do(stale); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 {
+		t.Errorf("?token= with an old cookie: %d", resp.StatusCode)
+	}
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(base)
 	jar.SetCookies(u, resp.Cookies())
