@@ -122,11 +122,7 @@ func Run(ctx context.Context, opts Options) error {
 	access := runner.Access{Addr: opts.Addr, AllowHosts: append(opts.AllowHosts, l.Addr().(*net.TCPAddr).IP.String()), Token: opts.Token, Cookie: tokenCookie}
 	hs := runner.NewHTTPServer(handler(access, p, srv, opts.Logger), opts.Limits)
 	hs.RegisterOnShutdown(srv.Close)
-	lim := opts.Limits
-	if lim.MaxConns <= 0 {
-		lim.MaxConns = runner.DefaultLimits().MaxConns
-	}
-	l = runner.LimitConns(l, hs, lim.MaxConns)
+	l = runner.LimitConns(l, hs, opts.Limits.MaxConns)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(l) }()
 	select {
