@@ -43,6 +43,11 @@ bench: ## run the benchmarks, save bench.txt for benchstat, print a table
 	    printf "%-58s %14s %12s %12s\n", $$1, t, b, a }' bench.txt
 	@echo "(raw results in bench.txt; compare two runs with benchstat old.txt bench.txt)"
 
+.PHONY: httpyac-wire
+httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)
+	runner/testdata/httpyac/record.sh
+	$(GO) test -run '^TestHTTPYacWire$$' ./runner
+
 .PHONY: clean
 clean: ## remove build output
 	rm -rf bin public .snapdoc
