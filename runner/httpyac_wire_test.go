@@ -42,11 +42,12 @@ type yacWire struct {
 	Records      []struct {
 		ID       string
 		Requests []struct {
-			Line     int
-			Method   string
-			Wire     string
-			Encoding string
-			Error    string
+			Line       int
+			Method     string
+			Wire       string
+			Encoding   string
+			Incomplete bool // the recorder saw the connection end mid-request
+			Error      string
 		}
 	}
 }
@@ -130,6 +131,8 @@ func TestHTTPYacWire(t *testing.T) {
 			case snap[j].wire == nil:
 				o.keys = []string{"not compared: snapdoc refuses"}
 				o.note = "snapdoc: " + snap[j].err
+			case yr.Requests[j].Incomplete:
+				t.Fatalf("%s: httpyac's request was recorded incomplete: run make httpyac-wire", o.id)
 			default:
 				compared++
 				o.compared = true
