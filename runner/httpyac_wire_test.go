@@ -16,10 +16,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/wiretest"
 )
 
 var updateWireTable = flag.Bool("update-wire-table", false,
 	"rewrite the difference and request columns of "+wireTablePath+", keeping each row's reason")
+
+// yacResponse is what the recorders of both tools answer (see
+// testdata/httpyac/record.mjs); no-store keeps a cache from answering a
+// later request.
+const yacResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nok"
 
 const (
 	wireTablePath  = "../docs/http-wire-vs-httpyac.md"
@@ -98,7 +105,7 @@ func TestHTTPYacWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recorder := newYacRecorder(t)
+	recorder := wiretest.Start(t, yacResponse)
 	var outcomes []wireOutcome
 	total, compared, identical := 0, 0, 0
 	for i, c := range corpus {
@@ -173,7 +180,7 @@ type snapSent struct {
 // requests, on its own, through a runner that routes every host to the
 // recorder. It returns what happened to each request, or why the text does
 // not parse.
-func sendCorpusText(t *testing.T, rec *yacRecorder, id, text string, inputs yacInputs, dir string) ([]snapSent, string) {
+func sendCorpusText(t *testing.T, rec *wiretest.Recorder, id, text string, inputs yacInputs, dir string) ([]snapSent, string) {
 	t.Helper()
 	reqs, err := Parse([]byte(text), ParseOptions{File: id + ".http", Vars: inputs.Records[id].Vars})
 	if err != nil {
@@ -183,7 +190,7 @@ func sendCorpusText(t *testing.T, rec *yacRecorder, id, text string, inputs yacI
 	hosts := map[string]string{}
 	for _, r := range reqs {
 		if u, err := url.Parse(Expand(r.URL, func(n string) string { v, _ := getenv(n); return v })); err == nil && u.Host != "" {
-			hosts[strings.ToLower(u.Hostname())] = rec.URL()
+			hosts[strings.ToLower(u.Hostname())] = rec.URL
 		}
 	}
 	// Requests whose URL has no host are refused by the runner before
@@ -195,9 +202,9 @@ func sendCorpusText(t *testing.T, rec *yacRecorder, id, text string, inputs yacI
 	defer run.Close()
 	var out []snapSent
 	for _, r := range reqs {
-		rec.take()
+		before := len(rec.Requests())
 		_, err := run.Run(context.Background(), []*Request{r}, RunOptions{Dir: dir})
-		got := rec.take()
+		got := rec.Requests()[before:]
 		var s snapSent
 		switch {
 		case len(got) > 1:

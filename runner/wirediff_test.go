@@ -1,18 +1,13 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 // wireRequest is an HTTP/1.1 request as it was on the wire.
@@ -226,139 +221,5 @@ func TestWireDiff(t *testing.T) {
 	}
 	if _, err := wireDiff([]byte(base), []byte("GET /\r\n\r\n")); err == nil {
 		t.Error("a request line without a version parsed")
-	}
-}
-
-// yacRecorder is a raw HTTP/1.1 server on 127.0.0.1 that keeps the bytes of
-// every request it reads and answers each with the same fixed 200 the
-// httpyac recording got (see testdata/httpyac/record.mjs), then closes the
-// connection.
-type yacRecorder struct {
-	ln net.Listener
-	mu sync.Mutex
-	// got holds the requests read since the last take.
-	got [][]byte
-}
-
-// yacResponse is the recorder's answer; no-store keeps a cache from
-// answering a later request.
-const yacResponse = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
-
-func newYacRecorder(t *testing.T) *yacRecorder {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &yacRecorder{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go r.serve()
-	return r
-}
-
-// URL returns the recorder's base URL.
-func (r *yacRecorder) URL() string { return "http://" + r.ln.Addr().String() }
-
-func (r *yacRecorder) serve() {
-	for {
-		c, err := r.ln.Accept()
-		if err != nil {
-			return
-		}
-		go r.handle(c)
-	}
-}
-
-func (r *yacRecorder) handle(c net.Conn) {
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	raw, err := readWireRequest(bufio.NewReader(c), c)
-	if len(raw) > 0 {
-		r.mu.Lock()
-		r.got = append(r.got, raw)
-		r.mu.Unlock()
-	}
-	if err != nil {
-		return
-	}
-	resp := yacResponse
-	if !bytes.HasPrefix(raw, []byte("HEAD ")) {
-		resp += "ok"
-	}
-	io.WriteString(c, resp)
-}
-
-// take returns the requests read since the last take.
-func (r *yacRecorder) take() [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	got := r.got
-	r.got = nil
-	return got
-}
-
-// readWireRequest reads one request as bytes: the header section, then a
-// Content-Length or chunked body. It answers Expect: 100-continue on w.
-func readWireRequest(br *bufio.Reader, w io.Writer) ([]byte, error) {
-	var raw []byte
-	length, chunked := 0, false
-	for first := true; ; first = false {
-		line, err := br.ReadSlice('\n')
-		raw = append(raw, line...)
-		if err != nil {
-			return raw, err
-		}
-		l := strings.TrimRight(string(line), "\r\n")
-		if l == "" {
-			break
-		}
-		if first {
-			continue
-		}
-		name, value, _ := strings.Cut(l, ":")
-		value = strings.TrimSpace(value)
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "content-length":
-			if length, err = strconv.Atoi(value); err != nil || length < 0 {
-				return raw, fmt.Errorf("bad Content-Length %q", value)
-			}
-		case "transfer-encoding":
-			chunked = strings.Contains(strings.ToLower(value), "chunked")
-		case "expect":
-			if strings.EqualFold(value, "100-continue") {
-				io.WriteString(w, "HTTP/1.1 100 Continue\r\n\r\n")
-			}
-		}
-	}
-	if !chunked {
-		body := make([]byte, length)
-		n, err := io.ReadFull(br, body)
-		return append(raw, body[:n]...), err
-	}
-	for {
-		line, err := br.ReadSlice('\n')
-		raw = append(raw, line...)
-		if err != nil {
-			return raw, err
-		}
-		size, err := strconv.ParseInt(strings.TrimSpace(strings.SplitN(string(line), ";", 2)[0]), 16, 32)
-		if err != nil {
-			return raw, fmt.Errorf("bad chunk size %q", line)
-		}
-		if size == 0 {
-			for { // trailers, then the empty line
-				line, err := br.ReadSlice('\n')
-				raw = append(raw, line...)
-				if err != nil || strings.TrimRight(string(line), "\r\n") == "" {
-					return raw, err
-				}
-			}
-		}
-		chunk := make([]byte, size+2)
-		n, err := io.ReadFull(br, chunk)
-		raw = append(raw, chunk[:n]...)
-		if err != nil {
-			return raw, err
-		}
 	}
 }
