@@ -10,6 +10,7 @@
 // The recorder reads one request, answers a fixed 200, and closes.
 //
 // usage: node record.mjs CORPUS.json INPUTS.json OUT.json [ID,...]
+// (with IDs, only those records: for trying a change, not for committing)
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const [corpusPath, inputsPath, outPath, only] = process.argv.slice(2);
 if (!outPath) {
-  console.error('usage: node record.mjs CORPUS.json INPUTS.json OUT.json');
+  console.error('usage: node record.mjs CORPUS.json INPUTS.json OUT.json [ID,...]');
   process.exit(2);
 }
 
