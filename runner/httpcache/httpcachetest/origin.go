@@ -1,9 +1,10 @@
-package httpcache
+package httpcachetest
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/snapdoc/snapdoc/runner/httpcache"
 	"io"
 	"net/http"
 	"strconv"
@@ -81,7 +82,7 @@ func ctHTTPDate(now time.Time, offset int64, rfc850 bool) string {
 	if rfc850 {
 		return t.Format("Monday, 02-Jan-06 15:04:05 GMT")
 	}
-	return t.Format(imfFixdate)
+	return t.Format(http.TimeFormat)
 }
 
 var ctDateHeaders = map[string]bool{"date": true, "expires": true, "last-modified": true, "if-modified-since": true, "if-unmodified-since": true}
@@ -191,7 +192,7 @@ func (o *ctOrigin) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.Set("Content-Type", "text/plain")
 	}
 	if _, ok := h["Date"]; !ok {
-		h.Set("Date", FormatHTTPDate(now))
+		h.Set("Date", httpcache.FormatHTTPDate(now))
 	}
 
 	header := make(map[string]string, len(req.Header))

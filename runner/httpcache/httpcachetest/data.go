@@ -1,9 +1,9 @@
-package httpcache
+package httpcachetest
 
 import (
+	_ "embed"
 	"encoding/json"
-	"os"
-	"testing"
+	"fmt"
 )
 
 // The types below decode testdata/cache-tests.json, the cache-tests.fyi
@@ -22,6 +22,7 @@ type ctFile struct {
 	ReferenceResults struct {
 		Implementations []struct {
 			Name     string            `json:"name"`
+			Type     string            `json:"type"`
 			Category map[string]string `json:"category"`
 		} `json:"implementations"`
 	} `json:"reference_results"`
@@ -73,17 +74,22 @@ type ctRequest struct {
 	SetupTests                     []string          `json:"setup_tests"`
 }
 
-func loadCacheTests(t testing.TB) *ctFile {
-	t.Helper()
-	data, err := os.ReadFile("testdata/cache-tests.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+// cacheTestsJSON is the suite, as exported from upstream.
+//
+//go:embed testdata/cache-tests.json
+var cacheTestsJSON []byte
+
+// floorsText is testdata/conformance-floors.txt.
+//
+//go:embed testdata/conformance-floors.txt
+var floorsText string
+
+func loadCacheTests() (*ctFile, error) {
 	var f ctFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatalf("testdata/cache-tests.json: %v", err)
+	if err := json.Unmarshal(cacheTestsJSON, &f); err != nil {
+		return nil, fmt.Errorf("testdata/cache-tests.json: %w", err)
 	}
-	return &f
+	return &f, nil
 }
 
 // setupCheck reports whether a failed assertion on member is a setup
