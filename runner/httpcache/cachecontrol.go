@@ -12,8 +12,9 @@ import (
 // first occurrence wins and the name is recorded in the dup set, so callers
 // can treat conflicting freshness information as stale (RFC 9111, 4.2.1).
 type CacheControl struct {
-	list []directive // in order of first occurrence
-	dup  []string
+	list     []directive // in order of first occurrence
+	dup      []string
+	targeted bool // parsed from a targeted field (RFC 9213)
 }
 
 type directive struct{ name, value string }

@@ -2,7 +2,9 @@ package httpcache
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
@@ -21,11 +23,19 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st statu
 	resp, err := t.next.RoundTrip(out)
 	respTime := t.now()
 	if e != nil && (err != nil || isServerError(resp.StatusCode)) && varyMatches(e, req) {
-		if f := t.freshness(e, respTime); !f.fresh() && f.withinSIE(rq) {
+		f := t.freshness(e, respTime)
+		detail := ""
+		switch {
+		case !f.fresh() && f.withinSIE(rq):
+			detail = "stale-if-error"
+		case err != nil && disconnected(req, err) && f.withinOffline(rq, t.offline):
+			detail = "disconnected"
+		}
+		if detail != "" {
 			if err == nil {
 				discard(resp)
 			}
-			return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: "stale-if-error"}), nil
+			return t.serveStored(req, rq, e, f.age, status{hit: true, ttl: f.ttl(), detail: detail}), nil
 		}
 	}
 	if err != nil {
@@ -44,7 +54,7 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st statu
 		updated := t.update(sl, req, e, resp.Header, reqTime, respTime)
 		st.stored = updated != nil
 		if updated == nil {
-			updated = refreshed(req, e, resp.Header, reqTime, respTime, t.shared)
+			updated = refreshed(req, e, resp.Header, t.policy(resp.Header), reqTime, respTime, t.shared)
 		}
 		if !validating {
 			// The client's own conditional request: pass the 304 on.
@@ -73,7 +83,7 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st statu
 		return resp, nil
 	}
 
-	respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+	respCC := t.policy(resp.Header)
 	if t.storable(req, rq, resp, respCC) {
 		st.stored = t.save(key, req, resp, respCC, reqTime, respTime)
 	} else if e != nil && !sl.varyMiss && resp.StatusCode < 500 {
@@ -84,6 +94,19 @@ func (t *Transport) forward(req *http.Request, rq requestInfo, sl slot, st statu
 }
 
 func isServerError(code int) bool { return code >= 500 && code <= 599 }
+
+// disconnected reports whether err, returned for req, says that the origin
+// could not be reached: a network error (refused, reset, timed out, name
+// not found) or a connection closed before a complete response. A client
+// that gave up (req's context is done) does not make the cache
+// disconnected, nor does a malformed response.
+func disconnected(req *http.Request, err error) bool {
+	if req.Context().Err() != nil {
+		return false
+	}
+	var ne net.Error
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne)
+}
 
 // conditionalRequest copies req and adds validators from the stored entry.
 func conditionalRequest(req *http.Request, e *Entry) *http.Request {
@@ -111,11 +134,11 @@ func validatorsMatch(stored, update http.Header) bool {
 }
 
 // refreshed returns a copy of e updated by the header of a 304 or HEAD
-// response to req received at respTime. The entry now answers req's
-// values of the fields it varies on.
-func refreshed(req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time, shared bool) *Entry {
+// response to req received at respTime, whose directives are cc. The
+// entry now answers req's values of the fields it varies on.
+func refreshed(req *http.Request, e *Entry, update http.Header, cc CacheControl, reqTime, respTime time.Time, shared bool) *Entry {
 	n := *e
-	n.Header = mergeHeader(e.Header, update, shared)
+	n.Header = mergeHeader(e.Header, update, cc, shared)
 	n.RequestTime, n.ResponseTime = reqTime, respTime
 	n.VaryHeader = varyHeader(req, n.Header)
 	return &n
@@ -125,8 +148,8 @@ func refreshed(req *http.Request, e *Entry, update http.Header, reqTime, respTim
 // the new entry, or nil when the update forbids storing (e is then
 // deleted). The refreshed entry is stored as the variant req selects.
 func (t *Transport) update(sl slot, req *http.Request, e *Entry, update http.Header, reqTime, respTime time.Time) *Entry {
-	n := refreshed(req, e, update, reqTime, respTime, t.shared)
-	cc := ParseCacheControl(n.Header.Values("Cache-Control"))
+	n := refreshed(req, e, update, t.policy(update), reqTime, respTime, t.shared)
+	cc := t.policy(n.Header)
 	if cc.Has("no-store") && !cc.Has("must-understand") {
 		t.delete(sl.ekey)
 		return nil

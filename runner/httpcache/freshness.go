@@ -76,7 +76,7 @@ func freshnessLifetime(e *Entry, cc CacheControl, shared bool) time.Duration {
 	if n, ok, valid := cc.Seconds("max-age"); ok {
 		return seconds(n, valid)
 	}
-	if exp := e.Header.Values("Expires"); len(exp) > 0 {
+	if exp := e.Header.Values("Expires"); len(exp) > 0 && !cc.targeted {
 		t, ok := ParseHTTPDate(exp[0])
 		if !ok || len(exp) > 1 {
 			return 0
@@ -105,9 +105,10 @@ func seconds(n int64, valid bool) time.Duration {
 }
 
 // hasExplicitExpiry reports whether a response states its own freshness
-// lifetime (max-age, or s-maxage in a shared cache, or Expires).
+// lifetime (max-age, or s-maxage in a shared cache, or Expires unless a
+// targeted field governs the response).
 func hasExplicitExpiry(h http.Header, cc CacheControl, shared bool) bool {
-	return cc.Has("max-age") || (shared && cc.Has("s-maxage")) || len(h.Values("Expires")) > 0
+	return cc.Has("max-age") || (shared && cc.Has("s-maxage")) || (len(h.Values("Expires")) > 0 && !cc.targeted)
 }
 
 // fresh is the freshness state of a stored response at one instant.
@@ -118,7 +119,7 @@ type fresh struct {
 }
 
 func (t *Transport) freshness(e *Entry, now time.Time) fresh {
-	cc := ParseCacheControl(e.Header.Values("Cache-Control"))
+	cc := t.policy(e.Header)
 	return fresh{age: currentAge(e, now), life: freshnessLifetime(e, cc, t.shared), cc: cc, shared: t.shared}
 }
 
@@ -183,6 +184,12 @@ func (f fresh) servable(rq requestInfo) bool {
 func (f fresh) withinSWR() bool {
 	n, ok, valid := f.cc.Seconds("stale-while-revalidate")
 	return ok && valid && f.mayServeStale() && f.staleness() <= time.Duration(n)*time.Second
+}
+
+// withinOffline reports whether a cache disconnected from the origin may
+// serve the response, at most max stale (see [WithStaleIfDisconnected]).
+func (f fresh) withinOffline(rq requestInfo, max time.Duration) bool {
+	return max > 0 && f.mayServeStale() && !rq.forcesValidation() && f.staleness() <= max
 }
 
 // withinSIE reports whether stale-if-error, in the response or the request,

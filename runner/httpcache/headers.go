@@ -56,12 +56,11 @@ func storedHeader(h http.Header, cc CacheControl, shared bool) http.Header {
 }
 
 // mergeHeader updates a stored header with the fields of a 304 or HEAD
-// response (RFC 9111, 3.2): each field present in the update replaces the
+// response (RFC 9111, 3.2), whose directives are cc: each field present in the update replaces the
 // stored one, except hop-by-hop fields and Content-Length. An Age the
 // update lacks is dropped, since it described the old response.
-func mergeHeader(stored, update http.Header, shared bool) http.Header {
+func mergeHeader(stored, update http.Header, cc CacheControl, shared bool) http.Header {
 	out := stored.Clone()
-	cc := ParseCacheControl(update.Values("Cache-Control"))
 	ex := excludedFields(update, cc, shared)
 	if _, ok := update["Age"]; !ok {
 		delete(out, "Age")

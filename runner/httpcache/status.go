@@ -58,7 +58,8 @@ const (
 	// which answered 304 Not Modified.
 	OutcomeRevalidated = "revalidated"
 	// OutcomeStale: a stale stored response was served, because of
-	// stale-while-revalidate, stale-if-error or the request's max-stale.
+	// stale-while-revalidate, stale-if-error, the request's max-stale or
+	// an origin that could not be reached.
 	OutcomeStale = "stale"
 )
 
@@ -93,7 +94,7 @@ func Outcome(resp *http.Response) string {
 		case "ttl":
 			stale = stale || strings.HasPrefix(v, "-")
 		case "detail":
-			stale = stale || v == "stale-while-revalidate" || v == "stale-if-error" || v == "max-stale"
+			stale = stale || v == "stale-while-revalidate" || v == "stale-if-error" || v == "max-stale" || v == "disconnected"
 		}
 	}
 	switch {

@@ -22,6 +22,8 @@ type Transport struct {
 	log     *slog.Logger
 	warned  atomic.Bool // a store failure was logged as a warning
 	maxBody int64
+	targets []string      // targeted cache-control fields, in priority order
+	offline time.Duration // how stale a response served when disconnected may be
 
 	mu           sync.Mutex
 	inflight     map[string]chan struct{} // misses being fetched, by cache key
@@ -46,6 +48,31 @@ func WithClock(now func() time.Time) Option { return func(t *Transport) { t.now 
 // private, proxy-revalidate and Authorization rules) instead of a private
 // one.
 func WithShared(shared bool) Option { return func(t *Transport) { t.shared = shared } }
+
+// WithTargets sets the cache's target list (RFC 9213, 2.2): targeted
+// cache-control fields such as "CDN-Cache-Control", most applicable first.
+// The first of them that a response carries with a valid, non-empty value
+// governs how the response is cached instead of Cache-Control and Expires.
+// Targeted fields are forwarded and stored like any other field. The
+// default is none; targeted fields address shared caches, such as a CDN
+// or a public runner, never a client's private cache.
+func WithTargets(names ...string) Option {
+	return func(t *Transport) { t.targets = canonicalTargets(names) }
+}
+
+// WithStaleIfDisconnected lets the cache serve a stored response up to max
+// past its freshness lifetime when the origin cannot be reached: the
+// connection is refused, fails, times out or is closed before a response
+// arrives (RFC 9111, 4.2.4: a disconnected cache may serve stale content).
+// Directives that forbid stale content still do (must-revalidate,
+// no-cache, and in a shared cache proxy-revalidate and s-maxage), and so
+// do requests asking for a validated or fresher response (no-cache,
+// max-age, min-fresh). An origin that answers, even with an error status
+// or a malformed response, is not disconnected. Zero, the default,
+// disables it.
+func WithStaleIfDisconnected(max time.Duration) Option {
+	return func(t *Transport) { t.offline = max }
+}
 
 // WithName sets the cache name used in Cache-Status; the default is
 // "snapdoc".
@@ -105,7 +132,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := status{fwd: "method", fwdStatus: resp.StatusCode}
 	if req.Method == http.MethodPost {
 		rq := parseRequest(req)
-		respCC := ParseCacheControl(resp.Header.Values("Cache-Control"))
+		respCC := t.policy(resp.Header)
 		if t.storable(req, rq, resp, respCC) {
 			st.stored = t.save(cacheKey(req), req, resp, respCC, reqTime, t.now())
 		}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
@@ -47,6 +48,8 @@ const (
 func SharedOptions() []httpcache.Option {
 	return []httpcache.Option{
 		httpcache.WithShared(true),
+		httpcache.WithTargets("Snapdoc-Cache-Control", "CDN-Cache-Control"),
+		httpcache.WithStaleIfDisconnected(24 * time.Hour),
 	}
 }
 
