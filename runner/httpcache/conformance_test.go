@@ -22,3 +22,15 @@ func TestConformance(t *testing.T) {
 func TestConformanceShared(t *testing.T) {
 	httpcachetest.CheckFloors(t, httpcachetest.Run(t, httpcachetest.Shared, memoryStore))
 }
+
+// TestConformanceSharedDiskStore runs the shared profile over one
+// DiskStore for every test (their URLs differ), so entries go through the
+// on-disk encoding as they would through any persistent store.
+func TestConformanceSharedDiskStore(t *testing.T) {
+	disk, err := httpcache.NewDiskStore(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := httpcachetest.Run(t, httpcachetest.Shared, func() httpcache.Store { return disk })
+	httpcachetest.CheckFloors(t, s)
+}

@@ -6,7 +6,10 @@
 // Expires, Date and Age, heuristic freshness from Last-Modified, validation
 // with If-None-Match and If-Modified-Since, Vary, request directives,
 // stale-while-revalidate, stale-if-error, immutable and invalidation after
-// unsafe methods. By default it behaves as a private (browser-like) cache.
+// unsafe methods. By default it behaves as a private (browser-like) cache;
+// [WithShared] makes it a shared one, [WithTargets] has it honour targeted
+// fields such as CDN-Cache-Control (RFC 9213), and [WithStaleIfDisconnected]
+// lets it serve stale content when the origin cannot be reached.
 //
 // Every response it returns carries a Cache-Status header (RFC 9211) that
 // says how it was obtained; [Outcome] condenses that header into one of
@@ -14,4 +17,7 @@
 //
 // Two stores are provided: [MemoryStore] and the persistent [DiskStore].
 // The package knows nothing of the programs that use it.
+//
+// Package httpcachetest replays the HTTP caching test suite against the
+// Transport over any [Store].
 package httpcache
