@@ -187,9 +187,9 @@ func (f fresh) withinSWR() bool {
 }
 
 // withinOffline reports whether a cache disconnected from the origin may
-// serve the response, at most max stale (see [WithStaleIfDisconnected]).
-func (f fresh) withinOffline(rq requestInfo, max time.Duration) bool {
-	return max > 0 && f.mayServeStale() && !rq.forcesValidation() && f.staleness() <= max
+// serve the response, at most limit stale (see [WithStaleIfDisconnected]).
+func (f fresh) withinOffline(rq requestInfo, limit time.Duration) bool {
+	return limit > 0 && f.mayServeStale() && !rq.forcesValidation() && f.staleness() <= limit
 }
 
 // withinSIE reports whether stale-if-error, in the response or the request,

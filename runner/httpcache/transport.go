@@ -60,8 +60,8 @@ func WithTargets(names ...string) Option {
 	return func(t *Transport) { t.targets = canonicalTargets(names) }
 }
 
-// WithStaleIfDisconnected lets the cache serve a stored response up to max
-// past its freshness lifetime when the origin cannot be reached: the
+// WithStaleIfDisconnected lets the cache serve a stored response up to
+// limit past its freshness lifetime when the origin cannot be reached: the
 // connection is refused, fails, times out or is closed before a response
 // arrives (RFC 9111, 4.2.4: a disconnected cache may serve stale content).
 // Directives that forbid stale content still do (must-revalidate,
@@ -70,8 +70,8 @@ func WithTargets(names ...string) Option {
 // max-age, min-fresh). An origin that answers, even with an error status
 // or a malformed response, is not disconnected. Zero, the default,
 // disables it.
-func WithStaleIfDisconnected(max time.Duration) Option {
-	return func(t *Transport) { t.offline = max }
+func WithStaleIfDisconnected(limit time.Duration) Option {
+	return func(t *Transport) { t.offline = limit }
 }
 
 // WithName sets the cache name used in Cache-Status; the default is

@@ -3,7 +3,15 @@
 // an [httpcache.Transport] over any [httpcache.Store], scores it as
 // upstream does and checks the score against the floors recorded in
 // testdata/conformance-floors.txt. It is meant for tests: a store's own
-// package calls [Run] and [CheckFloors] with a factory of its stores.
+// package runs the suite against its store with
+//
+//	func TestConformanceShared(t *testing.T) {
+//		store := newTestStore(t) // one store, or a new one per call
+//		s := httpcachetest.Run(t, httpcachetest.Shared, func() httpcache.Store { return store })
+//		httpcachetest.CheckFloors(t, s)
+//	}
+//
+// Every test uses URLs of its own, so one store may serve them all.
 package httpcachetest
 
 import (
