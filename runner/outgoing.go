@@ -182,34 +182,42 @@ var (
 	basicSpaceRE = regexp.MustCompile(`(?i)^\s*basic\s+(\S*)\s+(\S.*)$`)
 )
 
-// basicAuth returns the Authorization value v with Basic credentials
-// written as "user:password" or "user password" encoded as
-// "Basic base64(user:password)", as httpyac and REST Client send them: the
-// user is what comes before the last colon, or else before the first
-// space. A value with neither, such as an encoded token, is returned as
-// it is, so encoding twice changes nothing.
-func basicAuth(v string) string {
+// BasicCredentials returns the user and password of an Authorization
+// value written as "Basic user:password" or "Basic user password", as
+// httpyac and REST Client take them: the user is what comes before the
+// last colon, or else before the first space. A value with neither, such
+// as an encoded token, or with no user, is no credentials: ok is false.
+func BasicCredentials(v string) (user, password string, ok bool) {
 	m := basicColonRE.FindStringSubmatch(v)
 	if m == nil {
 		m = basicSpaceRE.FindStringSubmatch(v)
 	}
 	if m == nil || m[1] == "" {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// basicAuth returns the Authorization value v with its Basic credentials
+// (see [BasicCredentials]) encoded as "Basic base64(user:password)", as
+// they are sent; any other value is returned as it is, so encoding twice
+// changes nothing.
+func basicAuth(v string) string {
+	user, password, ok := BasicCredentials(v)
+	if !ok {
 		return v
 	}
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(m[1]+":"+m[2]))
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
 // basicShown returns the credentials of a Basic Authorization value as
 // written, with references, as "user:password".
 func basicShown(v string) string {
-	m := basicColonRE.FindStringSubmatch(v)
-	if m == nil {
-		m = basicSpaceRE.FindStringSubmatch(v)
-	}
-	if m == nil {
+	user, password, ok := BasicCredentials(v)
+	if !ok {
 		return v
 	}
-	return m[1] + ":" + m[2]
+	return user + ":" + password
 }
 
 // validToken reports whether s is a non-empty RFC 9110 token.

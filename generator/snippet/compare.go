@@ -2,6 +2,7 @@ package snippet
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -31,6 +32,10 @@ func expected(v *View, env map[string]string) want {
 	}
 	for _, h := range v.Headers {
 		w.headers = append(w.headers, runner.Header{Name: runner.Expand(h.Name, get), Value: runner.Expand(h.Value, get)})
+	}
+	if c := v.Basic; c != nil {
+		creds := runner.Expand(c.User, get) + ":" + runner.Expand(c.Password, get)
+		w.headers = append(w.headers, runner.Header{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte(creds))})
 	}
 	return w
 }

@@ -103,3 +103,34 @@ func TestVerifyCatchesBrokenCode(t *testing.T) {
 		})
 	}
 }
+
+// TestExpectedAuthorizationIsTheWire checks that the code of a request
+// with Basic credentials must send the Authorization field the runner
+// puts on the wire: base64-encoded, with secrets expanded first.
+func TestExpectedAuthorizationIsTheWire(t *testing.T) {
+	r := &runner.Request{Method: "GET", URL: "https://api.example.com/basic",
+		Headers: []runner.Header{{Name: "Authorization", Value: "Basic {{$env API_USER}}:{{$env API_PASSWORD}}"}}}
+	env := map[string]string{"API_USER": "ada", "API_PASSWORD": "pa:ss w0rd"}
+	out, err := runner.BuildOutgoing(r, "", func(n string) (string, bool) { v, ok := env[n]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewView(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wire, code string
+	for _, h := range out.Headers {
+		if h.Name == "Authorization" {
+			wire = h.Value
+		}
+	}
+	for _, h := range expected(v, env).headers {
+		if h.Name == "Authorization" {
+			code = h.Value
+		}
+	}
+	if wire == "" || code != wire {
+		t.Errorf("code must send Authorization %q, the runner sends %q", code, wire)
+	}
+}

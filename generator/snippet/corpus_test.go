@@ -66,6 +66,7 @@ func ownCorpus() []namedRequest {
 		{"headers-unicode-value", &runner.Request{Method: "GET", URL: base + "/headers", Headers: h("X-Name", "Zoë 😀")}},
 		{"secrets", &runner.Request{Method: "GET", URL: base + "/me?api_key={{$env API_KEY}}&x=1",
 			Headers: h("Authorization", "Bearer {{$env TOKEN}}", "X-Api-Key", "{{$env API_KEY}}")}},
+		{"basic-secrets", &runner.Request{Method: "GET", URL: base + "/basic", Headers: h("Accept", "application/json", "Authorization", "Basic {{$env API_USER}}:{{$env API_PASSWORD}}")}},
 		{"secret-in-path", &runner.Request{Method: "DELETE", URL: base + "/users/{{$env USER_ID}}/sessions?all=true"}},
 		{"secret-in-json", &runner.Request{Method: "POST", URL: base + "/login", Headers: h("Content-Type", "application/json"),
 			Body: `{"user":"me","password":"{{$env PASSWORD}}"}`}},

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "update golden files")
 // goldenCases are the representative requests whose code is kept in
 // testdata/golden, one txtar archive per request with a file per language.
 var goldenCases = []string{"get-json", "head", "patch-json", "post-form", "post-multipart",
-	"query-encoded", "query-raw", "headers-unusual", "secrets", "secret-in-json", "asserts"}
+	"query-encoded", "query-raw", "headers-unusual", "secrets", "basic-secrets", "secret-in-json", "asserts"}
 
 func TestRenderGolden(t *testing.T) {
 	s := loadSet(t)

@@ -3,6 +3,7 @@ package snippet
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,8 +28,16 @@ type View struct {
 	Host string
 	// Target is the URL's path and query, for the request line.
 	Target string
-	// Headers are the author's header fields in order.
+	// Headers are the author's header fields in order, but for an
+	// Authorization field whose Basic credentials hold secrets: that one
+	// is in Basic.
 	Headers []runner.Header
+	// Basic holds the credentials of an Authorization field written as
+	// "Basic user:password" with secrets in it, which snapdoc sends
+	// encoded (see [runner.BasicCredentials]); each language encodes them
+	// its own way. Nil otherwise: credentials without secrets were
+	// encoded when the request was parsed, and are in Headers as sent.
+	Basic *Credentials
 	// Body is the body to send: the author's text, indented when JSON.
 	Body string
 	// JSON reports whether Body is a JSON document with a JSON content
@@ -73,12 +82,47 @@ func NewView(r *runner.Request) (*View, error) {
 		Secrets: r.Secrets(),
 		Checks:  checksOf(r.Asserts),
 	}
+	v.Headers, v.Basic = basicOf(r.Headers)
 	if ct, ok := v.Header("Content-Type"); ok && isJSONType(ct) {
 		if pretty, ok := prettyJSON(r.Body); ok {
 			v.Body, v.JSON = pretty, true
 		}
 	}
 	return v, nil
+}
+
+// Credentials are a user and a password, either of which may hold
+// environment references.
+type Credentials struct {
+	User, Password string
+}
+
+// basicOf returns headers without the Authorization field whose Basic
+// credentials hold secrets, and those credentials; headers as they are
+// and nil when there is no such field.
+func basicOf(headers []runner.Header) ([]runner.Header, *Credentials) {
+	for i, h := range headers {
+		if !strings.EqualFold(h.Name, "Authorization") || !hasSecret(h.Value) {
+			continue
+		}
+		user, password, ok := runner.BasicCredentials(h.Value)
+		if !ok {
+			continue
+		}
+		rest := append(slices.Clone(headers[:i]), headers[i+1:]...)
+		return rest, &Credentials{User: user, Password: password}
+	}
+	return headers, nil
+}
+
+// hasSecret reports whether s refers to an environment variable.
+func hasSecret(s string) bool {
+	for _, seg := range runner.Segments(s) {
+		if seg.Env != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Header returns the value of the first header field called name (any
