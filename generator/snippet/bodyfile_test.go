@@ -45,3 +45,25 @@ func TestInlineBodyFile(t *testing.T) {
 		})
 	}
 }
+
+// TestInlineBodyFileParts checks that a body with a "< path" line among
+// its text, as in a multipart part, gets the file's content in place of
+// the line, as the runner sends it, not the line itself.
+func TestInlineBodyFileParts(t *testing.T) {
+	fsys := fstest.MapFS{"a.txt": {Data: []byte("file bytes\n")}, "blob.bin": {Data: []byte{0xff}}}
+	r := &runner.Request{Method: "POST", URL: "https://x.test/", Pos: runner.Position{File: "a.http", Line: 1},
+		Body:  "--B\r\n< ./a.txt\r\n--B--\r\n",
+		Parts: []runner.BodyPart{{Text: "--B\r\n"}, {File: "./a.txt", Pos: runner.Position{File: "a.http", Line: 5}}, {Text: "\r\n--B--\r\n"}}}
+	got, err := InlineBodyFile(r, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "--B\r\nfile bytes\n\r\n--B--\r\n"; got.Body != want || got.Parts != nil {
+		t.Errorf("body %q parts %v, want %q and no parts", got.Body, got.Parts, want)
+	}
+	bad := *r
+	bad.Parts = []runner.BodyPart{{Text: "x"}, {File: "blob.bin", Pos: runner.Position{File: "a.http", Line: 5}}}
+	if _, err := InlineBodyFile(&bad, fsys); !errors.Is(err, ErrCannotExpress) || !strings.Contains(err.Error(), "a.http:5: ") {
+		t.Errorf("binary part: err %v, want a positioned ErrCannotExpress", err)
+	}
+}
