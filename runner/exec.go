@@ -55,6 +55,18 @@ type Config struct {
 	// Logger receives warnings that cost speed but not results, such as
 	// a shared cache that cannot be written; nil discards them.
 	Logger *slog.Logger
+	// SharedStore, when set, keeps the entries of the shared cache that
+	// [Open] makes, in place of its memory or disk store: a store
+	// replicas share.
+	SharedStore httpcache.Store
+	// SharedCache makes that cache a shared cache in RFC 9111's sense
+	// (private responses are not stored, s-maxage is honoured), as a
+	// public runner's cache, which serves many users, must be.
+	SharedCache bool
+	// Origin, when set, wraps the transport to the origins (below every
+	// cache), for example to take each request from a budget
+	// ([OriginBudget]).
+	Origin func(http.RoundTripper) http.RoundTripper
 }
 
 // Runner executes blocks of requests. It is safe for concurrent use.
@@ -142,6 +154,9 @@ type RunOptions struct {
 	// fail the block, such as a secret too short to be searched for in
 	// responses; the runner's Logger does otherwise.
 	Warn func(error)
+	// Try is set for a block readers of the published site may run: a
+	// public runner runs it for anonymous callers.
+	Try bool
 }
 
 // RequestError is a request of a block that failed: it could not be sent,

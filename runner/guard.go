@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -42,6 +43,14 @@ type Access struct {
 	// the token instead, for a browser: opening any page with ?token=TOKEN
 	// sets it. The preview uses it when it listens beyond loopback.
 	Cookie string
+	// Public makes every caller without the token anonymous, even a
+	// program on this machine: a public runner's peer may be the reverse
+	// proxy in front of it.
+	Public bool
+	// TrustProxies are the reverse proxies whose X-Forwarded-For names
+	// the client: a caller's address is the right-most hop that is not
+	// one of them; from any other peer, the peer's.
+	TrustProxies []netip.Prefix
 }
 
 // CheckListen refuses a listen address beyond loopback without a token:
@@ -59,8 +68,9 @@ func CheckListen(addr, token, tokenEnv string) error {
 type Caller struct {
 	// Name is "token" for the holder of the token, "local" for a program
 	// on this machine calling a runner that has no token (it listens on
-	// loopback only), and the peer's address for anyone else, such as a
-	// browser page of an allowed origin.
+	// loopback only), and the client's address for anyone else, such as
+	// a browser page of an allowed origin: the peer's, or behind a trusted
+	// proxy the one it forwards (see [Access.TrustProxies]).
 	Name string
 	// Trusted callers, the first two kinds, get the build clients'
 	// budget; the others one budget each, much smaller.
@@ -79,7 +89,7 @@ func (a *Access) Wrap(next http.Handler) http.Handler {
 			refuse(w, r, http.StatusMisdirectedRequest, "this server does not answer for that host name")
 			return
 		}
-		c := Caller{Name: peer(r), Trusted: false}
+		c := Caller{Name: clientAddr(r, a.TrustProxies), Trusted: false}
 		switch tok, how := a.presented(r); {
 		case a.Token != "" && a.tokenOK(tok):
 			c = Caller{Name: "token", Trusted: true}
@@ -91,7 +101,7 @@ func (a *Access) Wrap(next http.Handler) http.Handler {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="snapdoc"`)
 			refuse(w, r, http.StatusUnauthorized, "missing or wrong token")
 			return
-		case a.Token == "" && r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "":
+		case !a.Public && a.Token == "" && r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "":
 			// Not a browser, on a runner that only this machine reaches.
 			c = Caller{Name: "local", Trusted: true}
 		}

@@ -14,7 +14,8 @@ const sharedCacheBytes = 256 << 20
 // (so a lesson can show a cache hit and a revalidation) over one shared
 // cache (so identical requests across lessons reach the origin once per
 // freshness lifetime, and concurrent ones are collapsed). cacheDir keeps
-// the shared cache across runs; "" keeps it in memory.
+// the shared cache across runs; "" keeps it in memory; cfg.SharedStore,
+// when set, replaces both.
 func Open(cfg Config, cacheDir string) (*Runner, error) {
 	cfg = cfg.withDefaults()
 	logs := newLogRedactor()
@@ -23,18 +24,18 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	var store httpcache.Store = httpcache.NewMemoryStore(sharedCacheBytes)
-	if cacheDir != "" {
-		disk, err := httpcache.NewDiskStore(cacheDir, sharedCacheBytes)
-		if err != nil {
-			return nil, err
-		}
-		store = disk
+	store, err := sharedStore(cfg, cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	var origin http.RoundTripper = rt
+	if cfg.Origin != nil {
+		origin = cfg.Origin(rt)
 	}
 	if secret := cfg.Redact.secret(); !secret.Empty() {
 		store = secretFieldStore{Store: store, fields: secret}
 	}
-	opts := []httpcache.Option{httpcache.WithTransport(rt), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now)}
+	opts := []httpcache.Option{httpcache.WithTransport(origin), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now), httpcache.WithShared(cfg.SharedCache)}
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
 	}
@@ -46,12 +47,24 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.upstream = sharedOrDirect{shared: shared, direct: rt}
+	r.upstream = sharedOrDirect{shared: shared, direct: origin}
 	r.close = func() {
 		shared.Wait()
 		rt.close()
 	}
 	return r, nil
+}
+
+// sharedStore is the store of the shared cache: the config's, or one on
+// disk in cacheDir, or in memory when cacheDir is "".
+func sharedStore(cfg Config, cacheDir string) (httpcache.Store, error) {
+	switch {
+	case cfg.SharedStore != nil:
+		return cfg.SharedStore, nil
+	case cacheDir != "":
+		return httpcache.NewDiskStore(cacheDir, sharedCacheBytes)
+	}
+	return httpcache.NewMemoryStore(sharedCacheBytes), nil
 }
 
 // wireStore keeps the head as received of each stored response one list

@@ -53,12 +53,14 @@ type RunResult struct {
 //	GET     /readyz      {"ok": true}, or 503 while every run slot is taken
 //	POST    /v1/run      {"file": "content/a.md", "block": "cache", "hash": "..."} → RunResult
 //	OPTIONS /v1/run      the CORS preflight, for the allowed origins
+//	GET     /metrics     the counters, in the Prometheus text format (see [Service.Metrics])
 //
 // A run is refused with 404 for a block the catalog does not declare, 409
 // when the hash given is not the block's, 413 for a body beyond the
 // limit, 415 without Content-Type: application/json, 429 beyond the
-// caller's budget and 503 when no run slot came free in time; the last
-// two say when to retry in Retry-After.
+// caller's budget (or, for a public runner, the origin's) and 503 when no
+// run slot came free in time; the last two say when to retry in
+// Retry-After. A public runner answers 403 for a block readers may not run.
 type Service struct {
 	// Runner executes the blocks.
 	Runner *Runner
@@ -70,12 +72,32 @@ type Service struct {
 	Limits Limits
 	// Log, when set, receives the access log, one line a request.
 	Log *slog.Logger
+
+	// Public makes the service a public runner, which the pages of a
+	// published site call: a caller without the token may run only the
+	// blocks readers may run ([RunOptions.Try]; 403 for others), within
+	// its budget in Budgets. The Runner's origin budget
+	// ([OriginBudget]) should be Budgets too.
+	Public bool
+	// Budgets are a public runner's budgets, which replicas may share;
+	// when nil, [NewLocalBudgets] with the defaults.
+	Budgets Budgets
+	// Collapse, when set, collapses identical runs of anonymous callers,
+	// across the replicas that share it.
+	Collapse Collapser
+	// Metrics, when set, count the runs; the token holder (or, for a
+	// runner without a token that is not public, this machine's
+	// programs) reads them at GET /metrics.
+	Metrics *Metrics
 }
 
 // Handler returns the service's HTTP handler.
 func (s *Service) Handler() http.Handler {
 	lim := s.Limits.withDefaults()
 	budgets := newBudgets(lim)
+	if s.Public && s.Budgets == nil {
+		s.Budgets = NewLocalBudgets(Budget{}, Budget{})
+	}
 	runs := NewGate(lim.MaxRuns, lim.QueueWait)
 	mux := http.NewServeMux()
 	health := func(w http.ResponseWriter, _ *http.Request) {
@@ -95,13 +117,24 @@ func (s *Service) Handler() http.Handler {
 	}))
 	mux.Handle("POST /v1/run", run)
 	mux.Handle("OPTIONS /v1/run", run)
+	if s.Metrics != nil {
+		metrics := s.Metrics.Handler()
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, req *http.Request) {
+			if !CallerOf(req).Trusted {
+				refuse(w, req, http.StatusForbidden, "the metrics are for the token holder")
+				return
+			}
+			metrics.ServeHTTP(w, req)
+		})
+	}
 	return AccessLog(s.Log, slog.LevelInfo, slog.LevelWarn, s.Access.Wrap(mux))
 }
 
 // run serves POST /v1/run.
 func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budgets *budgets, runs *Gate) {
-	if ok, wait := budgets.take(CallerOf(req)); !ok {
-		tooBusy(w, req, http.StatusTooManyRequests, wait, "too many runs")
+	caller := CallerOf(req)
+	public := s.Public && !caller.Trusted
+	if !s.takeBudget(w, req, caller, public, budgets) {
 		return
 	}
 	ref, ok := decodeRef(w, req, lim.MaxBodyBytes)
@@ -119,6 +152,11 @@ func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budg
 		writeError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
+	if public && !opts.Try {
+		NoteRefused(req, "readers may not run it")
+		writeError(w, http.StatusForbidden, fmt.Sprintf("%s block %s: readers of the published site may not run this block", ref.File, ref.Block))
+		return
+	}
 	hash := Hash(reqs)
 	if ref.Hash != "" && ref.Hash != hash {
 		NoteRefused(req, "hash differs")
@@ -131,7 +169,25 @@ func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budg
 		return
 	}
 	defer release()
-	ex, runErr := s.Runner.Run(req.Context(), reqs, opts)
+	ctx := req.Context()
+	if public {
+		ctx = context.WithValue(ctx, publicRun{}, true)
+		if s.Collapse != nil {
+			if done := s.Collapse.Collapse(ctx, ref.File+"\x00"+ref.Block+"\x00"+hash); done != nil {
+				defer done()
+			} else {
+				s.Metrics.wasCollapsed()
+			}
+		}
+	}
+	ex, runErr := s.Runner.Run(ctx, reqs, opts)
+	var spent *OriginBudgetError
+	if errors.As(runErr, &spent) {
+		s.Metrics.wasRefused("origin")
+		tooBusy(w, req, http.StatusTooManyRequests, spent.RetryAfter, "the runner's budget of requests to the origin is spent")
+		return
+	}
+	s.Metrics.ran(callerLabel(public), runOutcome(runErr), ex)
 	res := RunResult{File: ref.File, Block: ref.Block, Hash: hash, Exchanges: []WireExchange{}}
 	for i, r := range reqs {
 		if i < len(ex) {
@@ -143,6 +199,39 @@ func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budg
 		res.Error, res.Failure, res.Reason = &msg, &class, &reason
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// takeBudget spends one run of the caller's budget: an anonymous caller
+// of a public runner's from Budgets, others' from their own; it answers
+// 429 and returns false when the budget is spent.
+func (s *Service) takeBudget(w http.ResponseWriter, req *http.Request, c Caller, public bool, budgets *budgets) bool {
+	ok, wait := false, time.Duration(0)
+	if public {
+		ok, wait = s.Budgets.AllowClient(req.Context(), c.Name)
+	} else {
+		ok, wait = budgets.take(c)
+	}
+	if !ok {
+		s.Metrics.wasRefused(callerLabel(public))
+		tooBusy(w, req, http.StatusTooManyRequests, wait, "too many runs")
+	}
+	return ok
+}
+
+// callerLabel names the kind of caller in the metrics.
+func callerLabel(public bool) string {
+	if public {
+		return "public"
+	}
+	return "token"
+}
+
+// runOutcome names a run's outcome in the metrics.
+func runOutcome(err error) string {
+	if err != nil {
+		return "failed"
+	}
+	return "ok"
 }
 
 // decodeRef reads the block a run names from its body, at most max
