@@ -27,6 +27,8 @@ type SiteConfig struct {
 	// the rest go to further pages; 0 lists them all on one page.
 	Paginate int          `yaml:"paginate"`
 	Runner   RunnerConfig `yaml:"runner"`
+	// Try sets up the Run button of published pages.
+	Try TryConfig `yaml:"try"`
 
 	// warnings are what loading the config found that does not fail it.
 	warnings []error
@@ -184,6 +186,9 @@ func LoadConfig(fsys fs.FS) (SiteConfig, error) {
 		return c, errorf(ConfigFile, findKeyLine(src, "base_url"), 1, "base_url: %v", err)
 	}
 	c.checkRedact(src)
+	if err := c.Try.check(src); err != nil {
+		return c, err
+	}
 	if c.Paginate < 0 {
 		return c, errorf(ConfigFile, findKeyLine(src, "paginate"), 1, "paginate: want a number of lessons per page, or 0 for one page, not %d", c.Paginate)
 	}

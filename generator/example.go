@@ -30,6 +30,10 @@ type Example struct {
 	// Dev is set when the page is served by snapdoc serve, which can run
 	// the block again.
 	Dev bool
+	// Try is set on a published page, of a site with try.runner, for a
+	// block readers may run: the page has a Run button that asks the
+	// public runner (see the theme's "try" partial).
+	Try bool
 	// Code is the block's code in several languages: one group of tabs
 	// per request, the lesson's language first.
 	Code []CodeGroup
@@ -281,6 +285,7 @@ func (r *builder) writeExample(w io.Writer, l *Lesson, b *Block) error {
 		e = &Example{Block: b, State: "pending"}
 	}
 	e.File, e.Dev = l.File, r.dev
+	e.Try = !r.dev && r.site.Config.Try.Runner != "" && b.ReadersMayRun()
 	code, err := r.code(l, b)
 	if err != nil {
 		return err

@@ -29,6 +29,10 @@ type Block struct {
 	ID string
 	// NoRun is set by the fence's norun option: show, never execute.
 	NoRun bool
+	// Try and NoTry are set by the fence's try and notry options: readers
+	// of the published page may, or may not, run the block (see
+	// [Block.ReadersMayRun]).
+	Try, NoTry bool
 	// Timeout, from the fence's timeout=DURATION option, overrides the
 	// site's per-request timeout when positive.
 	Timeout time.Duration
@@ -186,6 +190,10 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 		switch k, v, _ := strings.Cut(o, "="); k {
 		case "norun":
 			b.NoRun = true
+		case "try":
+			b.Try = true
+		case "notry":
+			b.NoTry = true
 		case "id":
 			b.ID = v
 		case "timeout":
@@ -205,8 +213,11 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 				b.volatile = b.volatile.Add(r)
 			}
 		default:
-			return nil, errorf(file, line-1, 1, "http block: unknown option %q (known: norun, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY, volatile=header:NAME,body:KEY)", o)
+			return nil, errorf(file, line-1, 1, "http block: unknown option %q (known: norun, try, notry, id=NAME, timeout=DURATION, redact=header:NAME,body:KEY, volatile=header:NAME,body:KEY)", o)
 		}
+	}
+	if b.Try && (b.NoTry || b.NoRun) {
+		return nil, errorf(file, line-1, 1, "http block %s: try contradicts %s", b.ID, map[bool]string{true: "notry", false: "norun"}[b.NoTry])
 	}
 	return b, nil
 }

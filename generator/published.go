@@ -76,7 +76,9 @@ func SiteCatalog(root string, cfg *SiteConfig, drafts bool) runner.Catalog {
 		}
 		for _, b := range blocks {
 			if b.ID == ref.Block && !b.NoRun {
-				return b.Requests, b.RunOptions(root, ref.File), nil
+				opts := b.RunOptions(root, ref.File)
+				opts.Try = b.ReadersMayRun()
+				return b.Requests, opts, nil
 			}
 		}
 		return nil, runner.RunOptions{}, fmt.Errorf("%s block %s: %w", ref.File, ref.Block, ErrUnknownBlock)

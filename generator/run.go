@@ -110,6 +110,9 @@ func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
 				continue
 			}
 			b.Requests = reqs
+			if err := checkTry(b); err != nil {
+				errs[i] = append(errs[i], err)
+			}
 		}
 	})
 	return errors.Join(slices.Concat(errs...)...)

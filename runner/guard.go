@@ -138,6 +138,7 @@ func (a *Access) Browser(next http.Handler) http.Handler {
 		if origin != "" && slices.Contains(a.AllowOrigins, origin) {
 			h := w.Header()
 			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "Retry-After") // a page says how long to wait
 			h.Add("Vary", "Origin")
 			if r.Method == http.MethodOptions {
 				h.Set("Access-Control-Allow-Methods", "POST")

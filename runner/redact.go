@@ -45,6 +45,14 @@ func ParseRedactions(specs []string) (Redactions, error) {
 	return r, nil
 }
 
+// Specs returns the redactions as written, such as "header:Date".
+func (r Redactions) Specs() []string {
+	if r.specs == nil {
+		return []string{}
+	}
+	return slices.Clone(r.specs)
+}
+
 // Add returns the redactions of r and of o.
 func (r Redactions) Add(o Redactions) Redactions {
 	return Redactions{
