@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
 // tokenEnv holds the runner service's token, kept out of argv.
@@ -29,6 +31,13 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	maxRuns := fs.Int("max-runs", def.MaxRuns, "the most blocks running at once; a run waits up to 10 s for a slot, then gets 503")
 	rate := fs.Float64("rate", def.Rate, "runs per second for each caller without the token (429 beyond)")
 	tokenRate := fs.Float64("token-rate", def.TrustedRate, "runs per second for the token holder, or for this machine's programs when there is no token")
+	public := fs.Bool("public", false, "serve the published site's readers: anonymous callers may run only the blocks readers may run (see try in snapdoc.yaml)")
+	var proxies listFlag
+	fs.Var(&proxies, "trust-proxy", "take the client's address from X-Forwarded-For when the peer is in this `CIDR` range, such as your reverse proxy's (repeatable)")
+	store := fs.String("store", "", "where the shared HTTP cache lives: memory:, or empty for the site's .snapdoc/cache (memory: with --public); redis:// is not wired in yet")
+	clientRate := fs.Int("client-rate", runner.DefaultClientBudget.PerMinute, "with --public, runs a minute for each client")
+	clientBurst := fs.Int("client-burst", runner.DefaultClientBudget.Burst, "with --public, the runs a client may make at once")
+	originRate := fs.Int("origin-rate", runner.DefaultOriginBudget.PerMinute, "with --public, requests a minute that may leave the cache for the origins, for all clients")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,11 +47,20 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err := runner.CheckOrigins(origins); err != nil {
 		return usageError{err.Error()}
 	}
-	token := os.Getenv(tokenEnv)
-	if err := runner.CheckListen(*listen, token, tokenEnv); err != nil {
-		return err
+	trusted, err := runner.ParseProxies(proxies)
+	if err != nil {
+		return usageError{err.Error()}
 	}
-	if !runner.IsLoopback(*listen) {
+	if *clientRate <= 0 || *clientBurst <= 0 || *originRate <= 0 {
+		return usageError{"--client-rate, --client-burst and --origin-rate want a positive number"}
+	}
+	token := os.Getenv(tokenEnv)
+	if !*public {
+		if err := runner.CheckListen(*listen, token, tokenEnv); err != nil {
+			return err
+		}
+	}
+	if !runner.IsLoopback(*listen) && !*public {
 		fmt.Fprintf(e.stderr, "WARNING: the runner service listens on %s, beyond this machine; every caller needs the token\n", *listen)
 	}
 	site := os.DirFS(*source)
@@ -50,7 +68,9 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rn, err := generator.OpenRunner(&cfg, *source, e.logger(false))
+	metrics := runner.NewMetrics()
+	budgets := runner.NewLocalBudgets(runner.Budget{PerMinute: *clientRate, Burst: *clientBurst}, runner.Budget{PerMinute: *originRate, Burst: *originRate})
+	rn, err := openServiceRunner(&cfg, *source, *store, *public, e, runner.OriginBudget(budgets, metrics.OriginRequest))
 	if err != nil {
 		return err
 	}
@@ -65,12 +85,45 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	svc := &runner.Service{
 		Runner:  rn,
 		Catalog: generator.SiteCatalog(*source, &cfg, *drafts),
-		Access:  runner.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token},
+		Access:  runner.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token, Public: *public, TrustProxies: trusted},
 		Limits:  lim,
 		Log:     slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Public:  *public,
+		Budgets: budgets,
+		// Runs collapse within this process; replicas collapse only
+		// through a store they share.
+		Collapse: &runner.LocalCollapser{},
+		Metrics:  metrics,
 	}
 	fmt.Fprintf(e.stdout, "snapdoc runner listening on http://%s\n", l.Addr())
 	return svc.Serve(ctx, l, 10*time.Second)
+}
+
+// openServiceRunner opens the runner of snapdoc runner: the site's, with
+// its shared cache in store (see --store), a shared cache in RFC 9111's
+// sense for a public runner, and origin wrapping its requests to the
+// origins.
+func openServiceRunner(cfg *generator.SiteConfig, root, store string, public bool, e *env, origin func(http.RoundTripper) http.RoundTripper) (*runner.Runner, error) {
+	rc, err := cfg.RunnerConfig()
+	if err != nil {
+		return nil, err
+	}
+	rc.Logger, rc.SharedCache, rc.Origin = e.logger(false), public, origin
+	if public && store == "" {
+		// Not the build's cache on disk, whose entries were stored by a
+		// private cache's rules.
+		store = "memory:"
+	}
+	switch {
+	case store == "":
+		return generator.OpenRunnerWith(root, rc)
+	case store == "memory:":
+		rc.SharedStore = httpcache.NewMemoryStore(256 << 20)
+		return runner.Open(rc, "")
+	case strings.HasPrefix(store, "redis://"):
+		return nil, usageError{"--store " + store + ": this build has no Redis store yet; use memory: or leave --store out"}
+	}
+	return nil, usageError{fmt.Sprintf("--store %q: want memory: or redis://HOST:PORT/DB", store)}
 }
 
 // listFlag is a flag that may be given more than once.

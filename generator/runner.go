@@ -34,6 +34,13 @@ func OpenRunner(c *SiteConfig, root string, log *slog.Logger) (*runner.Runner, e
 		return nil, err
 	}
 	cfg.Logger = log
+	return OpenRunnerWith(root, cfg)
+}
+
+// OpenRunnerWith is [OpenRunner] with the runner config cfg, made from
+// the site's [SiteConfig.RunnerConfig] and then adjusted, such as a
+// public runner's.
+func OpenRunnerWith(root string, cfg runner.Config) (*runner.Runner, error) {
 	if err := stateDir(root); err != nil {
 		return nil, err
 	}
