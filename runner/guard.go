@@ -43,9 +43,9 @@ type Access struct {
 	// the token instead, for a browser: opening any page with ?token=TOKEN
 	// sets it. The preview uses it when it listens beyond loopback.
 	Cookie string
-	// Public makes every caller without the token anonymous, even a
-	// program on this machine: a public runner's peer may be the reverse
-	// proxy in front of it.
+	// Public admits callers without the token as anonymous, even a
+	// program on this machine (a public runner's peer may be the reverse
+	// proxy in front of it); a wrong token is still refused.
 	Public bool
 	// TrustProxies are the reverse proxies whose X-Forwarded-For names
 	// the client: a caller's address is the right-most hop that is not
@@ -97,6 +97,8 @@ func (a *Access) Wrap(next http.Handler) http.Handler {
 				a.setCookie(w, r, tok)
 				return
 			}
+		case a.Public && tok == "":
+			// An anonymous reader of the published site.
 		case a.Token != "" && !slices.Contains(openPaths, r.URL.Path) && r.Method != http.MethodOptions:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="snapdoc"`)
 			refuse(w, r, http.StatusUnauthorized, "missing or wrong token")

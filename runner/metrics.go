@@ -2,6 +2,7 @@ package runner
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -72,7 +73,9 @@ func (m *Metrics) ran(caller, outcome string, ex []*Exchange) {
 	}
 	m.runs.WithLabelValues(caller, outcome).Inc()
 	for _, e := range ex {
-		if e.Cache == "hit" {
+		// A hit of the shared cache is a miss of the run's own private
+		// cache above it: Cache-Status names both (RFC 9211).
+		if e.Cache == "hit" || strings.Contains(e.CacheStatus, "; hit") {
 			m.hits.Inc()
 		}
 	}

@@ -212,7 +212,7 @@ func (s *Service) takeBudget(w http.ResponseWriter, req *http.Request, c Caller,
 		ok, wait = budgets.take(c)
 	}
 	if !ok {
-		s.Metrics.wasRefused(callerLabel(public))
+		s.Metrics.wasRefused(map[bool]string{true: "client", false: "token"}[public])
 		tooBusy(w, req, http.StatusTooManyRequests, wait, "too many runs")
 	}
 	return ok
