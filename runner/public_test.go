@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -382,4 +383,42 @@ func TestPublicReplicas(t *testing.T) {
 	if total := refused[0] + refused[1] + refused[2]; total < 400-DefaultClientBudget.Burst-2 {
 		t.Errorf("%d of 400 runs refused; the budget allows %d at once", total, DefaultClientBudget.Burst)
 	}
+}
+
+// FuzzClientAddr checks that whatever X-Forwarded-For a caller sends, the
+// client is the peer, or a hop of the header that is not a trusted proxy
+// with only trusted proxies to its right: never a hop a client could
+// forge past an untrusted one.
+func FuzzClientAddr(f *testing.F) {
+	for _, s := range []string{"203.0.113.1", "1.1.1.1, 10.0.0.1", "garbage, 10.0.0.2", ", ,", "::ffff:10.0.0.1, 2001:db8::1", "[::1]"} {
+		f.Add(s, "10.0.0.9:1234")
+		f.Add(s, "192.0.2.1:80")
+	}
+	proxies, _ := ParseProxies([]string{"10.0.0.0/8", "127.0.0.1"})
+	f.Fuzz(func(t *testing.T, xff, remote string) {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		r.Header.Set("X-Forwarded-For", xff)
+		got := clientAddr(r, proxies)
+		p := peer(r)
+		if got == p {
+			return
+		}
+		// Walk the hops from the right as a careful reader would.
+		hops := strings.Split(xff, ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			h := strings.TrimSpace(hops[i])
+			a, err := netip.ParseAddr(h)
+			if err != nil {
+				break
+			}
+			if a.Unmap().String() == got {
+				return
+			}
+			if !inRanges(proxies, a) {
+				break
+			}
+		}
+		t.Fatalf("X-Forwarded-For %q from %q: client %q, which is neither the peer nor the right-most untrusted hop", xff, remote, got)
+	})
 }
