@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -24,7 +25,7 @@ type Metrics struct {
 // NewMetrics returns the service's counters, registered in a registry of
 // their own with the collectors of the stores (such as a Redis store's
 // round trips and errors) and Go's runtime metrics.
-func NewMetrics(collectors ...prometheus.Collector) *Metrics {
+func NewMetrics(extra ...prometheus.Collector) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -49,8 +50,8 @@ func NewMetrics(collectors ...prometheus.Collector) *Metrics {
 		}, []string{"budget"}),
 	}
 	m.reg.MustRegister(m.runs, m.hits, m.collapsed, m.origin, m.refused,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
-	m.reg.MustRegister(collectors...)
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(extra...)
 	return m
 }
 

@@ -80,7 +80,7 @@ type Service struct {
 	// ([OriginBudget]) should be Budgets too.
 	Public bool
 	// Budgets are a public runner's budgets, which replicas may share;
-	// when nil, [NewLocalBudgets] with the defaults.
+	// when nil, Handler sets [NewLocalBudgets] with the defaults.
 	Budgets Budgets
 	// Collapse, when set, collapses identical runs of anonymous callers,
 	// across the replicas that share it.
