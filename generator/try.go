@@ -100,12 +100,18 @@ func (p *Page) TryRunner() string {
 
 // TryRecorded is the recorded exchanges of a block readers may run, as
 // JSON in the shape of the runner's answer, for the page's script to
-// compare with a live run.
+// compare with a live run; a body longer than a page shows is left out
+// and marked truncated, and is not compared.
 func (e *Example) TryRecorded() string {
 	out := []runner.WireExchange{}
 	for i, r := range e.Block.Requests {
 		if i < len(e.exchanges) {
-			out = append(out, runner.NewWireExchange(e.File, e.Block.ID, r, e.exchanges[i]))
+			w := runner.NewWireExchange(e.File, e.Block.ID, r, e.exchanges[i])
+			if w.Response != nil && len(w.Response.Body) > maxBodyBytes {
+				// Longer than the page shows: not repeated in full as data.
+				w.Response.Body, w.Response.Truncated = "", true
+			}
+			out = append(out, w)
 		}
 	}
 	return toJSON(out)

@@ -91,6 +91,10 @@
         diffs.push({ what: `header ${h}`, was: ha.get(h) ?? "(absent)", now: hb.get(h) ?? "(absent)", volatile: isVolatileHeader(h) });
       }
     }
+    if (a.truncated || b.truncated) {
+      diffs.push({ what: "body", was: "…", now: "…", volatile: true, note: "(too long to compare on the page; not counted)" });
+      return diffs;
+    }
     let ja, jb;
     try {
       ja = JSON.parse(a.body);
@@ -143,7 +147,7 @@
       for (const d of diffs) {
         const li = el("li", d.volatile ? "try-volatile" : "try-changed");
         li.append(el("span", "try-what", d.what), ": ", el("del", "", d.was), " → ", el("ins", "", d.now));
-        if (d.volatile) li.append(" ", el("span", "try-note", "(changes from run to run; not counted)"));
+        if (d.volatile) li.append(" ", el("span", "try-note", d.note || "(changes from run to run; not counted)"));
         ul.append(li);
       }
       box.append(ul);
