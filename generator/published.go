@@ -67,7 +67,8 @@ func readAll(f *os.File) ([]byte, error) {
 
 // SiteCatalog declares the blocks the site at root publishes (see
 // [PublishedBlocks]), read afresh on each lookup so edits are seen, for
-// the runner service. A norun block is unknown.
+// the runner service. A norun block is unknown; the options of a block
+// readers may run ([Block.ReadersMayRun]) say Try, for a public runner.
 func SiteCatalog(root string, cfg *SiteConfig, drafts bool) runner.Catalog {
 	return func(ref runner.BlockRef) ([]*runner.Request, runner.RunOptions, error) {
 		blocks, err := PublishedBlocks(root, cfg, ref.File, drafts)
