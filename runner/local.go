@@ -36,6 +36,11 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		store = secretFieldStore{Store: store, fields: secret}
 	}
 	opts := []httpcache.Option{httpcache.WithTransport(origin), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now), httpcache.WithShared(cfg.SharedCache)}
+	if cfg.SharedCache {
+		// An API can address a public runner's cache apart from browsers'
+		// and CDNs' (RFC 9213).
+		opts = append(opts, httpcache.WithTargets(SharedCacheTargets...))
+	}
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
 	}
@@ -54,6 +59,11 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	}
 	return r, nil
 }
+
+// SharedCacheTargets are the targeted cache-control fields (RFC 9213) a
+// shared runner cache ([Config.SharedCache]) obeys, most applicable
+// first: Snapdoc-Cache-Control addresses snapdoc's public runners only.
+var SharedCacheTargets = []string{"Snapdoc-Cache-Control", "CDN-Cache-Control"}
 
 // sharedStore is the store of the shared cache: the config's, or one on
 // disk in cacheDir, or in memory when cacheDir is "".

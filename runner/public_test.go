@@ -32,6 +32,10 @@ func newPublicOrigin(t testing.TB) *publicOrigin {
 		switch r.URL.Path {
 		case "/cache":
 			w.Header().Set("Cache-Control", "max-age=60")
+		case "/targeted":
+			// Browsers must not keep it; snapdoc's public runners may.
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Snapdoc-Cache-Control", "max-age=60")
 		default:
 			w.Header().Set("Cache-Control", "no-store")
 		}
@@ -57,9 +61,10 @@ var publicBlocks = map[string]struct {
 	reqs []*Request
 	try  bool
 }{
-	"get":   {[]*Request{{Method: "GET", URL: "https://api.test/cache"}}, true},
-	"fresh": {[]*Request{{Method: "GET", URL: "https://api.test/fresh"}}, true},
-	"post":  {[]*Request{{Method: "POST", URL: "https://api.test/post", Body: "{}"}}, false},
+	"get":      {[]*Request{{Method: "GET", URL: "https://api.test/cache"}}, true},
+	"fresh":    {[]*Request{{Method: "GET", URL: "https://api.test/fresh"}}, true},
+	"targeted": {[]*Request{{Method: "GET", URL: "https://api.test/targeted"}}, true},
+	"post":     {[]*Request{{Method: "POST", URL: "https://api.test/post", Body: "{}"}}, false},
 }
 
 func publicCatalog(ref BlockRef) ([]*Request, RunOptions, error) {
@@ -162,6 +167,22 @@ func TestPublicRunsOnlyWhatReadersMayRun(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 403 {
 		t.Errorf("anonymous program's run of post: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestPublicTargetedCacheControl checks that the public runner's cache
+// obeys Snapdoc-Cache-Control, which addresses it alone, over
+// Cache-Control.
+func TestPublicTargetedCacheControl(t *testing.T) {
+	origin := newPublicOrigin(t)
+	srv, _ := newReplica(t, origin, newShared(Budget{PerMinute: 600, Burst: 100}, Budget{}))
+	for range 3 {
+		if resp := readerRun(t, srv.Client(), srv.URL, "targeted", "", ""); resp.StatusCode != 200 {
+			t.Fatalf("run: %d", resp.StatusCode)
+		}
+	}
+	if n := origin.hits.Load(); n != 1 {
+		t.Errorf("origin requests = %d, want 1: Snapdoc-Cache-Control: max-age=60 was not obeyed", n)
 	}
 }
 
