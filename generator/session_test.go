@@ -242,7 +242,7 @@ func TestSessionRejectsUnknownLanguages(t *testing.T) {
 
 // TestBodyFiles checks what a page makes of a block's body file: binary
 // content is a note for readers, since no code can hold it in a string,
-// but a missing file is the author's error, at the request's line.
+// but a missing file is the author's error, at the line that names it.
 func TestBodyFiles(t *testing.T) {
 	block := func(file string) string {
 		return "```http norun\nPOST https://api.test/x\nContent-Type: application/octet-stream\n\n< ./" + file + "\n```"
@@ -264,8 +264,8 @@ func TestBodyFiles(t *testing.T) {
 
 	writeSite(t, src, map[string]string{"content/a.md": lesson("Alpha", "x", block("missing.json"))})
 	_, err = s.Update(context.Background(), []string{"content/a.md"})
-	if err == nil || !strings.HasPrefix(err.Error(), "content/a.md:9:1: body file: open missing.json: ") {
-		t.Fatalf("error %v, want the missing body file at content/a.md:9:1", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "content/a.md:12:3: body file: open missing.json: ") {
+		t.Fatalf("error %v, want the missing body file at content/a.md:12:3, where its name is written", err)
 	}
 }
 
