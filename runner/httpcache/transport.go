@@ -24,6 +24,8 @@ type Transport struct {
 	maxBody int64
 	targets []string      // targeted cache-control fields, in priority order
 	offline time.Duration // how stale a response served when disconnected may be
+	// collapser collapses misses across processes; nil: within this one only
+	collapser Collapser
 
 	mu           sync.Mutex
 	inflight     map[string]chan struct{} // misses being fetched, by cache key
@@ -211,6 +213,11 @@ func (t *Transport) cached(req *http.Request, wait bool) (*http.Response, error)
 				return t.cached(req, false)
 			}
 			defer t.leave(key, done)
+			release := t.collapseAcross(req, key)
+			if release == nil {
+				return t.cached(req, false)
+			}
+			defer release()
 		}
 		return t.forward(req, rq, sl, status{fwd: "uri-miss"})
 	}
