@@ -17,7 +17,7 @@ const redisBin = "/usr/bin/redis-server"
 // redisServer is a redis-server process the test started on a loopback
 // port, with its data in a temporary directory and persistence off.
 type redisServer struct {
-	t    *testing.T
+	t    testing.TB
 	port int
 	dir  string
 	cmd  *exec.Cmd
@@ -26,7 +26,7 @@ type redisServer struct {
 // startRedis starts a redis-server for the test and stops it at the end.
 // Without the binary the test is skipped on a developer machine and fails
 // under CI=true.
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin := redisBin
 	if _, err := os.Stat(bin); err != nil {
@@ -44,7 +44,7 @@ func startRedis(t *testing.T) *redisServer {
 	return s
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ const (
 	DefaultStaleWindow = time.Hour
 	DefaultMaxTTL      = 24 * time.Hour
 	DefaultLocalBytes  = 64 << 20
+	DefaultEntryBytes  = 1 << 20
 )
 
 // StoreConfig sizes a [Store]; zero fields take the defaults.
@@ -25,6 +26,11 @@ type StoreConfig struct {
 	// MaxBytes caps the bytes of entries kept in Redis; beyond it the
 	// entries closest to expiring are removed. Default [DefaultMaxBytes].
 	MaxBytes int64
+	// MaxEntryBytes is the largest encoded entry written to Redis: a
+	// larger one would take longer to move than the operation deadline.
+	// It is kept in the local store, and Redis holds a marker saying so.
+	// Default [DefaultEntryBytes].
+	MaxEntryBytes int64
 	// StaleWindow is how long an entry is kept after it turns stale, to be
 	// revalidated or served stale; an entry's own stale-while-revalidate
 	// or stale-if-error lengthens it. Default [DefaultStaleWindow].
@@ -73,6 +79,9 @@ func (c *Client) Store(cfg StoreConfig) *Store {
 	if cfg.MaxBytes <= 0 {
 		cfg.MaxBytes = DefaultMaxBytes
 	}
+	if cfg.MaxEntryBytes <= 0 {
+		cfg.MaxEntryBytes = DefaultEntryBytes
+	}
 	if cfg.StaleWindow <= 0 {
 		cfg.StaleWindow = DefaultStaleWindow
 	}
@@ -94,6 +103,11 @@ func (c *Client) Store(cfg StoreConfig) *Store {
 	c.startSubscription()
 	return &Store{c: c, cfg: cfg}
 }
+
+// localMarker stands in Redis for an entry too large for it
+// (MaxEntryBytes): the replicas that have it locally may use their copy,
+// the others miss, and deleting the marker invalidates every copy.
+const localMarker = "snapdoc:local-only"
 
 // member names an entry in the accounting structures: a hash of its key,
 // so that Redis holds no unbounded key names.
@@ -122,6 +136,9 @@ func (s *Store) Get(key string) (*httpcache.Entry, error) {
 		return nil, fmt.Errorf("redis store: %w", httpcache.ErrNotExist)
 	case err != nil:
 		s.c.failed("get", err)
+		return s.cfg.Local.Get(key)
+	}
+	if string(data) == localMarker {
 		return s.cfg.Local.Get(key)
 	}
 	stored, e, err := httpcache.DecodeEntry(data)
@@ -201,12 +218,16 @@ func (s *Store) Set(key string, e *httpcache.Entry) error {
 		s.c.metrics.fallbacks.WithLabelValues("set").Inc()
 		return nil
 	}
+	data := httpcache.EncodeEntry(key, e)
+	if int64(len(data)) > s.cfg.MaxEntryBytes {
+		data = []byte(localMarker)
+	}
 	now := s.cfg.Now()
 	m := member(key)
 	ctx, cancel := s.c.opContext(context.Background())
 	defer cancel()
 	evicted, err := setScript.Run(ctx, s.c.rdb, s.scriptKeys(m),
-		httpcache.EncodeEntry(key, e), s.TTL(e, now).Milliseconds(), now.UnixMilli(),
+		data, s.TTL(e, now).Milliseconds(), now.UnixMilli(),
 		s.cfg.MaxBytes, m, s.entryKey("")).Int()
 	if err != nil {
 		s.c.failed("set", err)
@@ -222,6 +243,11 @@ func (s *Store) Delete(key string) error {
 	if err := s.cfg.Local.Delete(key); err != nil {
 		return err
 	}
+	return s.deleteShared(key)
+}
+
+// deleteShared removes the entry stored under key from Redis.
+func (s *Store) deleteShared(key string) error {
 	if !s.c.Healthy() {
 		s.c.metrics.fallbacks.WithLabelValues("delete").Inc()
 		return nil

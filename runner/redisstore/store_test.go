@@ -216,6 +216,35 @@ func TestStoreSizeCap(t *testing.T) {
 	}
 }
 
+func TestStoreKeepsLargeEntriesLocal(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	cfg := StoreConfig{MaxEntryBytes: 4 << 10}
+	a, b := openClient(t, srv).Store(cfg), openClient(t, srv).Store(cfg)
+	const key = "http://example.test/x"
+	if err := a.Set(key, entry("small", "Cache-Control", "max-age=60")); err != nil {
+		t.Fatal(err)
+	}
+	large := entry(strings.Repeat("x", 8<<10), "Cache-Control", "max-age=60")
+	if err := a.Set(key, large); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := a.Get(key); err != nil || len(e.Body) != 8<<10 {
+		t.Fatalf("large entry not served from the local store: %v", err)
+	}
+	// The other replica sees neither the large entry nor the small one
+	// it replaced.
+	if e, err := b.Get(key); !errors.Is(err, httpcache.ErrNotExist) {
+		t.Fatalf("other replica: %v, %v; want ErrNotExist", e, err)
+	}
+	if err := b.Delete(key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Get(key); !errors.Is(err, httpcache.ErrNotExist) {
+		t.Fatalf("local copy of a large entry survived a Delete on another replica: %v", err)
+	}
+}
+
 // origin is a test origin counting the requests it answers.
 type origin struct {
 	*httptest.Server
@@ -223,7 +252,7 @@ type origin struct {
 	delay time.Duration
 }
 
-func newOrigin(t *testing.T, delay time.Duration, h http.HandlerFunc) *origin {
+func newOrigin(t testing.TB, delay time.Duration, h http.HandlerFunc) *origin {
 	o := &origin{delay: delay}
 	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o.hits.Add(1)
