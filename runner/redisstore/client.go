@@ -42,6 +42,8 @@ type Client struct {
 	probing  atomic.Bool
 	ctx      context.Context // cancelled by Close; ends the probe and the subscription
 	cancel   context.CancelFunc
+	bgMu     sync.Mutex // orders goroutine starts before Close's wait
+	closed   bool
 	bg       sync.WaitGroup
 	waitOnce sync.Once
 	waiters  *waiters
@@ -125,6 +127,9 @@ func (c *Client) start() {
 
 // Close stops the background work and closes the connections.
 func (c *Client) Close() error {
+	c.bgMu.Lock()
+	c.closed = true
+	c.bgMu.Unlock()
 	c.cancel()
 	c.bg.Wait()
 	return c.rdb.Close()
@@ -162,10 +167,25 @@ func (c *Client) failed(op string, err error) {
 	if c.up.Swap(false) {
 		c.log.Warn("redisstore: redis unavailable, serving from local stores", "op", op, "err", msg)
 	}
-	if c.probing.CompareAndSwap(false, true) {
-		c.bg.Add(1)
-		go c.probeLoop()
+	if c.probing.CompareAndSwap(false, true) && !c.goBackground(c.probeLoop) {
+		c.probing.Store(false)
 	}
+}
+
+// goBackground runs f in a goroutine that Close waits for, unless the
+// client is closed.
+func (c *Client) goBackground(f func()) bool {
+	c.bgMu.Lock()
+	defer c.bgMu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		f()
+	}()
+	return true
 }
 
 // describe names the kind of a failure without the command or its
@@ -185,7 +205,6 @@ func describe(err error) string {
 
 // probeLoop pings Redis until it answers, then marks the client healthy.
 func (c *Client) probeLoop() {
-	defer c.bg.Done()
 	defer c.probing.Store(false)
 	tick := time.NewTicker(c.probe)
 	defer tick.Stop()

@@ -126,9 +126,7 @@ func newToken() string {
 func (c *Client) startSubscription() {
 	c.waitOnce.Do(func() {
 		ps := c.rdb.Subscribe(c.ctx, c.key("done"))
-		c.bg.Add(1)
-		go func() {
-			defer c.bg.Done()
+		started := c.goBackground(func() {
 			defer ps.Close()
 			ch := ps.Channel()
 			for {
@@ -142,7 +140,10 @@ func (c *Client) startSubscription() {
 					c.waiters.wake(msg.Payload)
 				}
 			}
-		}()
+		})
+		if !started {
+			_ = ps.Close()
+		}
 	})
 }
 
