@@ -159,9 +159,15 @@ func (c *Client) opContext(parent context.Context) (context.Context, context.Can
 }
 
 // failed records a failed operation: the client turns degraded and the
-// probe starts. redis.Nil (no such key) is not a failure.
+// probe starts. A wait for a free connection that timed out only costs
+// that operation its answer from Redis: this process had more Redis work
+// in flight than connections, which says nothing of Redis (were Redis
+// hanging, the operations holding the connections would fail).
 func (c *Client) failed(op string, err error) {
 	c.metrics.errors.WithLabelValues(op).Inc()
+	if errors.Is(err, redis.ErrPoolTimeout) {
+		return
+	}
 	msg := describe(err)
 	c.lastErr.Store(&msg)
 	if c.up.Swap(false) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/redis/go-redis/v9"
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
@@ -148,5 +149,19 @@ func TestRedisSlow(t *testing.T) {
 	waitHealthy(t, c)
 	if e, err := s.Get(key); err != nil || string(e.Body) != "before" {
 		t.Fatalf("Get after recovery: %v %v; want Redis's copy", e, err)
+	}
+}
+
+func TestPoolTimeoutDoesNotDegrade(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	c := openClient(t, srv)
+	c.failed("get", fmt.Errorf("wrapped: %w", redis.ErrPoolTimeout))
+	if !c.Healthy() {
+		t.Fatal("a wait for a free connection turned the client degraded")
+	}
+	c.failed("get", errors.New("connection reset"))
+	if c.Healthy() {
+		t.Fatal("a Redis failure left the client healthy")
 	}
 }
