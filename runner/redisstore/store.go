@@ -33,7 +33,9 @@ type StoreConfig struct {
 	MaxEntryBytes int64
 	// StaleWindow is how long an entry is kept after it turns stale, to be
 	// revalidated or served stale; an entry's own stale-while-revalidate
-	// or stale-if-error lengthens it. Default [DefaultStaleWindow].
+	// or stale-if-error lengthens it. Keep it at least the transport's
+	// httpcache.WithStaleIfDisconnected limit. Default
+	// [DefaultStaleWindow].
 	StaleWindow time.Duration
 	// MaxTTL bounds how long any entry is kept (and is how long variant
 	// indexes are kept). Default [DefaultMaxTTL].
@@ -50,7 +52,11 @@ type StoreConfig struct {
 	// response: after it, a replica that crashed while fetching holds up
 	// no one. Default [DefaultLockTTL].
 	LockTTL time.Duration
-	// Now is the clock for TTLs; default [time.Now].
+	// Targets are the targeted cache-control fields the transport obeys
+	// (httpcache.WithTargets), whose freshness counts towards TTLs.
+	Targets []string
+	// Now is the clock for TTLs, the transport's (httpcache.WithClock);
+	// default [time.Now].
 	Now func() time.Time
 }
 
@@ -261,7 +267,8 @@ func (s *Store) deleteShared(key string) error {
 	return nil
 }
 
-// TTL is how long Redis keeps e stored at now: its remaining freshness plus
+// TTL is how long Redis keeps e stored at now: its remaining freshness (by
+// Cache-Control or a targeted field) plus
 // the stale window (or its stale-while-revalidate or stale-if-error, when
 // longer), at most MaxTTL and at least a second. A variant index (status 0)
 // is kept MaxTTL, as long as any variant it leads to.
@@ -276,7 +283,7 @@ func (s *Store) TTL(e *httpcache.Entry, now time.Time) time.Duration {
 			stale = max(stale, time.Duration(n)*time.Second)
 		}
 	}
-	ttl := httpcache.FreshFor(e, now) + stale
+	ttl := httpcache.FreshFor(e, now, s.cfg.Targets...) + stale
 	return min(max(ttl, time.Second), s.cfg.MaxTTL)
 }
 

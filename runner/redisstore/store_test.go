@@ -119,7 +119,7 @@ func TestStoreRejectsDamagedEntry(t *testing.T) {
 func TestStoreTTL(t *testing.T) {
 	t.Parallel()
 	srv := startRedis(t)
-	s := openClient(t, srv).Store(StoreConfig{StaleWindow: 10 * time.Minute, MaxTTL: 3 * time.Hour})
+	s := openClient(t, srv).Store(StoreConfig{StaleWindow: 10 * time.Minute, MaxTTL: 3 * time.Hour, Targets: []string{"CDN-Cache-Control"}})
 	rdb := inspect(t, srv)
 	cases := map[string]struct {
 		e    *httpcache.Entry
@@ -130,6 +130,7 @@ func TestStoreTTL(t *testing.T) {
 		"stale-if-error lengthens":  {entry("a", "Cache-Control", "max-age=60, stale-if-error=3600"), 60*time.Second + time.Hour},
 		"stale already":             {entry("a", "Cache-Control", "max-age=60", "Age", "120"), 10 * time.Minute},
 		"capped":                    {entry("a", "Cache-Control", "max-age=86400"), 3 * time.Hour},
+		"targeted field":            {entry("a", "Cache-Control", "max-age=10", "CDN-Cache-Control", "max-age=1200"), 1200*time.Second + 10*time.Minute},
 		"variant index":             {&httpcache.Entry{URL: "v", Header: http.Header{"Vary": {"Accept"}}, Body: []byte("gen")}, 3 * time.Hour},
 	}
 	for name, tc := range cases {
