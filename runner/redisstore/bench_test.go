@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,4 +117,73 @@ func BenchmarkCachedRun(b *testing.B) {
 		_ = resp.Body.Close()
 	}
 	b.ReportMetric((testutil.ToFloat64(c.metrics.commands)-before)/float64(b.N), "roundtrips/op")
+}
+
+// BenchmarkThreeReplicas runs one cacheable request for 1,000 readers,
+// spread over three replicas on one Redis, with the default budgets (run
+// it with -benchtime 10000x for the 10,000 runs: ten per reader,
+// within each reader's burst). It reports the origin requests, the latency
+// of a run and the Redis round trips per run.
+func BenchmarkThreeReplicas(b *testing.B) {
+	srv := startRedis(b)
+	o := newOrigin(b, time.Millisecond, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		fmt.Fprint(w, strings.Repeat("x", 1<<10))
+	})
+	var replicas []*runner
+	for range 3 {
+		c, err := Open(srv.url())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		s := c.Store(StoreConfig{})
+		bud := c.Budgets(BudgetConfig{})
+		replicas = append(replicas, &runner{c: c, budgets: bud, cache: httpcache.New(s, httpcache.WithShared(true),
+			httpcache.WithCollapser(s), httpcache.WithTransport(bud.Transport(o.Client().Transport)))})
+	}
+	var (
+		mu     sync.Mutex
+		took   []time.Duration
+		next   atomic.Int64
+		failed atomic.Int64
+	)
+	trips := func() (n float64) {
+		for _, r := range replicas {
+			n += testutil.ToFloat64(r.c.metrics.commands)
+		}
+		return n
+	}
+	before := trips()
+	start := time.Now()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			i := next.Add(1)
+			t0 := time.Now()
+			code, err := replicas[i%3].run(fmt.Sprintf("reader-%d", i%1000), o.URL)
+			mine = append(mine, time.Since(t0))
+			if err != nil || code != 200 {
+				failed.Add(1)
+			}
+		}
+		mu.Lock()
+		took = append(took, mine...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	elapsed := time.Since(start)
+	slices.Sort(took)
+	b.ReportMetric(float64(o.hits.Load()), "origin-requests")
+	b.ReportMetric(float64(failed.Load()), "failed-runs")
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(len(took))/elapsed.Seconds()/3, "runs/s/replica")
+	b.ReportMetric((trips()-before)/float64(len(took)), "roundtrips/run")
+	for _, r := range replicas {
+		if !r.c.Healthy() {
+			b.Logf("a replica turned degraded: %v", r.c.Ready())
+		}
+	}
 }
