@@ -60,7 +60,6 @@ type Budgets struct {
 	mu       sync.Mutex
 	local    map[string]*rate.Limiter // per client, while degraded
 	localOrg *rate.Limiter
-	now      func() time.Time
 }
 
 // Budgets returns the budgets kept on c.
@@ -79,7 +78,6 @@ func (c *Client) Budgets(cfg BudgetConfig) *Budgets {
 		origin:   cfg.Origin.redis(),
 		local:    make(map[string]*rate.Limiter),
 		localOrg: cfg.Origin.local(),
-		now:      time.Now,
 	}
 }
 
@@ -136,7 +134,7 @@ func (b *Budgets) allow(ctx context.Context, key string, limit redis_rate.Limit,
 		}
 	}
 	b.c.metrics.fallbacks.WithLabelValues("budget").Inc()
-	return reserve(local(), b.now())
+	return reserve(local(), time.Now())
 }
 
 // reserve takes a token from l if one is available now.

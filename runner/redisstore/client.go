@@ -35,7 +35,7 @@ type Client struct {
 	timeout time.Duration
 	probe   time.Duration
 	log     *slog.Logger
-	metrics *Metrics
+	metrics *metrics
 
 	up       atomic.Bool
 	lastErr  atomic.Pointer[string]

@@ -7,9 +7,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Metrics are the counters of a [Client]; register [Client.Collectors]
+// metrics are the counters of a [Client]; register [Client.Collectors]
 // with a Prometheus registry to export them.
-type Metrics struct {
+type metrics struct {
 	up         prometheus.GaugeFunc
 	commands   prometheus.Counter
 	errors     *prometheus.CounterVec
@@ -20,8 +20,8 @@ type Metrics struct {
 	denied     *prometheus.CounterVec
 }
 
-func newMetrics(c *Client) *Metrics {
-	return &Metrics{
+func newMetrics(c *Client) *metrics {
+	return &metrics{
 		up: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "snapdoc_redis_up",
 			Help: "1 while Redis is in use, 0 while the replica is degraded to its local stores.",
@@ -69,7 +69,7 @@ func (c *Client) Collectors() []prometheus.Collector {
 }
 
 // countHook counts round trips to Redis.
-type countHook struct{ m *Metrics }
+type countHook struct{ m *metrics }
 
 func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 
