@@ -43,15 +43,17 @@ func (s *Store) Collapse(ctx context.Context, key string) (done func()) {
 
 	token := newToken()
 	octx, cancel := s.c.opContext(ctx)
-	got, err := s.c.rdb.SetNX(octx, lock, token, s.cfg.LockTTL).Result()
+	state, err := lockScript.Run(octx, s.c.rdb, []string{s.entryKey(m), lock}, token, s.cfg.LockTTL.Milliseconds()).Int()
 	cancel()
-	if err != nil {
+	switch {
+	case err != nil:
 		if ctx.Err() == nil {
 			s.c.failed("collapse", err)
 		}
 		return noop
-	}
-	if got {
+	case state == lockStored:
+		return nil // another replica stored it since this one looked
+	case state == lockTaken:
 		return func() { s.release(lock, token, m) }
 	}
 	s.c.metrics.collapsed.Inc()
@@ -60,6 +62,23 @@ func (s *Store) Collapse(ctx context.Context, key string) (done func()) {
 	}
 	return nil
 }
+
+// lockScript takes the lock of a key unless its entry was stored since
+// the caller's miss (another replica fetched it meanwhile: the caller
+// looks again rather than fetch it a second time). KEYS: entry, lock.
+// ARGV: token, lock TTL in ms. It returns a lock* state.
+var lockScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`)
+
+// The answers of lockScript other than 0, which means that another
+// replica holds the lock.
+const (
+	lockTaken  = 1 // this replica fetches
+	lockStored = 2 // the entry is there now
+)
 
 // wait blocks until the lock is released (true), or the wait's deadline or
 // ctx ends it (false).

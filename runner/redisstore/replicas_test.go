@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
@@ -71,7 +73,12 @@ func TestThreeReplicasActAsOne(t *testing.T) {
 	}
 	wg.Wait()
 	if n := o.hits.Load(); n != 1 || ok.Load() != 300 {
-		t.Fatalf("origin requests = %d, successful runs = %d; want 1, 300", n, ok.Load())
+		var why []string
+		for i, r := range replicas {
+			why = append(why, fmt.Sprintf("replica %d: ready %v, errors %v, collapse timeouts %v", i, r.c.Ready(),
+				testutil.CollectAndCount(r.c.metrics.errors), testutil.ToFloat64(r.c.metrics.collapseTO)))
+		}
+		t.Fatalf("origin requests = %d, successful runs = %d; want 1, 300\n%s", n, ok.Load(), strings.Join(why, "\n"))
 	}
 	for _, r := range replicas {
 		if !r.c.Healthy() {

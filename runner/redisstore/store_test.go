@@ -354,6 +354,29 @@ func TestCollapseAcrossReplicas(t *testing.T) {
 	}
 }
 
+// TestCollapseAfterAnotherReplicaStored covers the gap between a miss and
+// the lock: a replica that finished fetching in between has released the
+// lock, and taking it would fetch the response a second time.
+func TestCollapseAfterAnotherReplicaStored(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	a, b := openClient(t, srv).Store(StoreConfig{}), openClient(t, srv).Store(StoreConfig{})
+	const key = "http://example.test/x"
+	if err := a.Set(key, entry("a fetched it", "Cache-Control", "max-age=60")); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if done := b.Collapse(context.Background(), key); done != nil {
+		t.Fatal("Collapse took the lock for a key stored since the miss")
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("Collapse waited %v for a key already stored", took)
+	}
+	if n, _ := inspect(t, srv).Exists(context.Background(), b.c.key("lock", member(key))).Result(); n != 0 {
+		t.Fatal("a lock is held for a stored key")
+	}
+}
+
 func TestCollapseWaitHasDeadline(t *testing.T) {
 	t.Parallel()
 	srv := startRedis(t)
