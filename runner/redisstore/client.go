@@ -38,6 +38,7 @@ type Client struct {
 	metrics *metrics
 
 	up       atomic.Bool
+	timeouts atomic.Int32 // operations in a row that timed out
 	lastErr  atomic.Pointer[string]
 	probing  atomic.Bool
 	ctx      context.Context // cancelled by Close; ends the probe and the subscription
@@ -92,7 +93,7 @@ func Open(rawURL string, opts ...Option) (*Client, error) {
 	ro.DisableIdentity = true
 	ro.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	c.rdb = redis.NewClient(ro)
-	c.rdb.AddHook(countHook{c.metrics})
+	c.rdb.AddHook(hook{c})
 	c.start()
 	return c, nil
 }
@@ -119,7 +120,8 @@ func (c *Client) start() {
 	ctx, cancel := c.opContext(context.Background())
 	defer cancel()
 	if err := c.rdb.Ping(ctx).Err(); err != nil {
-		c.failed("ping", err)
+		c.metrics.errors.WithLabelValues("ping").Inc()
+		c.degrade(err)
 		return
 	}
 	c.up.Store(true)
@@ -158,20 +160,41 @@ func (c *Client) opContext(parent context.Context) (context.Context, context.Can
 	return context.WithTimeout(parent, c.timeout)
 }
 
-// failed records a failed operation: the client turns degraded and the
-// probe starts. A wait for a free connection that timed out only costs
-// that operation its answer from Redis: this process had more Redis work
-// in flight than connections, which says nothing of Redis (were Redis
-// hanging, the operations holding the connections would fail).
+// timeoutsToDegrade is how many operations in a row must time out for
+// the client to turn degraded: one slow answer (a pause of this process
+// or of Redis) costs only its own operation the answer from Redis.
+const timeoutsToDegrade = 3
+
+// failed records a failed operation; the caller answers it locally. The
+// client turns degraded and the probe starts on a failed connection, or on
+// the third timeout in a row. A wait for a free connection that timed out
+// only costs that operation: this process had more Redis work in flight
+// than connections, which says nothing of Redis (were Redis hanging, the
+// operations holding the connections would time out).
 func (c *Client) failed(op string, err error) {
 	c.metrics.errors.WithLabelValues(op).Inc()
 	if errors.Is(err, redis.ErrPoolTimeout) {
 		return
 	}
+	if describe(err) == "timeout" && c.timeouts.Add(1) < timeoutsToDegrade {
+		return
+	}
+	c.degrade(err)
+}
+
+// succeeded records an operation Redis answered.
+func (c *Client) succeeded() {
+	if c.timeouts.Load() != 0 {
+		c.timeouts.Store(0)
+	}
+}
+
+// degrade turns the client degraded and starts the probe.
+func (c *Client) degrade(err error) {
 	msg := describe(err)
 	c.lastErr.Store(&msg)
 	if c.up.Swap(false) {
-		c.log.Warn("redisstore: redis unavailable, serving from local stores", "op", op, "err", msg)
+		c.log.Warn("redisstore: redis unavailable, serving from local stores", "err", msg)
 	}
 	if c.probing.CompareAndSwap(false, true) && !c.goBackground(c.probeLoop) {
 		c.probing.Store(false)
@@ -224,6 +247,7 @@ func (c *Client) probeLoop() {
 		err := c.rdb.Ping(ctx).Err()
 		cancel()
 		if err == nil {
+			c.timeouts.Store(0)
 			c.up.Store(true)
 			c.log.Info("redisstore: redis reachable again")
 			return

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -68,21 +69,35 @@ func (c *Client) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.up, m.commands, m.errors, m.fallbacks, m.collapsed, m.collapseTO, m.evictions, m.denied}
 }
 
-// countHook counts round trips to Redis.
-type countHook struct{ m *metrics }
+// hook counts round trips to Redis, and tells the client of those Redis
+// answered.
+type hook struct{ c *Client }
 
-func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h hook) DialHook(next redis.DialHook) redis.DialHook { return next }
 
-func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+func (h hook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.m.commands.Inc()
-		return next(ctx, cmd)
+		h.c.metrics.commands.Inc()
+		err := next(ctx, cmd)
+		h.answered(err)
+		return err
 	}
 }
 
-func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+func (h hook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.m.commands.Inc()
-		return next(ctx, cmds)
+		h.c.metrics.commands.Inc()
+		err := next(ctx, cmds)
+		h.answered(err)
+		return err
+	}
+}
+
+// answered records a command that Redis answered (redis.Nil and script
+// errors are answers).
+func (h hook) answered(err error) {
+	var rerr redis.Error
+	if err == nil || errors.As(err, &rerr) {
+		h.c.succeeded()
 	}
 }

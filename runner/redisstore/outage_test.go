@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,18 +124,28 @@ func TestRedisSlow(t *testing.T) {
 	budgets := c.Budgets(BudgetConfig{})
 
 	srv.pause()
-	start := time.Now()
-	e, err := s.Get(key)
-	if err != nil || string(e.Body) != "before" {
-		t.Fatalf("Get while Redis hangs: %v; want the local copy", err)
-	}
-	if took := time.Since(start); took > 500*time.Millisecond {
-		t.Fatalf("Get while Redis hangs took %v, want about the 30ms timeout", took)
+	for i := range timeoutsToDegrade {
+		// One slow answer costs only its operation; Redis hanging on
+		// turns the client degraded.
+		if i == 1 && !c.Healthy() {
+			t.Fatal("one timeout turned the client degraded")
+		}
+		start := time.Now()
+		e, err := s.Get(key)
+		if err != nil || string(e.Body) != "before" {
+			t.Fatalf("Get while Redis hangs: %v; want the local copy", err)
+		}
+		if took := time.Since(start); took > 500*time.Millisecond {
+			t.Fatalf("Get while Redis hangs took %v, want about the 30ms timeout", took)
+		}
 	}
 	if c.Healthy() {
-		t.Fatal("client healthy while Redis hangs")
+		t.Fatalf("client healthy after %d timeouts in a row", timeoutsToDegrade)
 	}
-	start = time.Now()
+	if err := c.Ready(); !errors.Is(err, ErrDegraded) || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("Ready = %v, want ErrDegraded saying timeout", err)
+	}
+	start := time.Now()
 	if err := s.Set(key, entry("during", "Cache-Control", "max-age=60")); err != nil {
 		t.Fatalf("Set while Redis hangs: %v", err)
 	}
@@ -149,6 +160,28 @@ func TestRedisSlow(t *testing.T) {
 	waitHealthy(t, c)
 	if e, err := s.Get(key); err != nil || string(e.Body) != "before" {
 		t.Fatalf("Get after recovery: %v %v; want Redis's copy", e, err)
+	}
+}
+
+func TestTimeoutsInARowDegrade(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	c := openClient(t, srv)
+	s := c.Store(StoreConfig{})
+	for range 5 {
+		c.failed("get", context.DeadlineExceeded)
+		if _, err := s.Get("k"); !errors.Is(err, httpcache.ErrNotExist) { // answered: the count restarts
+			t.Fatal(err)
+		}
+	}
+	if !c.Healthy() {
+		t.Fatal("timeouts separated by answers turned the client degraded")
+	}
+	for range timeoutsToDegrade {
+		c.failed("get", context.DeadlineExceeded)
+	}
+	if c.Healthy() {
+		t.Fatal("timeouts in a row left the client healthy")
 	}
 }
 
