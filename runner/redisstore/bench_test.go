@@ -40,7 +40,7 @@ func TestRoundTripsPerRun(t *testing.T) {
 	s := c.Store(StoreConfig{})
 	budgets := c.Budgets(BudgetConfig{})
 	rt := httpcache.New(s, httpcache.WithShared(true), httpcache.WithCollapser(s),
-		httpcache.WithTransport(budgets.Transport(o.Client().Transport)))
+		httpcache.WithTransport(originBudget{budgets, o.Client().Transport}))
 	run := func(path string) func() {
 		return func() {
 			budgets.AllowClient(context.Background(), "192.0.2.1")
@@ -140,7 +140,7 @@ func BenchmarkThreeReplicas(b *testing.B) {
 		s := c.Store(StoreConfig{})
 		bud := c.Budgets(BudgetConfig{})
 		replicas = append(replicas, &runner{c: c, budgets: bud, cache: httpcache.New(s, httpcache.WithShared(true),
-			httpcache.WithCollapser(s), httpcache.WithTransport(bud.Transport(o.Client().Transport)))})
+			httpcache.WithCollapser(s), httpcache.WithTransport(originBudget{bud, o.Client().Transport}))})
 	}
 	var (
 		mu     sync.Mutex

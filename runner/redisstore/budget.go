@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -37,13 +35,6 @@ type BudgetConfig struct {
 	// Origin is the budget, shared by every client, of requests that
 	// leave the cache for the origin.
 	Origin Limit
-}
-
-// Decision answers whether a run may go ahead; when not, RetryAfter says
-// when it may (for a Retry-After header).
-type Decision struct {
-	Allowed    bool
-	RetryAfter time.Duration
 }
 
 // Budgets enforces the per-client and the origin budget across every
@@ -98,36 +89,37 @@ func (l Limit) local() *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(float64(l.Rate)/l.period().Seconds()), l.burst())
 }
 
-// AllowClient takes one run from client's budget. client identifies the
-// caller (its address); only a hash of it reaches Redis.
-func (b *Budgets) AllowClient(ctx context.Context, client string) Decision {
+// AllowClient takes one run from the budget of client (its address; only
+// a hash of it reaches Redis), or says how long until one is due. With
+// AllowOrigin it implements the runner's Budgets.
+func (b *Budgets) AllowClient(ctx context.Context, client string) (ok bool, retry time.Duration) {
 	sum := sha256.Sum256([]byte(client))
 	id := hex.EncodeToString(sum[:12])
-	d := b.allow(ctx, b.c.key("client", id), b.client, func() *rate.Limiter { return b.localClient(id) })
-	if !d.Allowed {
+	ok, retry = b.allow(ctx, b.c.key("client", id), b.client, func() *rate.Limiter { return b.localClient(id) })
+	if !ok {
 		b.c.metrics.denied.WithLabelValues("client").Inc()
 	}
-	return d
+	return ok, retry
 }
 
-// AllowOrigin takes one request from the origin budget; call it for each
-// request that leaves the cache (see [Budgets.Transport]).
-func (b *Budgets) AllowOrigin(ctx context.Context) Decision {
-	d := b.allow(ctx, b.c.key("origin"), b.origin, func() *rate.Limiter { return b.localOrg })
-	if !d.Allowed {
+// AllowOrigin takes one request from the origin budget, or says how long
+// until one is due; call it for each request that leaves the cache.
+func (b *Budgets) AllowOrigin(ctx context.Context) (ok bool, retry time.Duration) {
+	ok, retry = b.allow(ctx, b.c.key("origin"), b.origin, func() *rate.Limiter { return b.localOrg })
+	if !ok {
 		b.c.metrics.denied.WithLabelValues("origin").Inc()
 	}
-	return d
+	return ok, retry
 }
 
 // allow asks Redis, or the local limiter while Redis is unavailable.
-func (b *Budgets) allow(ctx context.Context, key string, limit redis_rate.Limit, local func() *rate.Limiter) Decision {
+func (b *Budgets) allow(ctx context.Context, key string, limit redis_rate.Limit, local func() *rate.Limiter) (bool, time.Duration) {
 	if b.c.Healthy() {
 		octx, cancel := b.c.opContext(ctx)
 		res, err := b.rl.Allow(octx, key, limit)
 		cancel()
 		if err == nil {
-			return Decision{Allowed: res.Allowed > 0, RetryAfter: max(res.RetryAfter, 0)}
+			return res.Allowed > 0, max(res.RetryAfter, 0)
 		}
 		if ctx.Err() == nil {
 			b.c.failed("budget", err)
@@ -138,16 +130,16 @@ func (b *Budgets) allow(ctx context.Context, key string, limit redis_rate.Limit,
 }
 
 // reserve takes a token from l if one is available now.
-func reserve(l *rate.Limiter, now time.Time) Decision {
+func reserve(l *rate.Limiter, now time.Time) (bool, time.Duration) {
 	r := l.ReserveN(now, 1)
 	if !r.OK() {
-		return Decision{RetryAfter: time.Minute}
+		return false, time.Minute
 	}
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return Decision{RetryAfter: d}
+		return false, d
 	}
-	return Decision{Allowed: true}
+	return true, 0
 }
 
 // localClient returns the local limiter of a client, creating it; the
@@ -165,37 +157,4 @@ func (b *Budgets) localClient(id string) *rate.Limiter {
 		b.local[id] = l
 	}
 	return l
-}
-
-// BudgetError is the error of a request refused by the origin budget.
-type BudgetError struct {
-	// RetryAfter is when the budget allows a request again.
-	RetryAfter time.Duration
-}
-
-func (e *BudgetError) Error() string {
-	return fmt.Sprintf("origin budget exhausted, retry after %s", e.RetryAfter.Round(time.Second))
-}
-
-// Transport returns a round tripper that takes a request from the origin
-// budget before each request it passes to next, and fails with a
-// [*BudgetError] when the budget is exhausted. Put it below the cache
-// (httpcache.WithTransport), so that answers from the cache cost nothing.
-func (b *Budgets) Transport(next http.RoundTripper) http.RoundTripper {
-	return originTransport{b: b, next: next}
-}
-
-type originTransport struct {
-	b    *Budgets
-	next http.RoundTripper
-}
-
-func (t originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if d := t.b.AllowOrigin(req.Context()); !d.Allowed {
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, &BudgetError{RetryAfter: d.RetryAfter}
-	}
-	return t.next.RoundTrip(req)
 }

@@ -1,64 +1,45 @@
 package redisstore_test
 
 import (
-	"errors"
-	"fmt"
 	"log"
-	"math"
-	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/snapdoc/snapdoc/runner/httpcache"
+	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/redisstore"
 )
 
-// Example shows how a runner service wires the package for
-// --store redis://HOST:PORT/DB.
+// The package's types fit the public runner's hooks.
+var (
+	_ runner.Budgets   = (*redisstore.Budgets)(nil)
+	_ runner.Collapser = (*redisstore.Store)(nil)
+)
+
+// Example shows how snapdoc runner --public --store redis://HOST:PORT/DB
+// wires the package into the runner's hooks.
 func Example() {
 	c, err := redisstore.Open("redis://127.0.0.1:6379/0")
 	if err != nil {
 		log.Fatal(err) // a malformed URL; an unreachable Redis is not an error
 	}
 	defer c.Close()
-	store := c.Store(redisstore.StoreConfig{MaxBytes: 256 << 20})
+	store := c.Store(redisstore.StoreConfig{
+		MaxBytes: 256 << 20,
+		Targets:  []string{"Snapdoc-Cache-Control", "CDN-Cache-Control"}, // as the cache's httpcache.WithTargets
+	})
 	budgets := c.Budgets(redisstore.BudgetConfig{}) // 30 runs/min (burst 10) per client, 600/min to the origin
 
-	// The shared cache: over the Redis store, collapsing across replicas,
-	// and taking from the origin budget only what leaves the cache.
-	shared := httpcache.New(store,
-		httpcache.WithShared(true),
-		httpcache.WithCollapser(store),
-		httpcache.WithTransport(budgets.Transport(http.DefaultTransport)))
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(c.Collectors()...)
-
-	http.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := c.Ready(); err != nil {
-			fmt.Fprintln(w, "degraded:", err) // still 200: the replica serves
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	http.HandleFunc("/v1/run", func(w http.ResponseWriter, r *http.Request) {
-		if d := budgets.AllowClient(r.Context(), r.RemoteAddr); !d.Allowed {
-			w.Header().Set("Retry-After", fmt.Sprint(math.Ceil(d.RetryAfter.Seconds())))
-			http.Error(w, "too many runs", http.StatusTooManyRequests)
-			return
-		}
-		// Each request of the block goes through shared; a *BudgetError
-		// means the origin budget is spent.
-		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, "https://api.example.org/items", nil)
-		resp, err := shared.RoundTrip(req)
-		var be *redisstore.BudgetError
-		switch {
-		case errors.As(err, &be):
-			w.Header().Set("Retry-After", fmt.Sprint(math.Ceil(be.RetryAfter.Seconds())))
-			http.Error(w, "too many runs", http.StatusTooManyRequests)
-		case err != nil:
-			http.Error(w, "origin unreachable", http.StatusBadGateway)
-		default:
-			resp.Body.Close() // ... and the exchange is recorded
-		}
-	})
+	metrics := runner.NewMetrics(c.Collectors()...)
+	var rc runner.Config
+	rc.SharedStore = store // the shared cache's entries, in Redis
+	rc.SharedCache = true
+	rc.Origin = runner.OriginBudget(budgets, nil) // what leaves the cache pays the origin budget
+	svc := &runner.Service{
+		Public:   true,
+		Budgets:  budgets, // each reader's budget, across replicas
+		Collapse: store,   // identical runs, across replicas
+		Metrics:  metrics,
+	}
+	_ = svc
+	// Still to wire in the runner: httpcache.WithCollapser(store) on the
+	// shared cache runner.Open builds (misses across replicas), and
+	// c.Ready() in /readyz (degraded, still serving).
 }

@@ -77,7 +77,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	}
 	allowed := 0
 	for range 5 {
-		if budgets.AllowClient(context.Background(), "192.0.2.7").Allowed {
+		if ok, _ := budgets.AllowClient(context.Background(), "192.0.2.7"); ok {
 			allowed++
 		}
 	}
@@ -103,7 +103,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	shared := []*Budgets{budgets, cb.Budgets(limits)}
 	allowed = 0
 	for i := range 6 {
-		if shared[i%2].AllowClient(context.Background(), "192.0.2.8").Allowed {
+		if ok, _ := shared[i%2].AllowClient(context.Background(), "192.0.2.8"); ok {
 			allowed++
 		}
 	}
@@ -149,7 +149,7 @@ func TestRedisSlow(t *testing.T) {
 	if err := s.Set(key, entry("during", "Cache-Control", "max-age=60")); err != nil {
 		t.Fatalf("Set while Redis hangs: %v", err)
 	}
-	if !budgets.AllowClient(context.Background(), "c").Allowed || s.Collapse(context.Background(), key) == nil {
+	if ok, _ := budgets.AllowClient(context.Background(), "c"); !ok || s.Collapse(context.Background(), key) == nil {
 		t.Fatal("budget or collapse refused while degraded")
 	}
 	if took := time.Since(start); took > 50*time.Millisecond {

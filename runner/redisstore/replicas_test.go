@@ -28,12 +28,12 @@ func newRunner(t *testing.T, srv *redisServer, o *origin, opts ...Option) *runne
 	s := c.Store(StoreConfig{})
 	b := c.Budgets(BudgetConfig{})
 	return &runner{c: c, budgets: b, cache: httpcache.New(s, httpcache.WithShared(true), httpcache.WithCollapser(s),
-		httpcache.WithTransport(b.Transport(o.Client().Transport)))}
+		httpcache.WithTransport(originBudget{b, o.Client().Transport}))}
 }
 
 // run returns the status a runner service would answer.
 func (r *runner) run(reader, url string) (int, error) {
-	if d := r.budgets.AllowClient(context.Background(), reader); !d.Allowed {
+	if ok, _ := r.budgets.AllowClient(context.Background(), reader); !ok {
 		return http.StatusTooManyRequests, nil
 	}
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
