@@ -1,0 +1,260 @@
+package search
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Document is a page as the index sees it.
+type Document struct {
+	// URL is the page's address as links on the site write it.
+	URL string
+	// Title is the page's title.
+	Title string
+	// Tags are the page's tags.
+	Tags []string
+	// Headings are the page's section headings.
+	Headings []string
+	// Text is the page's prose (description, paragraphs, lists, tables,
+	// inline code), in reading order.
+	Text string
+	// Code is the text of the page's code blocks.
+	Code string
+}
+
+// The weight of each field in a term's frequency (BM25F): a term of the
+// title counts as four of the body.
+const (
+	titleWeight   = 4
+	tagWeight     = 3
+	headingWeight = 2
+	textWeight    = 1
+	codeWeight    = 1
+)
+
+// BM25's parameters.
+const (
+	k1 = 1.2
+	b  = 0.75
+)
+
+// shardTarget is the size, before compression, that shards are made to
+// average: small enough that a query's few shards cost little, large
+// enough that a site does not become tens of thousands of files.
+const shardTarget = 4 << 10
+
+// Format is the version of the index's files, in meta.json.
+const Format = 1
+
+// The index's files, under the directory the caller writes into.
+const (
+	MetaFile = "meta.json"
+	// shardFile and pageFile are the formats of a shard's and a page
+	// fragment's names, by number.
+	shardFile = "t/%d.idx"
+	pageFile  = "p/%d.frag"
+)
+
+// ShardFile is the name of shard n.
+func ShardFile(n int) string { return fmt.Sprintf(shardFile, n) }
+
+// PageFile is the name of the fragment of page n.
+func PageFile(n int) string { return fmt.Sprintf(pageFile, n) }
+
+// Meta is the content of meta.json: what a client needs before it can
+// look a term up.
+type Meta struct {
+	Format int `json:"format"`
+	Pages  int `json:"pages"`
+	Shards int `json:"shards"`
+}
+
+// Fragment is the content of a page's fragment file: what a result
+// shows.
+type Fragment struct {
+	URL   string   `json:"url"`
+	Title string   `json:"title"`
+	Tags  []string `json:"tags,omitempty"`
+	Text  string   `json:"text"`
+	Code  string   `json:"code,omitempty"`
+}
+
+// Stats describes a built index.
+type Stats struct {
+	Pages, Terms, Shards int
+	// Bytes is the size of all the index's files as written.
+	Bytes int64
+}
+
+// A Builder makes an index of documents added one at a time, in the
+// order of their page numbers. It is not safe for concurrent use.
+type Builder struct {
+	write func(name string, data []byte) error
+	terms map[string]*postings
+	lens  []uint32 // each page's length in words
+	total uint64   // of lens
+	doc   map[string]uint32
+	stats Stats
+	gz    *gzip.Writer
+	buf   bytes.Buffer
+}
+
+// postings are a term's pages as the builder collects them: for each, the
+// page number's difference from the previous one and the term's weighted
+// frequency, both as uvarints.
+type postings struct {
+	last, n int
+	data    []byte
+}
+
+// NewBuilder returns a builder that writes the index's files through
+// write, with slash-separated names relative to the index's directory.
+func NewBuilder(write func(name string, data []byte) error) *Builder {
+	gz, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return &Builder{write: write, terms: map[string]*postings{}, doc: map[string]uint32{}, gz: gz}
+}
+
+// Add indexes d as the next page and writes its fragment.
+func (bd *Builder) Add(d Document) error {
+	page := len(bd.lens)
+	clear(bd.doc)
+	words := 0
+	field := func(text string, weight uint32) {
+		prev := ""
+		tokenize(text, func(t token) {
+			bd.doc[t.Term] += weight
+			if t.Compound {
+				return
+			}
+			words++
+			if prev != "" {
+				bd.doc[prev+" "+t.Term] += weight
+			}
+			prev = t.Term
+		})
+	}
+	field(d.Title, titleWeight)
+	for _, t := range d.Tags {
+		field(t, tagWeight)
+	}
+	for _, h := range d.Headings {
+		field(h, headingWeight)
+	}
+	field(d.Text, textWeight)
+	field(d.Code, codeWeight)
+	for term, tf := range bd.doc {
+		p := bd.terms[term]
+		if p == nil {
+			p = &postings{last: -1}
+			bd.terms[term] = p
+		}
+		p.data = binary.AppendUvarint(p.data, uint64(page-p.last))
+		p.data = binary.AppendUvarint(p.data, uint64(tf))
+		p.last = page
+		p.n++
+	}
+	bd.lens = append(bd.lens, uint32(words))
+	bd.total += uint64(words)
+	data, err := json.Marshal(Fragment{URL: d.URL, Title: d.Title, Tags: d.Tags, Text: d.Text, Code: d.Code})
+	if err != nil {
+		return err
+	}
+	return bd.put(PageFile(page), data)
+}
+
+// put writes data gzipped as name.
+func (bd *Builder) put(name string, data []byte) error {
+	bd.buf.Reset()
+	bd.gz.Reset(&bd.buf)
+	if _, err := bd.gz.Write(data); err != nil {
+		return err
+	}
+	if err := bd.gz.Close(); err != nil {
+		return err
+	}
+	bd.stats.Bytes += int64(bd.buf.Len())
+	return bd.write(name, bd.buf.Bytes())
+}
+
+// Finish writes the shards and meta.json, and reports what it built.
+func (bd *Builder) Finish() (Stats, error) {
+	n := len(bd.lens)
+	avg := 1.0
+	if n > 0 && bd.total > 0 {
+		avg = float64(bd.total) / float64(n)
+	}
+	// Norms: BM25's length factor of each page.
+	norm := make([]float64, n)
+	for i, l := range bd.lens {
+		norm[i] = k1 * (1 - b + b*float64(l)/avg)
+	}
+	terms := make([]string, 0, len(bd.terms))
+	size := 0
+	for t, p := range bd.terms {
+		terms = append(terms, t)
+		size += len(t) + 4 + len(p.data)
+	}
+	slices.Sort(terms)
+	shards := max(1, (size+shardTarget-1)/shardTarget)
+	recs := make([][]byte, shards)
+	for _, t := range terms {
+		s := Shard(t, shards)
+		recs[s] = appendRecord(recs[s], t, bd.terms[t], norm)
+		delete(bd.terms, t)
+	}
+	for i, rec := range recs {
+		if err := bd.put(ShardFile(i), rec); err != nil {
+			return Stats{}, err
+		}
+	}
+	meta, err := json.Marshal(Meta{Format: Format, Pages: n, Shards: shards})
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := bd.write(MetaFile, meta); err != nil {
+		return Stats{}, err
+	}
+	bd.stats.Bytes += int64(len(meta))
+	bd.stats.Pages, bd.stats.Terms, bd.stats.Shards = n, len(terms), shards
+	return bd.stats, nil
+}
+
+// appendRecord appends the record of term t to a shard: the term's length
+// and bytes, its number of pages, and for each page the difference of its
+// number from the previous one (uvarints) and the term's BM25 weight in
+// the page, quantised to a byte (see [Impact]).
+func appendRecord(rec []byte, t string, p *postings, norm []float64) []byte {
+	rec = binary.AppendUvarint(rec, uint64(len(t)))
+	rec = append(rec, t...)
+	rec = binary.AppendUvarint(rec, uint64(p.n))
+	page := -1
+	for data := p.data; len(data) > 0; {
+		delta, k := binary.Uvarint(data)
+		tf, m := binary.Uvarint(data[k:])
+		data = data[k+m:]
+		page += int(delta)
+		rec = binary.AppendUvarint(rec, delta)
+		w := float64(tf) * (k1 + 1) / (float64(tf) + norm[page])
+		rec = append(rec, byte(max(1, min(255, math.Round(w/(k1+1)*255)))))
+	}
+	return rec
+}
+
+// Impact is the BM25 term weight a quantised byte q stands for.
+func Impact(q byte) float64 { return float64(q) / 255 * (k1 + 1) }
+
+// Shard is the shard of term t in an index of n shards: FNV-1a of its
+// UTF-8 bytes, modulo n.
+func Shard(t string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(t); i++ {
+		h ^= uint32(t[i])
+		h *= 16777619
+	}
+	return int(h % uint32(n))
+}
