@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -318,7 +317,12 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	if p == nil || p.lists {
 		jobs = append(jobs, r.unlessUnchanged("index.html", func() error {
 			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
-		}), r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap), r.unlessUnchanged("search.json", r.searchIndex))
+		}), r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap))
+	}
+	// The search index holds every lesson's body: any change to a lesson
+	// changes it.
+	if p == nil || p.lists || len(p.lessons) > 0 {
+		jobs = append(jobs, r.searchIndex)
 	}
 	if p == nil {
 		jobs = append(jobs, r.unlessUnchanged("404.html", func() error {
@@ -497,33 +501,6 @@ func (r *builder) robots() error {
 		body += "Sitemap: " + sitemap + "\n"
 	}
 	return r.out.write("robots.txt", []byte(body))
-}
-
-// searchEntry is one lesson in the client-side search index.
-type searchEntry struct {
-	Title       string   `json:"title"`
-	URL         string   `json:"url"`
-	Description string   `json:"description,omitempty"`
-	Category    string   `json:"category,omitempty"`
-	Tags        []string `json:"tags,omitempty"`
-	Headings    []string `json:"headings,omitempty"`
-}
-
-func (r *builder) searchIndex() error {
-	entries := make([]searchEntry, 0, len(r.site.Lessons))
-	base := r.site.Config.basePath()
-	for _, l := range r.site.Lessons {
-		e := searchEntry{Title: l.Title, URL: underBase(base, l.URL()), Description: l.Description, Category: l.Category, Tags: l.Tags}
-		for _, h := range l.TOC {
-			e.Headings = append(e.Headings, h.Text)
-		}
-		entries = append(entries, e)
-	}
-	data, err := json.Marshal(entries)
-	if err != nil {
-		return err
-	}
-	return r.out.write("search.json", data)
 }
 
 func (r *builder) sitemap() error {

@@ -26,7 +26,7 @@ func TestTokenize(t *testing.T) {
 		"identifier":   {"nested_token requests.get(url)", []string{"nested_token", "nested", "token", "requests.get", "requests", "get", "url"}},
 		"no connector": {"a - b -- c. d", []string{"a", "b", "c", "d"}},
 		"accents":      {"Ärger über Caché", []string{"ärger", "über", "caché"}},
-		"greek":        {"ΚΑΛΗΜΕΡΑ κόσμε", []string{"καλημερα", "κόσμε"}},
+		"greek":        {"ΚΑΛΗΜΕΡΑ κόσμε ΟΔΟΣ οδός", []string{"καλημερα", "κόσμε", "οδοσ", "οδόσ"}},
 		"cjk":          {"東京のAPI", []string{"東", "京", "の", "api"}},
 		"long":         {"x " + string(bytes.Repeat([]byte("a"), 65)) + " y", []string{"x", "y"}},
 		"combining":    {"cafe\u0301 ok", []string{"cafe\u0301", "ok"}},

@@ -28,7 +28,8 @@ type token struct {
 // single '-', '_' or '.' also make a compound term, so that `max-age`,
 // `Cache-Control` and `nested_token` are found as typed and by their
 // parts. Terms are lowercased with Unicode's simple case mapping, as
-// JavaScript's toLowerCase does for all but a few characters.
+// JavaScript's toLowerCase does for all but a few characters; a final
+// sigma is σ.
 //
 // templates/static/search.js implements the same rules; the two must
 // change together.
@@ -86,6 +87,10 @@ func emitTerm(text string, t token, emit func(token)) {
 		return
 	}
 	t.Term = strings.ToLower(text[t.Start:t.End])
+	if strings.Contains(t.Term, "ς") {
+		// JavaScript lowercases a final sigma as ς, Go as σ: both are σ.
+		t.Term = strings.ReplaceAll(t.Term, "ς", "σ")
+	}
 	emit(t)
 }
 
