@@ -310,6 +310,10 @@ type plan struct {
 	lists   bool            // the home page, feed, sitemap and search index
 }
 
+// search reports whether p redoes the search index, which holds every
+// lesson's body: any change to a lesson changes it.
+func (p *plan) search() bool { return p == nil || p.lists || len(p.lessons) > 0 }
+
 // render renders the pages p names, or all of them when p is nil.
 func (r *builder) render(ctx context.Context, p *plan) error {
 	s := r.site
@@ -319,9 +323,7 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
 		}), r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap))
 	}
-	// The search index holds every lesson's body: any change to a lesson
-	// changes it.
-	if p == nil || p.lists || len(p.lessons) > 0 {
+	if p.search() {
 		jobs = append(jobs, r.searchIndex)
 	}
 	if p == nil {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/snapdoc/snapdoc/generator/search"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -237,6 +238,13 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 		files = maps.Clone(s.files)
 		for _, l := range gone {
 			delete(files, l.URL()+"index.html")
+		}
+		if p.search() { // made anew, maybe of fewer files
+			for name := range files {
+				if strings.HasPrefix(name, search.Dir+"/") {
+					delete(files, name)
+				}
+			}
 		}
 		for url := range p.terms {
 			delete(files, url+"index.html")

@@ -73,27 +73,27 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		name:     "body edit renders the lesson only",
 		files:    map[string]string{"content/a.md": lesson("A", "x", "Alpha, edited.")},
 		changed:  []string{"content/a.md"},
-		rendered: []string{"a/index.html"},
+		rendered: []string{"a/index.html", "search/"}, // the index holds the body
 	}, {
 		name:     "title edit renders the pages that list it",
 		files:    map[string]string{"content/a.md": lesson("A2", "x", "Alpha, edited.")},
 		changed:  []string{"content/a.md"},
-		rendered: []string{"a/index.html", "b/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/x/index.html"},
+		rendered: []string{"a/index.html", "b/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search/", "sitemap.xml", "tags/x/index.html"},
 	}, {
 		name:     "a new lesson",
 		files:    map[string]string{"content/d.md": lesson("D", "y", "Delta.")},
 		changed:  []string{"content/d.md"},
-		rendered: []string{"c/index.html", "categories/guides/index.html", "d/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
+		rendered: []string{"c/index.html", "categories/guides/index.html", "d/index.html", "feed.xml", "index.html", "search/", "sitemap.xml", "tags/y/index.html"},
 	}, {
 		name:     "a removed lesson",
 		remove:   "content/d.md",
 		changed:  []string{"content/d.md"},
-		rendered: []string{"c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
+		rendered: []string{"c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search/", "sitemap.xml", "tags/y/index.html"},
 	}, {
 		name:     "a theme change renders everything",
 		files:    map[string]string{"templates/partials/footer.html": `{{define "footer"}}<footer>custom footer</footer>{{end}}`},
 		changed:  []string{"templates/partials/footer.html"},
-		rendered: first.Rendered,
+		rendered: collapseSearch(first.Rendered),
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			writeSite(t, src, tc.files)
@@ -106,8 +106,8 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(u.Rendered, tc.rendered) {
-				t.Errorf("rendered %v\nwant     %v", u.Rendered, tc.rendered)
+			if got := collapseSearch(u.Rendered); !slices.Equal(got, tc.rendered) {
+				t.Errorf("rendered %v\nwant     %v", got, tc.rendered)
 			}
 			// The incremental result equals a full build of the same site.
 			full := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
@@ -297,4 +297,20 @@ func TestRunBlockShowsFailedChecks(t *testing.T) {
 	if _, err := os.Stat(snap); !os.IsNotExist(err) {
 		t.Errorf("a failed run was recorded: %v", err)
 	}
+}
+
+// collapseSearch returns the sorted names with the search index's files,
+// which depend on the content's every word, as one name, "search/".
+func collapseSearch(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "search/") {
+			n = "search/"
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
