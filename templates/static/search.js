@@ -156,49 +156,61 @@
     if (end < src.length) el.append(" …");
   };
 
+  // item returns the list item of a result.
+  const item = (f, marks) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = f.url;
+    const title = document.createElement("span");
+    title.className = "site-search-title";
+    title.textContent = f.title;
+    const p = document.createElement("span");
+    p.className = "site-search-excerpt";
+    excerpt(p, f, marks);
+    a.append(title, p);
+    li.append(a);
+    return li;
+  };
   let current = { hits: [], marks: new Set() }, shown = 0, seq = 0;
-  const show = async (n) => {
-    const mine = seq, items = current.hits.slice(shown, shown + n);
-    const frags = await Promise.all(items.map(fragment));
-    if (mine !== seq) return;
-    for (const f of frags) {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = f.url;
-      const title = document.createElement("span");
-      title.className = "site-search-title";
-      title.textContent = f.title;
-      const p = document.createElement("span");
-      p.className = "site-search-excerpt";
-      excerpt(p, f, current.marks);
-      a.append(title, p);
-      li.append(a);
-      list.append(li);
-    }
-    shown += items.length;
-    more.hidden = shown >= current.hits.length;
+  // more returns the items of the next n results.
+  const next = async (n) => {
+    const frags = await Promise.all(current.hits.slice(shown, shown + n).map(fragment));
+    return frags.map((f) => item(f, current.marks));
   };
   const run = async () => {
     const q = input.value.trim(), mine = ++seq;
     if (!q) { close(); return; }
-    let res;
-    try { res = await search(q); } catch (e) { if (mine === seq) { status.textContent = "Search is unavailable."; open(); } return; }
+    let res, items;
+    try {
+      res = await search(q);
+      if (mine !== seq) return;
+      current = res; shown = 0;
+      items = await next(PAGE);
+    } catch (e) {
+      if (mine === seq) { status.textContent = "Search is unavailable."; list.replaceChildren(); open(); }
+      return;
+    }
     if (mine !== seq) return;
-    current = res; shown = 0;
-    list.replaceChildren();
+    // The list and its count change together, once the results are in.
+    list.replaceChildren(...items);
+    shown = items.length;
+    more.hidden = shown >= res.hits.length;
     const n = res.hits.length;
     status.textContent = n === 0 ? "No results for “" + q + "”" : n + (n === 1 ? " result" : " results") + " for “" + q + "”";
     open();
-    await show(PAGE);
   };
   const open = () => { panel.hidden = false; };
   const close = () => { seq++; panel.hidden = true; };
   let timer = 0;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
   input.addEventListener("focus", () => { loadMeta(); if (input.value.trim() && list.children.length) open(); });
-  more.addEventListener("click", () => {
-    const first = shown;
-    show(PAGE).then(() => list.children[first]?.querySelector("a")?.focus());
+  more.addEventListener("click", async () => {
+    const mine = seq, items = await next(PAGE);
+    if (mine !== seq) return;
+    list.append(...items);
+    items[0]?.querySelector("a").focus();
+    shown += items.length;
+    more.hidden = shown >= current.hits.length;
   });
   // Keys: / focuses the box; arrows move between the input and the
   // results; Escape closes the results and returns to the input.
