@@ -55,6 +55,9 @@ type Lesson struct {
 	sum  [sha256.Size]byte // of the lesson file, which meta and src come from
 	src  []byte            // the Markdown body
 	body *renderedBody     // src as HTML, when loading parsed it; see Markdown.parse
+	// search is the body's text for the search index, when loading
+	// parsed it; the index's build drops it.
+	search *searchText
 }
 
 // newLesson returns the lesson of file with front matter m, with its

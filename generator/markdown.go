@@ -136,6 +136,7 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
 	}
 	l.body = &renderedBody{html: html.String(), splits: splits}
+	l.search = newSearchText(l, doc)
 	return nil
 }
 

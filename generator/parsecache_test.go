@@ -141,10 +141,11 @@ func FuzzParseLesson(f *testing.F) {
 // and an empty body, nil, as the cache's encoding does: they mean the
 // same. It drops the body rendered when the lesson was parsed, which the
 // cache does not keep (TestRenderedBody checks that it makes no
-// difference).
+// difference), and the text kept for the search index (see
+// TestSearchTextFromCache).
 func emptyAsNil(l *Lesson) *Lesson {
 	c := *l
-	c.body = nil
+	c.body, c.search = nil, nil
 	if len(c.src) == 0 {
 		c.src = nil
 	}

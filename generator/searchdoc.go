@@ -15,42 +15,66 @@ import (
 // search).
 func (r *builder) searchIndex() error {
 	base := r.site.Config.basePath()
-	docs := make([]search.Document, len(r.site.Lessons))
-	parallel(len(docs), func(i int) {
-		docs[i] = r.md.searchDocument(r.site.Lessons[i], underBase(base, r.site.Lessons[i].URL()))
-	})
 	bd := search.NewBuilder(func(name string, data []byte) error {
 		return r.out.write(search.Name(name), data)
 	})
-	for i := range docs {
-		if err := bd.Add(docs[i]); err != nil {
-			return err
+	// Lessons parsed in this build kept their text; those from the parse
+	// cache are parsed again, a chunk at a time in parallel, so that the
+	// text of only a chunk is held at once.
+	lessons := r.site.Lessons
+	const chunk = 256
+	texts := make([]*searchText, chunk)
+	for at := 0; at < len(lessons); at += chunk {
+		part := lessons[at:min(at+chunk, len(lessons))]
+		parallel(len(part), func(i int) {
+			texts[i] = part[i].search
+			if texts[i] == nil {
+				texts[i] = r.md.searchText(part[i])
+			}
+		})
+		for i, l := range part {
+			t := texts[i]
+			d := search.Document{URL: underBase(base, l.URL()), Title: l.Title, Tags: l.Tags, Headings: t.headings, Text: t.text, Code: t.code}
+			if err := bd.Add(d); err != nil {
+				return err
+			}
+			texts[i], l.search = nil, nil
 		}
-		docs[i] = search.Document{} // its text is no longer needed
 	}
 	_, err := bd.Finish()
 	return err
 }
 
-// searchDocument returns what the search index holds of lesson l, whose
-// page is at url. It parses the body again rather than keep its text from
-// loading: the parse cache would have to hold every lesson's text, and a
-// parse costs a few percent of a build.
-func (m *Markdown) searchDocument(l *Lesson, url string) search.Document {
-	d := search.Document{URL: url, Title: l.Title, Tags: l.Tags}
+// searchText is what the search index holds of a lesson's body.
+type searchText struct {
+	headings   []string
+	text, code string
+}
+
+// searchText parses l's body again for its searchText.
+func (m *Markdown) searchText(l *Lesson) *searchText {
+	return newSearchText(l, m.md.Parser().Parse(text.NewReader(l.src)))
+}
+
+// newSearchText returns the searchText of lesson l, whose body parsed as
+// doc: the text of its headings, its prose (the description first, then
+// paragraphs, lists, tables and inline code, as they read), and its code
+// blocks.
+func newSearchText(l *Lesson, doc ast.Node) *searchText {
+	t := &searchText{}
 	var prose, code strings.Builder
 	prose.WriteString(l.Description)
-	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	prose.WriteByte(' ')
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if n.Type() == ast.TypeBlock || n.Kind() == extast.KindTableCell {
-				prose.WriteByte('\n')
+				prose.WriteByte(' ')
 			}
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			d.Headings = append(d.Headings, plainText(n, l.src))
+			t.headings = append(t.headings, plainText(n, l.src))
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			code.WriteString(blockText(n, l.src))
@@ -68,7 +92,7 @@ func (m *Markdown) searchDocument(l *Lesson, url string) search.Document {
 		}
 		return ast.WalkContinue, nil
 	})
-	d.Text = strings.Join(strings.Fields(prose.String()), " ")
-	d.Code = strings.TrimSpace(code.String())
-	return d
+	t.text = strings.Join(strings.Fields(prose.String()), " ")
+	t.code = strings.TrimSpace(code.String())
+	return t
 }

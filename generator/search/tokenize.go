@@ -43,7 +43,8 @@ func tokenize(text string, emit func(token)) {
 		}
 		// A compound: words separated by single connectors.
 		start := i
-		var parts []token
+		var buf [8]token
+		parts := buf[:0]
 		for {
 			ws := i
 			alone := isIdeograph(r)

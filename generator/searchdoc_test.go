@@ -1,0 +1,47 @@
+package generator
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestSearchTextFromCache checks that the text a lesson's parse keeps for
+// the search index is the text parsing it again gives, as for a lesson
+// from the parse cache.
+func TestSearchTextFromCache(t *testing.T) {
+	md := NewMarkdown()
+	for f, src := range sampleLessons(t) {
+		l, err := ParseLesson(f, src, md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.search == nil || l.search.text == "" || len(l.search.headings) == 0 || l.search.code == "" {
+			t.Fatalf("%s: parsed with search text %+v", f, l.search)
+		}
+		if again := md.searchText(l); !reflect.DeepEqual(again, l.search) {
+			t.Errorf("%s: search text from the parse\n%+v\nparsed again\n%+v", f, l.search, again)
+		}
+	}
+}
+
+// TestSearchText checks what the index holds of a body: headings apart,
+// code blocks (http ones too) as code, prose and inline code as text,
+// raw HTML left out as the page leaves it out.
+func TestSearchText(t *testing.T) {
+	src := "---\ntitle: T\ndescription: The description.\n---\nIntro with `max-age` and *emphasis*\nover two lines.\n\n## First <b>step</b>\n\n| a | b |\n|---|---|\n| one | two |\n\n<div>raw block</div>\n\n```http\nGET https://example.test/\n```\n\n    indented code\n"
+	l, err := ParseLesson("content/t.md", []byte(src), NewMarkdown())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := l.search
+	if want := []string{"First step"}; !reflect.DeepEqual(got.headings, want) {
+		t.Errorf("headings %q, want %q", got.headings, want)
+	}
+	if want := "The description. Intro with max-age and emphasis over two lines. a b one two"; got.text != want {
+		t.Errorf("text %q\nwant %q", got.text, want)
+	}
+	if !strings.Contains(got.code, "GET https://example.test/") || !strings.Contains(got.code, "indented code") {
+		t.Errorf("code %q", got.code)
+	}
+}
