@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 )
 
 // Document is a page as the index sees it.
@@ -49,9 +47,9 @@ const (
 // enough that a site does not become tens of thousands of files.
 const shardTarget = 4 << 10
 
-// gzipLevel is the compression of the index's files: above 6, files
-// shrink by under 1% and take twice as long to compress.
-const gzipLevel = 6
+// gzipLevel is the compression of the shards: varint postings gain
+// little from a slower level.
+const gzipLevel = gzip.BestSpeed
 
 // Format is the version of the index's files, in meta.json.
 const Format = 1
@@ -62,7 +60,7 @@ const (
 	// shardFile and pageFile are the formats of a shard's and a page
 	// fragment's names, by number.
 	shardFile = "t/%d.idx"
-	pageFile  = "p/%d.frag"
+	pageFile  = "p/%d.json"
 )
 
 // ShardFile is the name of shard n.
@@ -103,16 +101,17 @@ type Builder struct {
 	// Every term and word pair has an id, its posting list's index in
 	// lists; ids and pairs find them, by the term and by the ids of the
 	// pair's words. names are the terms by id ("" for a pair).
-	ids   map[string]uint32
-	pairs map[uint64]uint32
-	names []string
-	lists []postings        // by id
-	lens  []uint32          // each page's length in words
-	total uint64            // of lens
-	doc   map[uint32]uint32 // the page being added: weighted frequency by id
-	stats Stats
-	gz    *gzip.Writer
-	buf   bytes.Buffer
+	ids     map[string]uint32
+	pairs   map[uint64]uint32
+	names   []string
+	lists   []postings        // by id
+	lens    []uint32          // each page's length in words
+	total   uint64            // of lens
+	doc     map[uint32]uint32 // the page being added: weighted frequency by id
+	scratch []byte
+	stats   Stats
+	gz      *gzip.Writer
+	buf     bytes.Buffer
 }
 
 // postings are a term's pages as the builder collects them: for each, the
@@ -138,12 +137,12 @@ func (bd *Builder) newList() uint32 {
 }
 
 // term returns the id of the term t.
-func (bd *Builder) term(t string) uint32 {
-	id, ok := bd.ids[t]
+func (bd *Builder) term(t []byte) uint32 {
+	id, ok := bd.ids[string(t)]
 	if !ok {
 		id = bd.newList()
-		bd.ids[t] = id
-		bd.names[id] = t
+		bd.names[id] = string(t)
+		bd.ids[bd.names[id]] = id
 	}
 	return id
 }
@@ -166,8 +165,9 @@ func (bd *Builder) Add(d Document) error {
 	words := 0
 	field := func(text string, weight uint32) {
 		prev := ^uint32(0)
-		tokenize(text, func(t token) {
-			id := bd.term(t.Term)
+		tokens(text, func(t token) {
+			bd.scratch = lower(bd.scratch[:0], text[t.Start:t.End])
+			id := bd.term(bd.scratch)
 			bd.doc[id] += weight
 			if t.Compound {
 				return
@@ -201,7 +201,10 @@ func (bd *Builder) Add(d Document) error {
 	if err != nil {
 		return err
 	}
-	return bd.put(PageFile(page), data)
+	// Fragments are JSON as it is: they are the most files of the
+	// index, gzip costs most on small files, and hosts compress JSON.
+	bd.stats.Bytes += int64(len(data))
+	return bd.write(PageFile(page), data)
 }
 
 // put writes data gzipped as name.
@@ -234,16 +237,15 @@ func (bd *Builder) Finish() (Stats, error) {
 	for k, id := range bd.pairs {
 		names[id] = names[k>>32] + " " + names[uint32(k)]
 	}
-	order := make([]uint32, len(names))
 	size := 0
-	for id := range order {
-		order[id] = uint32(id)
+	for id := range names {
 		size += len(names[id]) + 4 + len(bd.lists[id].data)
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(names[a], names[b]) })
 	shards := max(1, (size+shardTarget-1)/shardTarget)
 	recs := make([][]byte, shards)
-	for _, id := range order {
+	// Records go in the order of their ids, which is the order the
+	// pages first used them in: the same for the same pages.
+	for id := range names {
 		s := Shard(names[id], shards)
 		recs[s] = appendRecord(recs[s], names[id], &bd.lists[id], norm)
 		bd.lists[id].data = nil

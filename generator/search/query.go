@@ -194,7 +194,7 @@ func (s *Searcher) rank(lists [][]posting, all bool) []Hit {
 
 // Fragment reads page n's fragment.
 func (s *Searcher) Fragment(n int) (*Fragment, error) {
-	data, err := s.read(PageFile(n), true)
+	data, err := s.read(PageFile(n), false)
 	if err != nil {
 		return nil, err
 	}

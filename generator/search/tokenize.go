@@ -12,7 +12,8 @@ const maxTermLen = 64
 
 // A token is a word of a text as the index sees it.
 type token struct {
-	// Term is the word, lowercased.
+	// Term is the word, lowercased, when tokenize made it; tokens only
+	// leave it empty.
 	Term string
 	// Compound marks a term made of several words joined by connectors
 	// ("max-age", "requests.get"): it is indexed beside its parts, which
@@ -34,9 +35,18 @@ type token struct {
 // templates/static/search.js implements the same rules; the two must
 // change together.
 func tokenize(text string, emit func(token)) {
+	tokens(text, func(t token) {
+		t.Term = string(lower(nil, text[t.Start:t.End]))
+		emit(t)
+	})
+}
+
+// tokens is tokenize without the terms: it emits each token's place
+// alone, for callers that lowercase into a buffer of their own.
+func tokens(text string, emit func(token)) {
 	i := 0
 	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decode(text, i)
 		if !isWord(r) {
 			i += size
 			continue
@@ -52,7 +62,7 @@ func tokenize(text string, emit func(token)) {
 				i += size
 			} else {
 				for i < len(text) {
-					r, size = utf8.DecodeRuneInString(text[i:])
+					r, size = decode(text, i)
 					if !isWord(r) || isIdeograph(r) {
 						break
 					}
@@ -66,7 +76,7 @@ func tokenize(text string, emit func(token)) {
 			if i+1 >= len(text) || !isConnector(text[i]) {
 				break
 			}
-			next, nsize := utf8.DecodeRuneInString(text[i+1:])
+			next, nsize := decode(text, i+1)
 			if !isWord(next) || isIdeograph(next) {
 				break
 			}
@@ -74,31 +84,63 @@ func tokenize(text string, emit func(token)) {
 			r, size = next, nsize
 		}
 		if len(parts) > 1 {
-			emitTerm(text, token{Start: start, End: i, Compound: true}, emit)
+			emitTerm(token{Start: start, End: i, Compound: true}, emit)
 		}
 		for _, p := range parts {
-			emitTerm(text, p, emit)
+			emitTerm(p, emit)
 		}
 	}
 }
 
-// emitTerm lowercases t's text and emits it unless it is too long.
-func emitTerm(text string, t token, emit func(token)) {
-	if t.End-t.Start > maxTermLen {
-		return
+// decode returns the rune at text[i:] and its size, without a call for
+// ASCII.
+func decode(text string, i int) (rune, int) {
+	if c := text[i]; c < utf8.RuneSelf {
+		return rune(c), 1
 	}
-	t.Term = strings.ToLower(text[t.Start:t.End])
-	if strings.Contains(t.Term, "ς") {
-		// JavaScript lowercases a final sigma as ς, Go as σ: both are σ.
-		t.Term = strings.ReplaceAll(t.Term, "ς", "σ")
+	return utf8.DecodeRuneInString(text[i:])
+}
+
+// emitTerm emits t unless it is too long.
+func emitTerm(t token, emit func(token)) {
+	if t.End-t.Start <= maxTermLen {
+		emit(t)
 	}
-	emit(t)
+}
+
+// lower appends the term of word w to dst: w lowercased.
+func lower(dst []byte, w string) []byte {
+	start := len(dst)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			t := strings.ToLower(w)
+			// JavaScript lowercases a final sigma as ς, Go as σ: both are σ.
+			return append(dst[:start], strings.ReplaceAll(t, "ς", "σ")...)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // isWord reports whether r belongs in a word.
 func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (w [utf8.RuneSelf]bool) {
+	for c := range w {
+		w[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return w
+}()
 
 // isIdeograph reports whether r is a word on its own.
 func isIdeograph(r rune) bool {

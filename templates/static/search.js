@@ -101,7 +101,7 @@
   };
   const fnv = (s) => { let h = 0x811c9dc5; for (const c of utf8.encode(s)) h = Math.imul(h ^ c, 16777619) >>> 0; return h; };
   const fragment = (n) => {
-    if (!fragments.has(n)) fragments.set(n, gunzip(base + "p/" + n + ".frag").then((b) => JSON.parse(text.decode(b))));
+    if (!fragments.has(n)) fragments.set(n, fetch(base + "p/" + n + ".json").then((r) => { if (!r.ok) throw new Error(r.url + ": " + r.status); return r.json(); }));
     return fragments.get(n);
   };
 
