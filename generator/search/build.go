@@ -101,14 +101,17 @@ type Builder struct {
 	// Every term and word pair has an id, its posting list's index in
 	// lists; ids and pairs find them, by the term and by the ids of the
 	// pair's words. names are the terms by id ("" for a pair).
-	ids     map[string]uint32
-	pairs   map[uint64]uint32
-	names   []string
-	lists   []postings        // by id
-	lens    []uint32          // each page's length in words
-	total   uint64            // of lens
-	doc     map[uint32]uint32 // the page being added: weighted frequency by id
-	scratch []byte
+	ids   map[string]uint32
+	pairs map[uint64]uint32
+	names []string
+	lists []postings // by id
+	lens  []uint32   // each page's length in words
+	total uint64     // of lens
+	// tf is the weighted frequency of each id in the page being added,
+	// and seen the ids it has.
+	tf      []uint32
+	seen    []uint32
+	scratch []byte // a term, lowercased
 	stats   Stats
 	gz      *gzip.Writer
 	buf     bytes.Buffer
@@ -126,7 +129,7 @@ type postings struct {
 // write, with slash-separated names relative to the index's directory.
 func NewBuilder(write func(name string, data []byte) error) *Builder {
 	gz, _ := gzip.NewWriterLevel(nil, gzipLevel)
-	return &Builder{write: write, ids: map[string]uint32{}, pairs: map[uint64]uint32{}, doc: map[uint32]uint32{}, gz: gz}
+	return &Builder{write: write, ids: map[string]uint32{}, pairs: map[uint64]uint32{}, gz: gz}
 }
 
 // newList returns the id of a new posting list.
@@ -161,20 +164,28 @@ func (bd *Builder) pair(a, b uint32) uint32 {
 // Add indexes d as the next page and writes its fragment.
 func (bd *Builder) Add(d Document) error {
 	page := len(bd.lens)
-	clear(bd.doc)
 	words := 0
+	count := func(id, weight uint32) {
+		if int(id) >= len(bd.tf) {
+			bd.tf = append(bd.tf, make([]uint32, int(id)+1-len(bd.tf)+len(bd.tf)/2)...)
+		}
+		if bd.tf[id] == 0 {
+			bd.seen = append(bd.seen, id)
+		}
+		bd.tf[id] += weight
+	}
 	field := func(text string, weight uint32) {
 		prev := ^uint32(0)
 		tokens(text, func(t token) {
 			bd.scratch = lower(bd.scratch[:0], text[t.Start:t.End])
 			id := bd.term(bd.scratch)
-			bd.doc[id] += weight
+			count(id, weight)
 			if t.Compound {
 				return
 			}
 			words++
 			if prev != ^uint32(0) {
-				bd.doc[bd.pair(prev, id)] += weight
+				count(bd.pair(prev, id), weight)
 			}
 			prev = id
 		})
@@ -188,13 +199,15 @@ func (bd *Builder) Add(d Document) error {
 	}
 	field(d.Text, textWeight)
 	field(d.Code, codeWeight)
-	for id, tf := range bd.doc {
+	for _, id := range bd.seen {
 		p := &bd.lists[id]
 		p.data = binary.AppendUvarint(p.data, uint64(int32(page)-p.last))
-		p.data = binary.AppendUvarint(p.data, uint64(tf))
+		p.data = binary.AppendUvarint(p.data, uint64(bd.tf[id]))
 		p.last = int32(page)
 		p.n++
+		bd.tf[id] = 0
 	}
+	bd.seen = bd.seen[:0]
 	bd.lens = append(bd.lens, uint32(words))
 	bd.total += uint64(words)
 	data, err := json.Marshal(Fragment{URL: d.URL, Title: d.Title, Tags: d.Tags, Text: d.Text, Code: d.Code})
