@@ -146,7 +146,7 @@ func (v *View) CacheNote() []string {
 		}
 		text = fmt.Sprintf("The page's runner revalidated %s: the server answered 304 Not Modified and the page shows the stored response. This code sends %s; on a 304, which has no body, it prints the status alone.", from, sent)
 	default:
-		text = fmt.Sprintf("The page's runner showed %s, stale, because the server failed. This code sends the request again.", from)
+		text = fmt.Sprintf("The page's runner showed %s from its cache, stale: the server failed, or the response allowed a stale copy. This code sends the request again.", from)
 	}
 	return wrap(text, 72)
 }

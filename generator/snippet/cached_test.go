@@ -236,7 +236,7 @@ func TestCacheNote(t *testing.T) {
 		"redacted validator": {View{Cached: &Cached{Outcome: "revalidated"}},
 			`The page's runner revalidated a response it had stored with the server, which answered 304 Not Modified; the validator it sent is redacted, so this code sends the request unconditionally.`},
 		"unsafe name": {View{Cached: &Cached{Outcome: "stale", From: "a\\u000a\u2028b"}},
-			`The page's runner showed its response to "a?u000a?b", stale, because the server failed. This code sends the request again.`},
+			`The page's runner showed its response to "a?u000a?b" from its cache, stale: the server failed, or the response allowed a stale copy. This code sends the request again.`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
