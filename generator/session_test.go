@@ -52,6 +52,8 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		"content/a.md": lesson("A", "x", "Alpha."),
 		"content/b.md": lesson("B", "x", "Beta."),
 		"content/c.md": lesson("C", "y", "Gamma."),
+		// An absolute base URL, without which there is no feed or sitemap.
+		"snapdoc.yaml": "base_url: https://docs.example.org/\n",
 	})
 	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
 	defer s.Close()
