@@ -411,3 +411,177 @@ func TestPagesAreValidHTML(t *testing.T) {
 		}
 	}
 }
+
+// phoneChecks measures a page at 390 × 844 px: where its h1 starts, whether
+// the site navigation is folded behind its button, whether anything but a
+// scroll box is wider than the screen, and the controls smaller than 24 px
+// a side, the least a finger can hit (WCAG 2.2 target size).
+const phoneChecks = `(() => {
+	const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden"; };
+	const nav = document.querySelector(".site-nav"), toggle = document.querySelector(".nav-toggle");
+	const small = [];
+	for (const el of document.querySelectorAll("button, summary, [role=tab], .site-nav a, .brand, .tag, .badge, .toc-inline a, .anchor, .prev-next a, .edit a, .crumbs a, .pager a")) {
+		if (!visible(el)) continue;
+		const r = el.getBoundingClientRect();
+		if (r.width < 24 || r.height < 24) small.push((el.className || el.tagName) + " " + JSON.stringify(el.textContent.trim().slice(0, 30)) + " " + Math.round(r.width) + "×" + Math.round(r.height));
+	}
+	const scrolling = [...document.querySelectorAll(".scroll")].filter(el => el.scrollWidth > el.clientWidth + 1).length;
+	return {
+		h1: document.querySelector("h1").getBoundingClientRect().top + scrollY,
+		navShown: nav ? visible(nav) : false,
+		toggleShown: toggle ? visible(toggle) : false,
+		pageWidth: document.documentElement.scrollWidth,
+		width: innerWidth,
+		scrolling, small,
+	};
+})()`
+
+// TestPhoneLayout checks every lesson page of both sites on a 390 × 844
+// phone screen: the title starts within 140 px of the top, the site
+// navigation is folded behind a Menu button that opens it, code scrolls
+// inside its box rather than widening the page, and every control is at
+// least 24 px a side.
+func TestPhoneLayout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	sample := sampleSite(t)
+	every := everyKindSite(t)
+	type result struct {
+		H1                    float64
+		NavShown, ToggleShown bool
+		PageWidth, Width      int
+		Scrolling             int
+		Small                 []string
+	}
+	scrolled := 0
+	for _, site := range []struct{ dest, url, prefix string }{{sample, serveSite(t, sample, "/"), ""}, {every, serveSite(t, every, "/guide/"), "guide/"}} {
+		for _, page := range pages(t, site.dest) {
+			if strings.Count(page, "/") != 1 || strings.HasPrefix(page, "tags/") || strings.HasPrefix(page, "categories/") {
+				continue // lessons only: LESSON/index.html
+			}
+			t.Run(site.prefix+page, func(t *testing.T) {
+				ctx := browsertest.New(t)
+				url := site.url + "/" + site.prefix + strings.TrimSuffix(page, "index.html")
+				if err := chromedp.Do(ctx, emulate(view{"light", 390, 844}), chromedp.Navigate(url)); err != nil {
+					t.Fatal(err)
+				}
+				got, err := chromedp.Run(ctx, chromedp.Evaluate[result](phoneChecks))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("h1 at %.0f px; %d boxes scroll sideways", got.H1, got.Scrolling)
+				if got.H1 > 140 {
+					t.Errorf("the title starts %.0f px from the top, want 140 px or less", got.H1)
+				}
+				if got.NavShown || !got.ToggleShown {
+					t.Errorf("navigation shown %v, its Menu button shown %v: want it folded behind the button", got.NavShown, got.ToggleShown)
+				}
+				if got.PageWidth > got.Width {
+					t.Errorf("the page is %d px wide on a %d px screen: something does not scroll inside its box", got.PageWidth, got.Width)
+				}
+				if len(got.Small) > 0 {
+					t.Errorf("controls smaller than 24 × 24 px: %s", strings.Join(got.Small, "; "))
+				}
+				scrolled += got.Scrolling
+				if !got.ToggleShown {
+					return
+				}
+				// The Menu button opens the navigation and says so.
+				if err := chromedp.Do(ctx, chromedp.Click(".nav-toggle"), browsertest.Until(`document.querySelector(".nav-toggle").getAttribute("aria-expanded") === "true"`)); err != nil {
+					t.Fatal(err)
+				}
+				if got, err = chromedp.Run(ctx, chromedp.Evaluate[result](phoneChecks)); err != nil {
+					t.Fatal(err)
+				} else if !got.NavShown {
+					t.Error("the Menu button does not show the navigation")
+				}
+			})
+		}
+	}
+	if scrolled == 0 {
+		t.Error("no code box scrolls sideways on a phone: the check of scrolling inside boxes has nothing to check")
+	}
+}
+
+// copyRecorder records what a copy command puts on the clipboard: a
+// headless browser has no clipboard to read back. A copy through a
+// selected textarea copies its selection.
+const copyRecorder = `document.addEventListener("copy", (e) => {
+	const t = e.target;
+	window.copied = t && "value" in t ? t.value.slice(t.selectionStart, t.selectionEnd) : String(getSelection());
+}, true); true`
+
+// TestCopyWithoutClipboardAPI copies code on a page served over plain
+// http:// from a host that is not loopback, where browsers give no
+// navigator.clipboard, and on a page whose Clipboard API refuses: the
+// copy goes through a selected textarea, and the button and a live region
+// say "Copied".
+func TestCopyWithoutClipboardAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	dest := sampleSite(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(dest)))
+	t.Cleanup(srv.Close)
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	// docs.test resolves to the server's loopback address: a name, not
+	// 127.0.0.1 or localhost, which browsers treat as secure.
+	ctx := browsertest.NewWithFlags(t, map[string]any{"host-resolver-rules": "MAP docs.test 127.0.0.1"})
+	check := func(t *testing.T, button, code string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](`window.copied = undefined`),
+			chromedp.Click(button),
+			browsertest.Until(`window.copied !== undefined`),
+			browsertest.Until(`[...document.querySelectorAll("[aria-live=polite]")].some(r => r.textContent === "Copied")`),
+		); err != nil {
+			t.Fatal(err)
+		}
+		copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.copied`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+quoteJS(code)+`).textContent`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if copied == "" || strings.TrimSuffix(shown, "\n") != strings.TrimSuffix(copied, "\n") {
+			t.Errorf("copied %q, the page shows %q", copied, shown)
+		}
+		label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+quoteJS(button)+`).textContent`))
+		if err != nil || label != "Copied" {
+			t.Errorf("the button says %q (%v), want Copied", label, err)
+		}
+	}
+
+	t.Run("http", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate("http://docs.test:"+port+"/etag-revalidation/")); err != nil {
+			t.Fatal(err)
+		}
+		insecure, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.isSecureContext && navigator.clipboard === undefined`))
+		if err != nil || !insecure {
+			t.Fatalf("the page at docs.test is a secure context or has navigator.clipboard (%v): the fallback goes untested", err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](copyRecorder)); err != nil {
+			t.Fatal(err)
+		}
+		check(t, `.snippet-panel:not([hidden]) .snippet-copy`, `.snippet-panel:not([hidden]) pre code`)
+		check(t, `.prose > .code-block button.copy`, `.prose > .code-block pre code`)
+	})
+	t.Run("refused", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/etag-revalidation/")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](copyRecorder+`; navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError")); isSecureContext`)); err != nil {
+			t.Fatal(err)
+		}
+		check(t, `.snippet-panel:not([hidden]) .snippet-copy`, `.snippet-panel:not([hidden]) pre code`)
+	})
+}
+
+// quoteJS returns s as a JavaScript string literal.
+func quoteJS(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -53,12 +53,14 @@
     return copyByCommand(text);
   };
 
-  // The code a copy button copies: that of its tab panel, or of its code
-  // block; exactly what the page shows.
+  // The code a copy button copies: exactly what its tab panel shows, or
+  // its code block without the final line end.
   const codeOf = (button) => {
-    const box = button.closest(".snippet-panel") || button.closest(".code-block");
+    const panel = button.closest(".snippet-panel");
+    const box = panel || button.closest(".code-block");
     const code = box && (box.querySelector("pre code") || box.querySelector("pre"));
-    return code ? code.textContent.replace(/\n$/, "") : "";
+    if (!code) return "";
+    return panel ? code.textContent : code.textContent.replace(/\n$/, "");
   };
 
   const timers = new WeakMap();
