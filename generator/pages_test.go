@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -584,4 +585,37 @@ func TestCopyWithoutClipboardAPI(t *testing.T) {
 func quoteJS(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+var screenshots = flag.Bool("screenshots", false, "write the screenshots of a lesson under docs/screenshots/")
+
+// TestScreenshots writes, with -screenshots, the README's screenshots of a
+// lesson of the sample site: light and dark, at 1280 and 390 px, two
+// screens tall so that an example shows below the title.
+func TestScreenshots(t *testing.T) {
+	if !*screenshots {
+		t.Skip("writes docs/screenshots/ only with -screenshots")
+	}
+	dest := sampleSite(t)
+	url := serveSite(t, dest, "/")
+	dir := filepath.Join("..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range views {
+		v.height *= 2
+		ctx := browsertest.New(t)
+		if err := chromedp.Do(ctx, emulate(v), chromedp.Navigate(url+"/etag-revalidation/")); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, fmt.Sprintf("lesson-%d-%s.png", v.width, v.scheme))
+		if err := os.WriteFile(name, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", name)
+	}
 }
