@@ -92,6 +92,11 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		changed:  []string{"content/d.md"},
 		rendered: []string{"c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
 	}, {
+		name:     "a title edit renders the lessons before and after it, which link to it",
+		files:    map[string]string{"content/c.md": lesson("C2", "y", "Gamma.")},
+		changed:  []string{"content/c.md"},
+		rendered: []string{"b/index.html", "c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search.json", "sitemap.xml", "tags/y/index.html"},
+	}, {
 		name:     "a theme change renders everything",
 		files:    map[string]string{"templates/partials/footer.html": `{{define "footer"}}<footer>custom footer</footer>{{end}}`},
 		changed:  []string{"templates/partials/footer.html"},
