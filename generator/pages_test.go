@@ -203,7 +203,8 @@ print("a very long line of code that has to scroll inside its box on a phone, be
 
 // everyKindSite builds a site whose lesson holds every kind of block
 // (not run, cache hit, revalidated, assertions, binary body, several
-// requests, stale after an error, not recorded yet) twice, the second time
+// requests, stale after an error, not recorded yet), with Run buttons for
+// readers (try.runner), twice, the second time
 // with the flaky host down, and returns the output directory.
 func everyKindSite(t *testing.T) string {
 	t.Helper()
@@ -212,7 +213,7 @@ func everyKindSite(t *testing.T) string {
 	t.Cleanup(api.Close)
 	src := t.TempDir()
 	writeSite(t, src, map[string]string{
-		"snapdoc.yaml":          "title: Checks <b>site</b>\nbase_url: https://docs.example.org/guide/\nedit_url: https://git.example.org/site/edit/main/\nrunner:\n  hosts:\n    api.test: " + api.URL + "\n  volatile: [header:Date]\n  headers: [Content-Type, Cache-Control, ETag, X-Request-Id, Date]\n",
+		"snapdoc.yaml":          "title: Checks <b>site</b>\nbase_url: https://docs.example.org/guide/\nedit_url: https://git.example.org/site/edit/main/\ntry:\n  runner: https://run.example.org\nrunner:\n  hosts:\n    api.test: " + api.URL + "\n  volatile: [header:Date]\n  headers: [Content-Type, Cache-Control, ETag, X-Request-Id, Date]\n",
 		"content/every-kind.md": everyKindLesson,
 		"content/second.md":     lesson("A second lesson", "checks", "Some text.\n\n## A heading\n\nMore text."),
 	})
@@ -230,7 +231,7 @@ func everyKindSite(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, state := range []string{`data-state="norun"`, `data-state="stale"`, `data-state="unrecorded"`, "cache-hit", "cache-revalidated", "check-pass", "check-fail"} {
+	for _, state := range []string{`data-state="norun"`, `data-state="stale"`, `data-state="unrecorded"`, "cache-hit", "cache-revalidated", "check-pass", "check-fail", `class="try"`} {
 		if !bytes.Contains(page, []byte(state)) {
 			t.Fatalf("the every-kind page has no %s:\n%s", state, page)
 		}
