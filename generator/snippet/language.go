@@ -82,6 +82,9 @@ var builtins = map[string]builtin{
 		if strings.Contains(v.Body, "{{$env ") {
 			return "a raw message cannot state the Content-Length of a body holding a secret"
 		}
+		if v.Basic != nil {
+			return "a raw message cannot show Basic credentials made of secrets, which are sent base64-encoded"
+		}
 		return ""
 	}},
 }
