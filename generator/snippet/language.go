@@ -87,6 +87,9 @@ var builtins = map[string]builtin{
 				return "the validator the server sent holds \"{{\", which a raw message reads as a secret's reference"
 			}
 		}
+		if v.Basic != nil {
+			return "a raw message cannot show Basic credentials made of secrets, which are sent base64-encoded"
+		}
 		return ""
 	}},
 }
