@@ -164,7 +164,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	byFile[ConfigFile] = append(byFile[ConfigFile], cfg.Warnings()...)
+	var cfgSrc []byte // for the line of base_url, unless --base-url set it
+	if opts.BaseURL == "" {
+		cfgSrc, _ = os.ReadFile(filepath.Join(opts.Source, ConfigFile))
+	}
 	warnings := allWarnings(byFile)
+	// The base URL's warning is the config's alone: unlike the others, it
+	// does not keep the next build from finding the site up to date.
+	lists := cfg.listsWarning(cfgSrc)
 	ph.done("run")
 	site := newSite(cfg, lessons)
 	out, err := newDirOutput(opts.Dest)
@@ -196,6 +203,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Kept: int(r.kept.Load()),
 		Run: stats.Run, Replayed: stats.Replayed, Failed: stats.Failed,
 		Warnings: warnings,
+	}
+	if lists != nil {
+		res.Warnings = append(res.Warnings, lists)
 	}
 	if m.next.Files, err = out.files(); err != nil {
 		return nil, err
@@ -321,7 +331,10 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	if p == nil || p.lists {
 		jobs = append(jobs, r.unlessUnchanged("index.html", func() error {
 			return r.page("index.html", "index.html", &Page{Kind: "index", Title: s.Config.Title, Description: s.Config.Description})
-		}), r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap))
+		}))
+		if s.Config.IsAbsolute() { // the feed and the sitemap name absolute URLs
+			jobs = append(jobs, r.unlessUnchanged("feed.xml", r.feed), r.unlessUnchanged("sitemap.xml", r.sitemap))
+		}
 	}
 	if p.search() {
 		jobs = append(jobs, r.searchIndex)
@@ -433,6 +446,7 @@ func (r *builder) lesson(l *Lesson) error {
 		Kind: "lesson", Title: l.Title, Description: l.Description, URL: l.URL(),
 		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
 	}
+	p.Prev, p.Next = r.site.neighbours(l)
 	if err := r.page("lesson.html", name, p); err != nil {
 		return fmt.Errorf("%s: %w", l.File, err)
 	}

@@ -30,6 +30,11 @@ type SiteConfig struct {
 	// Try sets up the Run button of published pages.
 	Try TryConfig `yaml:"try"`
 
+	// EditURL, when set, is what a lesson's path from the site's root
+	// (content/intro.md) is appended to for its "Edit this page" link,
+	// such as https://github.com/org/site/edit/main/.
+	EditURL string `yaml:"edit_url"`
+
 	// warnings are what loading the config found that does not fail it.
 	warnings []error
 }
@@ -189,6 +194,9 @@ func LoadConfig(fsys fs.FS) (SiteConfig, error) {
 	if err := c.Try.check(src); err != nil {
 		return c, err
 	}
+	if err := c.checkEditURL(src); err != nil {
+		return c, err
+	}
 	if c.Paginate < 0 {
 		return c, errorf(ConfigFile, findKeyLine(src, "paginate"), 1, "paginate: want a number of lessons per page, or 0 for one page, not %d", c.Paginate)
 	}
@@ -213,6 +221,39 @@ func (c *SiteConfig) SetBaseURL(s string) error {
 		u.Path += "/"
 	}
 	c.BaseURL = u.String()
+	return nil
+}
+
+// IsAbsolute reports whether the base URL is an absolute URL, which the
+// feed, the sitemap and canonical links need: with a path alone, the build
+// leaves them out.
+func (c SiteConfig) IsAbsolute() bool { return strings.Contains(c.BaseURL, "://") }
+
+// listsWarning says, when the base URL is not absolute, that the build
+// leaves out the feed and the sitemap, which must name absolute URLs to be
+// valid; nil otherwise. src is snapdoc.yaml, nil when there is none.
+func (c *SiteConfig) listsWarning(src []byte) error {
+	if c.IsAbsolute() {
+		return nil
+	}
+	what := "no base_url"
+	if line := findKeyLine(src, "base_url"); line > 0 {
+		what = fmt.Sprintf("base_url %q is a path", c.BaseURL)
+		return errorf(ConfigFile, line, 1, "%s, not an absolute URL: feed.xml and sitemap.xml are left out, and pages have no canonical link (set base_url: https://… or build with --base-url)", what)
+	}
+	return fmt.Errorf("%s: %s: feed.xml and sitemap.xml are left out, and pages have no canonical link (set base_url: https://… or build with --base-url)", ConfigFile, what)
+}
+
+// checkEditURL checks that edit_url, when set, is an absolute http or
+// https URL; src is snapdoc.yaml.
+func (c *SiteConfig) checkEditURL(src []byte) error {
+	if c.EditURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.EditURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errorf(ConfigFile, findKeyLine(src, "edit_url"), 1, "edit_url: want an absolute http or https URL, such as https://github.com/org/site/edit/main/, not %q", c.EditURL)
+	}
 	return nil
 }
 

@@ -316,8 +316,12 @@ func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 	set := r.theme.snippets
 	langs := orderLanguages(r.site.Config.Languages, l.Language, l.Languages)
 	dir := os.DirFS(filepath.Join(r.source, filepath.Dir(filepath.FromSlash(l.File))))
+	var cached []*snippet.Cached // how the runner's cache answered each request
+	if b.Example != nil {
+		cached = snippet.CachedSteps(b.Example.exchanges)
+	}
 	var groups []CodeGroup
-	for _, req := range b.Requests {
+	for i, req := range b.Requests {
 		g := CodeGroup{Name: req.Name}
 		if g.Name == "" {
 			g.Name = req.Method + " " + req.URL
@@ -337,6 +341,9 @@ func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 			g.Missing = append(g.Missing, err.Error())
 			groups = append(groups, g)
 			continue
+		}
+		if i < len(cached) {
+			view.Cached = cached[i]
 		}
 		for _, id := range langs {
 			lang, ok := set.Language(id)

@@ -47,7 +47,7 @@ func TestRemoteFailureInReaderTerms(t *testing.T) {
 	}}
 	srv := httptest.NewServer(svc.Handler())
 	defer srv.Close()
-	opts := generator.Options{Source: src, Theme: templates.FS, Runner: generator.RemoteRunner(&runner.Client{URL: srv.URL})}
+	opts := generator.Options{Source: src, Theme: templates.FS, BaseURL: "https://docs.example.org/", Runner: generator.RemoteRunner(&runner.Client{URL: srv.URL})}
 	if _, err := generator.Build(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "block item has no snapshot, and could not be recorded") {
 		t.Fatalf("build of a block that cannot be recorded: %v", err)
 	}

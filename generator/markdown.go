@@ -73,6 +73,7 @@ func NewMarkdown() *Markdown {
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(codeRenderer{}, 100),
+			util.Prioritized(newAccessibleRenderer(), 100),
 		)),
 	)
 	return m
@@ -311,8 +312,17 @@ func codeBlockHTML(lang, code string) template.HTML {
 	b.WriteString(`<div class="code-head"><span class="code-lang">`)
 	b.WriteString(template.HTMLEscapeString(lang))
 	b.WriteString(`</span><button type="button" class="copy" hidden>Copy</button></div>`)
+	// The code scrolls inside a box that keyboards can reach and that
+	// screen readers name.
+	label := "Code"
+	if lang != "" {
+		label = lang + " code"
+	}
+	b.WriteString(`<div class="scroll" tabindex="0" role="group" aria-label="`)
+	b.WriteString(template.HTMLEscapeString(label))
+	b.WriteString(`">`)
 	b.WriteString(string(Highlight(code, lang)))
-	b.WriteString("</div>\n")
+	b.WriteString("</div></div>\n")
 	return template.HTML(b.String())
 }
 

@@ -2,15 +2,36 @@ package generator
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
+
+// DestManifest is the file in which a build lists, inside the destination
+// itself, the files it left there, so that the next build removes those the
+// site no longer has even when the site's state directory (which records
+// them too) is gone or belongs to another checkout. Files it does not list
+// (a CNAME, a .git directory) are never removed.
+const DestManifest = ".snapdoc-manifest"
+
+// destManifestData is the destination manifest as it is stored.
+type destManifestData struct {
+	About string   `json:"about"`
+	Files []string `json:"files"`
+}
+
+// destManifestAbout says what the destination manifest is to whoever
+// opens it.
+const destManifestAbout = "The files snapdoc wrote here; the next build removes those its site no longer has, and no others."
 
 // dirOutput is a build's destination directory under construction.
 //
@@ -27,6 +48,9 @@ type dirOutput struct {
 	dest  string
 	stage string
 	fresh bool // dest did not exist: commit renames the whole stage
+	// listed are the files the destination's own manifest says an
+	// earlier build wrote.
+	listed []string
 
 	mu      sync.Mutex
 	names   map[string]bool // every file of the new site
@@ -49,13 +73,39 @@ func newDirOutput(dest string) (*dirOutput, error) {
 	o := &dirOutput{dest: dest, stage: stage, names: map[string]bool{}}
 	if _, err := os.Stat(dest); errors.Is(err, fs.ErrNotExist) {
 		o.fresh = true
+	} else {
+		o.listed = readDestManifest(dest)
 	}
 	return o, nil
 }
 
+// readDestManifest returns the files the manifest in dest lists, or none
+// when it is missing or unreadable: a build then removes only what the
+// site's state directory says an earlier build wrote.
+func readDestManifest(dest string) []string {
+	data, err := os.ReadFile(filepath.Join(dest, DestManifest))
+	if err != nil {
+		return nil
+	}
+	var m destManifestData
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	return m.Files
+}
+
 // write stages the file at the slash-separated path name unless the
 // destination already holds these bytes. It is safe for concurrent use.
+// The name [DestManifest] is snapdoc's own.
 func (o *dirOutput) write(name string, data []byte) error {
+	if name == DestManifest {
+		return fmt.Errorf("output: %s is the name of snapdoc's list of the files it wrote; rename the file", name)
+	}
+	return o.put(name, data)
+}
+
+// put is write without the check of the name.
+func (o *dirOutput) put(name string, data []byte) error {
 	o.mu.Lock()
 	o.names[name] = true
 	o.mu.Unlock()
@@ -86,9 +136,14 @@ func mkdir(dir string) error {
 	return os.MkdirAll(dir, 0o755)
 }
 
-// commit makes the destination the new site. previous are the files of
-// the last build into it, the ones to remove if this build lacks them.
+// commit makes the destination the new site, listing its files in the
+// destination's manifest. previous are the files of the last build into
+// it as the site's state recorded them; they and those the destination's
+// manifest lists are removed if this build lacks them.
 func (o *dirOutput) commit(previous map[string]fileState) error {
+	if err := o.writeManifest(); err != nil {
+		return err
+	}
 	if o.fresh {
 		if err := os.Rename(o.stage, o.dest); err != nil {
 			return fmt.Errorf("output: %w", err)
@@ -118,8 +173,9 @@ func (o *dirOutput) commit(previous map[string]fileState) error {
 	}
 	// Remove what the new site no longer has, and the directories that
 	// leaves empty.
-	for name := range previous {
-		if o.names[name] || !fs.ValidPath(name) {
+	old := slices.Collect(maps.Keys(previous))
+	for _, name := range append(old, o.listed...) {
+		if o.names[name] || !fs.ValidPath(name) || o.linkedDir(name) {
 			continue
 		}
 		p := filepath.Join(o.dest, filepath.FromSlash(name))
@@ -133,6 +189,38 @@ func (o *dirOutput) commit(previous map[string]fileState) error {
 		}
 	}
 	return os.RemoveAll(o.stage)
+}
+
+// writeManifest stages the destination's manifest: every file of the new
+// site, sorted, so that a build that changes nothing leaves it as it was.
+func (o *dirOutput) writeManifest() error {
+	o.mu.Lock()
+	files := slices.Sorted(maps.Keys(o.names))
+	o.mu.Unlock()
+	data, err := json.MarshalIndent(destManifestData{About: destManifestAbout, Files: files}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return o.put(DestManifest, append(data, '\n'))
+}
+
+// linkedDir reports whether a directory on the way to the slash-separated
+// path name in the destination is a symbolic link (or cannot be read), so
+// that removing the file could reach outside the destination.
+func (o *dirOutput) linkedDir(name string) bool {
+	dir := o.dest
+	parts := strings.Split(name, "/")
+	for _, part := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, part)
+		fi, err := os.Lstat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false // nothing to remove
+		}
+		if err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // files returns the state of every file of the new site, once committed.

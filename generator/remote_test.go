@@ -54,7 +54,7 @@ func TestBuildWithRemoteRunner(t *testing.T) {
 	defer srv.Close()
 	t.Setenv("REMOTE_TOKEN", "") // the build's own environment has no token
 	res, err := generator.Build(context.Background(), generator.Options{
-		Source: src, Theme: templates.FS,
+		Source: src, Theme: templates.FS, BaseURL: "https://docs.example.org/",
 		Runner: generator.RemoteRunner(&runner.Client{URL: srv.URL}),
 	})
 	if err != nil || res.Run != 1 || len(res.Warnings) != 0 {

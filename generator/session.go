@@ -224,6 +224,12 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			if l.Category != "" {
 				p.terms[taxonomyURL("categories", l.Category)] = true
 			}
+			// The lessons before and after it, then and now, link to it.
+			for _, n := range slices.Concat(neighbourFiles(s.site, s.lessons[l.File]), neighbourFiles(site, lessons[l.File])) {
+				if nl := lessons[n]; nl != nil {
+					p.lessons[nl] = true
+				}
+			}
 		}
 	}
 
@@ -466,4 +472,20 @@ func (s *Session) record(file string, blocks []*Block, rec *runner.Record) error
 		}
 	}
 	return runner.WriteSnapshot(path, next)
+}
+
+// neighbourFiles returns the files of the lessons before and after l in
+// site (see [Site.neighbours]); none when l is nil.
+func neighbourFiles(site *Site, l *Lesson) []string {
+	if site == nil || l == nil {
+		return nil
+	}
+	var files []string
+	prev, next := site.neighbours(l)
+	for _, n := range []*Lesson{prev, next} {
+		if n != nil {
+			files = append(files, n.File)
+		}
+	}
+	return files
 }

@@ -52,6 +52,8 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		"content/a.md": lesson("A", "x", "Alpha."),
 		"content/b.md": lesson("B", "x", "Beta."),
 		"content/c.md": lesson("C", "y", "Gamma."),
+		// An absolute base URL, without which there is no feed or sitemap.
+		"snapdoc.yaml": "base_url: https://docs.example.org/\n",
 	})
 	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
 	defer s.Close()
@@ -89,6 +91,11 @@ func TestSessionRendersOnlyWhatAChangeAffects(t *testing.T) {
 		remove:   "content/d.md",
 		changed:  []string{"content/d.md"},
 		rendered: []string{"c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search/", "sitemap.xml", "tags/y/index.html"},
+	}, {
+		name:     "a title edit renders the lessons before and after it, which link to it",
+		files:    map[string]string{"content/c.md": lesson("C2", "y", "Gamma.")},
+		changed:  []string{"content/c.md"},
+		rendered: []string{"b/index.html", "c/index.html", "categories/guides/index.html", "feed.xml", "index.html", "search/", "sitemap.xml", "tags/y/index.html"},
 	}, {
 		name:     "a theme change renders everything",
 		files:    map[string]string{"templates/partials/footer.html": `{{define "footer"}}<footer>custom footer</footer>{{end}}`},

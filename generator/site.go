@@ -26,6 +26,11 @@ type Site struct {
 	// related reads these rather than the lessons themselves, which are
 	// scattered in memory.
 	tagMembers map[string]members
+	// uncategorized are the lessons without a category, in the order of
+	// Lessons; position is each lesson's place in its category's list or
+	// in uncategorized, for [Site.neighbours].
+	uncategorized []*Lesson
+	position      map[*Lesson]int
 }
 
 // members are the positions in [Site.Lessons] of the lessons of a tag, in
@@ -56,7 +61,11 @@ type Page struct {
 	Lesson      *Lesson
 	Body        any // the lesson's body as template.HTML
 	Related     []*Lesson
-	Term        *Term
+	// Prev and Next are the lessons before and after a lesson in the
+	// list of its category (of the lessons without one, when it has
+	// none), nil at the ends.
+	Prev, Next *Lesson
+	Term       *Term
 	// Pager is the page's part of a long list: the lessons of the term it
 	// shows, and links to the rest.
 	Pager *Pager
@@ -149,7 +158,41 @@ func newSite(cfg SiteConfig, lessons []*Lesson) *Site {
 		}
 		return []string{l.Category}
 	})
+	s.position = make(map[*Lesson]int, len(lessons))
+	for _, t := range s.Categories {
+		for i, l := range t.Lessons {
+			s.position[l] = i
+		}
+	}
+	for _, l := range lessons {
+		if l.Category == "" {
+			s.position[l] = len(s.uncategorized)
+			s.uncategorized = append(s.uncategorized, l)
+		}
+	}
 	return s
+}
+
+// neighbours returns the lessons before and after l in the list of its
+// category, or of the lessons without a category; nil at the ends.
+func (s *Site) neighbours(l *Lesson) (prev, next *Lesson) {
+	var list []*Lesson
+	if l.Category == "" {
+		list = s.uncategorized
+	} else if i, ok := slices.BinarySearchFunc(s.Categories, l.Category, func(t *Term, name string) int { return strings.Compare(t.Name, name) }); ok {
+		list = s.Categories[i].Lessons
+	}
+	i := s.position[l]
+	if i < 0 || i >= len(list) || list[i] != l {
+		return nil, nil
+	}
+	if i > 0 {
+		prev = list[i-1]
+	}
+	if i+1 < len(list) {
+		next = list[i+1]
+	}
+	return prev, next
 }
 
 func terms(kind string, lessons []*Lesson, names func(*Lesson) []string) []*Term {

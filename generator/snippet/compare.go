@@ -37,7 +37,20 @@ func expected(v *View, env map[string]string) want {
 		creds := runner.Expand(c.User, get) + ":" + runner.Expand(c.Password, get)
 		w.headers = append(w.headers, runner.Header{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte(creds))})
 	}
+	// The validators are the server's text: no secrets to expand.
+	w.headers = append(w.headers, v.Conditional()...)
 	return w
+}
+
+// validator returns the If-None-Match the request should carry to
+// reproduce a revalidation, or "".
+func (w want) validator() string {
+	for _, h := range w.headers {
+		if strings.EqualFold(h.Name, "If-None-Match") {
+			return h.Value
+		}
+	}
+	return ""
 }
 
 // compareRequest lists how got differs from w. With combines, a repeated

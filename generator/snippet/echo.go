@@ -31,6 +31,9 @@ type echoServer struct {
 	bin  http.Handler
 	mu   sync.Mutex
 	reqs []received
+	// etag, when set, is the entity tag of every resource: a request
+	// whose If-None-Match is exactly it gets 304 Not Modified.
+	etag string
 }
 
 var _ http.Handler = (*echoServer)(nil)
@@ -47,6 +50,13 @@ func startEcho() (*echoServer, error) {
 	// earlier, the program's request fails and verification says so.
 	go e.srv.Serve(ln)
 	return e, nil
+}
+
+// setETag makes etag the entity tag of every resource.
+func (e *echoServer) setETag(etag string) {
+	e.mu.Lock()
+	e.etag = etag
+	e.mu.Unlock()
 }
 
 // Close stops the server.
@@ -70,6 +80,16 @@ func (e *echoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		header:     r.Header.Clone(),
 		body:       body,
 	}
+	e.mu.Lock()
+	etag := e.etag
+	e.mu.Unlock()
+	if etag != "" && r.Header.Get("If-None-Match") == etag {
+		w.Header().Set("ETag", etag)
+		w.WriteHeader(http.StatusNotModified)
+		rec.status = http.StatusNotModified
+		e.record(rec)
+		return
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.URL.Path = "/anything" + r.URL.Path
 	if r.URL.RawPath != "" {
@@ -79,6 +99,11 @@ func (e *echoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.bin.ServeHTTP(cw, r)
 	rec.status, rec.response = cw.status, cw.body.Bytes()
 	rec.responseType = w.Header().Get("Content-Type")
+	e.record(rec)
+}
+
+// record keeps what the server received.
+func (e *echoServer) record(rec received) {
 	e.mu.Lock()
 	e.reqs = append(e.reqs, rec)
 	e.mu.Unlock()

@@ -82,6 +82,11 @@ var builtins = map[string]builtin{
 		if strings.Contains(v.Body, "{{$env ") {
 			return "a raw message cannot state the Content-Length of a body holding a secret"
 		}
+		for _, h := range v.Conditional() {
+			if strings.Contains(h.Value, "{{") {
+				return "the validator the server sent holds \"{{\", which a raw message reads as a secret's reference"
+			}
+		}
 		if v.Basic != nil {
 			return "a raw message cannot show Basic credentials made of secrets, which are sent base64-encoded"
 		}

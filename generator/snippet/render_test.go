@@ -20,24 +20,54 @@ var update = flag.Bool("update", false, "update golden files")
 // goldenCases are the representative requests whose code is kept in
 // testdata/golden, one txtar archive per request with a file per language.
 var goldenCases = []string{"get-json", "head", "patch-json", "post-form", "post-multipart",
-	"query-encoded", "query-raw", "headers-unusual", "secrets", "basic-secrets", "secret-in-json", "asserts"}
+	"query-encoded", "query-raw", "headers-unusual", "secrets", "basic-secrets", "secret-in-json", "asserts",
+	"cached-revalidated", "cached-hit"}
+
+// cachedSteps are requests the runner's cache answered, as the sample
+// lesson "HTTP Caching in Practice" records them.
+func cachedSteps() []namedStep {
+	get := func(path string) *runner.Request {
+		return &runner.Request{Method: "GET", URL: "https://httpbin.org" + path, Headers: h("Accept", "application/json"),
+			Asserts: asserts("status", "", "==", "200")}
+	}
+	return []namedStep{
+		{"cached-revalidated", Step{get("/etag/lesson-v1"), &Cached{Outcome: "revalidated", From: "tagged", MaxAge: -1,
+			Validators: h("If-None-Match", `"lesson-v1"`, "If-Modified-Since", "Mon, 07 Dec 2026 15:10:49 GMT")}}},
+		{"cached-hit", Step{get("/cache/60"), &Cached{Outcome: "hit", From: "fresh", MaxAge: 60}}},
+		{"cached-stale", Step{get("/cache/60"), &Cached{Outcome: "stale", MaxAge: 0}}},
+	}
+}
+
+// namedStep is one cached step of the test corpus.
+type namedStep struct {
+	name string
+	step Step
+}
 
 func TestRenderGolden(t *testing.T) {
 	s := loadSet(t)
-	byName := map[string]*runner.Request{}
+	byName := map[string]Step{}
 	for _, c := range ownCorpus() {
-		byName[c.name] = c.req
+		byName[c.name] = Step{Request: c.req}
+	}
+	for _, c := range cachedSteps() {
+		byName[c.name] = c.step
 	}
 	for _, name := range goldenCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r, ok := byName[name]
+			st, ok := byName[name]
 			if !ok {
 				t.Fatalf("no corpus request %q", name)
 			}
+			v, err := NewView(st.Request)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Cached = st.Cached
 			ar := &txtar.Archive{}
 			for _, lang := range s.Languages() {
-				code, err := s.Render(lang.ID, r)
+				code, err := s.RenderView(lang.ID, v)
 				if err != nil {
 					t.Fatalf("%s: %v", lang.ID, err)
 				}
@@ -86,6 +116,20 @@ func TestGoCodeIsFormatted(t *testing.T) {
 		}
 		if string(formatted) != code {
 			t.Errorf("%s: Go code is not gofmt'd:\n%s", c.name, code)
+		}
+	}
+	for _, c := range cachedSteps() {
+		v, err := NewView(c.step.Request)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Cached = c.step.Cached
+		code, err := s.RenderView("go", v)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if formatted, err := format.Source([]byte(code)); err != nil || string(formatted) != code {
+			t.Errorf("%s: Go code is not gofmt'd (%v):\n%s", c.name, err, code)
 		}
 	}
 }

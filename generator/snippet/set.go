@@ -158,6 +158,11 @@ func Funcs() template.FuncMap {
 	fm["goFails"] = goFails
 	fm["javaFails"] = javaFails
 	fm["javaComment"] = javaComment
+	fm["pythonString"] = PythonString
+	fm["jsString"] = JSString
+	fm["goString"] = GoString
+	fm["javaString"] = JavaString
+	fm["shellQuote"] = ShellQuote
 	return fm
 }
 

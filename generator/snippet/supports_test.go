@@ -16,6 +16,7 @@ func TestSupports(t *testing.T) {
 		"headers-unicode-value": {"java", "javascript", "python"},
 		"host-header":           {"java", "javascript"},
 		"json-big-int":          {"javascript"},
+		"basic-secrets":         {"http"},
 		"secret-in-json":        {"http"},
 		"secret-in-text":        {"http"},
 	}

@@ -18,8 +18,9 @@ import (
 	"github.com/snapdoc/snapdoc/templates"
 )
 
-// tabsPage has two tab groups in the markup tabs.js documents; the code
-// holds characters HTML escapes, to check that copy takes the text shown.
+// tabsPage has two tab groups in the markup tabs.js documents, and
+// site.js, which makes the copy buttons copy; the code holds characters
+// HTML escapes, to check that copy takes the text shown.
 const tabsPage = `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>
 <div class="snippet-tabs" id="g1">
   <div class="snippet-panel" data-lang="python" data-label="Python"><p class="snippet-label">Python</p><pre><code>print("a &lt; b &amp; c")
@@ -32,6 +33,7 @@ const tabsPage = `<!doctype html><html><head><meta charset="utf-8"><title>t</tit
   <div class="snippet-panel" data-lang="curl" data-label="curl"><pre><code>curl 2</code></pre></div>
   <div class="snippet-panel" data-lang="go" data-label="Go"><pre><code>go 2</code></pre></div>
 </div>
+<script src="/static/site.js"></script>
 <script src="/static/tabs.js"></script>
 </body></html>`
 

@@ -50,7 +50,28 @@ func (s *Set) Verify(ctx context.Context, lang string, r *runner.Request, opts V
 // their errors in order. Compiled languages (Go, Java) are built once for
 // all the programs, which is much faster than one Verify per request.
 func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, opts VerifyOptions) []error {
-	errs := make([]error, len(rs))
+	steps := make([]Step, len(rs))
+	for i, r := range rs {
+		steps[i].Request = r
+	}
+	return s.VerifySteps(ctx, lang, steps, opts)
+}
+
+// Step is a request of a block with how the page's runner answered it.
+type Step struct {
+	Request *runner.Request
+	// Cached is how the runner's cache answered the request (see
+	// [CachedSteps]), or nil.
+	Cached *Cached
+}
+
+// VerifySteps is [Set.VerifyAll] of requests whose code reproduces what
+// the runner's cache did. For a step whose code sends a conditional
+// request, the echo server answers 304 Not Modified (no body) when
+// If-None-Match is the validator the code should send, and the program
+// must have sent it and printed the status alone.
+func (s *Set) VerifySteps(ctx context.Context, lang string, steps []Step, opts VerifyOptions) []error {
+	errs := make([]error, len(steps))
 	if lang != "http" {
 		if _, _, err := s.interp.lookup(ctx, lang); err != nil {
 			for i := range errs {
@@ -60,8 +81,8 @@ func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, 
 		}
 	}
 	var jobs []*job
-	for i, r := range rs {
-		j, err := s.prepare(lang, r, opts)
+	for i, st := range steps {
+		j, err := s.prepare(lang, st, opts)
 		if err != nil {
 			errs[i] = err
 			continue
@@ -94,9 +115,18 @@ type job struct {
 	err error  // why it did not run
 }
 
-// prepare starts an echo server for r and renders the program aimed at it.
-func (s *Set) prepare(lang string, r *runner.Request, opts VerifyOptions) (*job, error) {
-	if err := s.Supports(lang, r); err != nil {
+// prepare starts an echo server for the step and renders the program
+// aimed at it.
+func (s *Set) prepare(lang string, st Step, opts VerifyOptions) (*job, error) {
+	if _, ok := s.tmpl[lang]; !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
+	}
+	v, err := NewView(st.Request)
+	if err != nil {
+		return nil, err
+	}
+	v.Cached = st.Cached
+	if err := s.SupportsView(lang, v); err != nil {
 		return nil, err
 	}
 	echo, err := startEcho()
@@ -104,9 +134,10 @@ func (s *Set) prepare(lang string, r *runner.Request, opts VerifyOptions) (*job,
 		return nil, fmt.Errorf("verify %s: %w", lang, err)
 	}
 	j := &job{echo: echo}
-	if j.local, err = rebase(r, echo.URL); err == nil {
-		if j.code, err = s.Render(lang, j.local); err == nil {
-			j.view, err = NewView(j.local)
+	if j.local, err = rebase(st.Request, echo.URL); err == nil {
+		if j.view, err = NewView(j.local); err == nil {
+			j.view.Cached = st.Cached
+			j.code, err = s.RenderView(lang, j.view)
 		}
 	}
 	if err != nil {
@@ -114,6 +145,7 @@ func (s *Set) prepare(lang string, r *runner.Request, opts VerifyOptions) (*job,
 		return nil, err
 	}
 	j.env = secretValues(j.local.Secrets(), opts.Env)
+	echo.setETag(expected(j.view, j.env).validator())
 	return j, nil
 }
 
@@ -127,7 +159,11 @@ func (j *job) check(lang string) error {
 	if len(got) != 1 {
 		return fmt.Errorf("verify %s: the server received %d requests, want 1", lang, len(got))
 	}
-	problems := compareRequest(expected(j.view, j.env), got[0], builtins[lang].combines)
+	w := expected(j.view, j.env)
+	problems := compareRequest(w, got[0], builtins[lang].combines)
+	if w.validator() != "" && got[0].status != http.StatusNotModified {
+		problems = append(problems, fmt.Sprintf("the server answered %d to the conditional request, want 304", got[0].status))
+	}
 	problems = append(problems, compareOutput(lang, j.view.Method, got[0], j.out)...)
 	if len(problems) > 0 {
 		return fmt.Errorf("verify %s: %s", lang, strings.Join(problems, "; "))

@@ -48,6 +48,10 @@ type View struct {
 	Secrets []string
 	// Checks are the request's assertions, in source order.
 	Checks []Check
+	// Cached is how the page's runner answered the request from its
+	// cache, or nil (from the network, or not known); the caller sets it
+	// from the block's recorded exchanges with [CachedSteps].
+	Cached *Cached
 }
 
 // NewView prepares r for rendering. The URL must be absolute, the body

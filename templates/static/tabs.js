@@ -1,4 +1,5 @@
-// snapdoc: code tabs (WAI-ARIA tabs pattern) with a copy button per tab.
+// snapdoc: code tabs (WAI-ARIA tabs pattern) with a copy button per tab,
+// which site.js makes copy.
 //
 // Markup, one group per request block; without this script every panel
 // shows, each under its label:
@@ -35,25 +36,6 @@
     }
   };
 
-  // copyText puts text on the clipboard, with a textarea fallback for
-  // pages not served over HTTPS or browsers without the Clipboard API.
-  const copyText = async (text) => {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return;
-    }
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    if (!ok) throw new Error("copy refused");
-  };
-
   const addCopyButton = (panel) => {
     const code = panel.querySelector("pre code") || panel.querySelector("pre");
     if (!code) return;
@@ -62,15 +44,7 @@
     button.className = "snippet-copy";
     button.textContent = "Copy";
     button.setAttribute("aria-label", `Copy ${panel.dataset.label || panel.dataset.lang} code`);
-    button.addEventListener("click", async () => {
-      try {
-        await copyText(code.textContent);
-        button.textContent = "Copied";
-      } catch {
-        button.textContent = "Copy failed";
-      }
-      setTimeout(() => { button.textContent = "Copy"; }, 1500);
-    });
+    // site.js copies on click, with its fallbacks, and says "Copied".
     panel.insertBefore(button, panel.firstChild);
   };
 
@@ -114,7 +88,6 @@
       panel.id = `${id}-panel-${i}`;
       panel.setAttribute("role", "tabpanel");
       panel.setAttribute("aria-labelledby", tab.id);
-      panel.tabIndex = 0;
       panel.querySelectorAll(".snippet-label").forEach((l) => { l.hidden = true; });
       addCopyButton(panel);
       list.appendChild(tab);

@@ -81,6 +81,26 @@ func Main(m *testing.M) {
 // absence fails the test.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return newTab(t, nil)
+}
+
+// NewWithFlags is [New] in a browser of its own, started with the extra
+// command-line flags, such as host-resolver-rules to reach a loopback
+// server under another name. Its tab context ends after [Timeout], and the
+// browser closes when t ends.
+func NewWithFlags(t testing.TB, flags map[string]any) context.Context {
+	t.Helper()
+	var extra []chromedp.ExecAllocatorOption
+	for name, value := range flags {
+		extra = append(extra, chromedp.Flag(name, value))
+	}
+	return newTab(t, extra)
+}
+
+// newTab opens a tab in the shared browser, or with extra flags or
+// without [Main] in a browser of its own.
+func newTab(t testing.TB, extra []chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path, err := Chromium()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -91,7 +111,9 @@ func New(t testing.TB) context.Context {
 
 	var ctx context.Context
 	var cancel context.CancelFunc
-	if browser, err := sharedBrowser(path); err != nil {
+	if extra != nil {
+		ctx, cancel = start(path, extra...)
+	} else if browser, err := sharedBrowser(path); err != nil {
 		t.Fatalf("browsertest: start %s: %v", path, err)
 	} else if browser != nil {
 		ctx, cancel = chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
@@ -149,14 +171,16 @@ func sharedBrowser(path string) (context.Context, error) {
 	return shared.ctx, nil
 }
 
-// start returns the context of a browser that starts on its first run.
-func start(path string) (context.Context, context.CancelFunc) {
+// start returns the context of a browser that starts on its first run,
+// with the extra options.
+func start(path string, extra ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox refuses to start
 		chromedp.DisableGPU,
 		chromedp.WindowSize(1024, 768),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	return ctx, func() {
