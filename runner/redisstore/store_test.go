@@ -30,8 +30,15 @@ func openClient(t *testing.T, srv *redisServer, opts ...Option) *Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	if !c.Healthy() {
-		t.Fatalf("client not healthy after Open: %v", c.Ready())
+	// A loaded machine (the race detector, packages testing in parallel)
+	// can miss a short timeout on the first probe; the background probe
+	// then finds the server.
+	deadline := time.Now().Add(5 * time.Second)
+	for !c.Healthy() {
+		if time.Now().After(deadline) {
+			t.Fatalf("client not healthy 5s after Open: %v", c.Ready())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return c
 }
