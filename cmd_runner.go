@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
+	neturl "net/url"
 	"os"
 	"strings"
 	"time"
@@ -13,6 +13,7 @@ import (
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/httpcache"
+	"github.com/snapdoc/snapdoc/runner/redisstore"
 )
 
 // tokenEnv holds the runner service's token, kept out of argv.
@@ -34,7 +35,7 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	public := fs.Bool("public", false, "serve the published site's readers: anonymous callers may run only the blocks readers may run (see try in snapdoc.yaml)")
 	var proxies listFlag
 	fs.Var(&proxies, "trust-proxy", "take the client's address from X-Forwarded-For when the peer is in this `CIDR` range, such as your reverse proxy's (repeatable)")
-	store := fs.String("store", "", "where the shared HTTP cache lives: memory:, or empty for the site's .snapdoc/cache (memory: with --public); redis:// is not wired in yet")
+	store := fs.String("store", "", "where the shared HTTP cache lives: memory:, or empty for the site's .snapdoc/cache (memory: with --public); redis://[:PASSWORD@]HOST:PORT/DB to share it, the budgets and collapsing with other replicas")
 	clientRate := fs.Int("client-rate", runner.DefaultClientBudget.PerMinute, "with --public, runs a minute for each client")
 	clientBurst := fs.Int("client-burst", runner.DefaultClientBudget.Burst, "with --public, the runs a client may make at once")
 	originRate := fs.Int("origin-rate", runner.DefaultOriginBudget.PerMinute, "with --public, requests a minute that may leave the cache for the origins, for all clients")
@@ -68,9 +69,12 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	metrics := runner.NewMetrics()
-	budgets := runner.NewLocalBudgets(runner.Budget{PerMinute: *clientRate, Burst: *clientBurst}, runner.Budget{PerMinute: *originRate, Burst: *originRate})
-	rn, err := openServiceRunner(&cfg, *source, *store, *public, e, runner.OriginBudget(budgets, metrics.OriginRequest))
+	sh, err := openShared(*store, runner.Budget{PerMinute: *clientRate, Burst: *clientBurst}, runner.Budget{PerMinute: *originRate, Burst: *originRate})
+	if err != nil {
+		return err
+	}
+	defer sh.close()
+	rn, err := openServiceRunner(&cfg, *source, *store, *public, e, sh)
 	if err != nil {
 		return err
 	}
@@ -83,47 +87,100 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	lim.MaxConns, lim.MaxRuns, lim.Rate, lim.TrustedRate = *maxConns, *maxRuns, *rate, *tokenRate
 	lim.Burst, lim.TrustedBurst = max(def.Burst, int(2*lim.Rate)), max(1, int(2*lim.TrustedRate))
 	svc := &runner.Service{
-		Runner:  rn,
-		Catalog: generator.SiteCatalog(*source, &cfg, *drafts),
-		Access:  runner.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token, Public: *public, TrustProxies: trusted},
-		Limits:  lim,
-		Log:     slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
-		Public:  *public,
-		Budgets: budgets,
-		// Runs collapse within this process; replicas collapse only
-		// through a store they share.
-		Collapse: &runner.LocalCollapser{},
-		Metrics:  metrics,
+		Runner:   rn,
+		Catalog:  generator.SiteCatalog(*source, &cfg, *drafts),
+		Access:   runner.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token, Public: *public, TrustProxies: trusted},
+		Limits:   lim,
+		Log:      slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Public:   *public,
+		Budgets:  sh.budgets,
+		Collapse: sh.collapse,
+		Metrics:  sh.metrics,
+		Ready:    sh.ready,
 	}
 	fmt.Fprintf(e.stdout, "snapdoc runner listening on http://%s\n", l.Addr())
 	return svc.Serve(ctx, l, 10*time.Second)
 }
 
+// shared is what a runner's replicas share: in this process only, or
+// through Redis for --store redis://.
+type shared struct {
+	store    httpcache.Store     // the shared cache's entries; nil for the default
+	collapse runner.Collapser    // identical runs
+	misses   httpcache.Collapser // the shared cache's misses, across replicas; nil within one
+	budgets  runner.Budgets      // the clients' and the origin's
+	metrics  *runner.Metrics     // with the store's collectors
+	ready    func() error        // what /readyz reports; nil when always ready
+	close    func()              // releases the store's connections
+}
+
+// openShared opens the store of --store: memory: or "" keeps everything
+// in this process; redis:// shares the cache, the budgets and collapsing
+// with every replica on that Redis. Only a malformed URL is an error; it
+// never shows the password.
+func openShared(store string, client, origin runner.Budget) (*shared, error) {
+	if !strings.HasPrefix(store, "redis://") {
+		if store != "" && store != "memory:" {
+			return nil, usageError{fmt.Sprintf("--store %q: want memory: or redis://HOST:PORT/DB", redactURL(store))}
+		}
+		return &shared{
+			collapse: &runner.LocalCollapser{},
+			budgets:  runner.NewLocalBudgets(client, origin),
+			metrics:  runner.NewMetrics(),
+			close:    func() {},
+		}, nil
+	}
+	c, err := redisstore.Open(store, redisstore.WithTimeout(redisstore.DefaultTimeout))
+	if err != nil {
+		return nil, usageError{"--store: " + err.Error()}
+	}
+	st := c.Store(redisstore.StoreConfig{MaxBytes: 256 << 20, Targets: runner.SharedCacheTargets})
+	return &shared{
+		store:    st,
+		collapse: st,
+		misses:   st,
+		budgets: c.Budgets(redisstore.BudgetConfig{
+			Client: redisstore.Limit{Rate: client.PerMinute, Burst: client.Burst, Period: time.Minute},
+			Origin: redisstore.Limit{Rate: origin.PerMinute, Burst: origin.Burst, Period: time.Minute},
+		}),
+		metrics: runner.NewMetrics(c.Collectors()...),
+		ready:   c.Ready,
+		close:   func() { _ = c.Close() },
+	}, nil
+}
+
+// redactURL is u without its password, or a placeholder when it does not
+// parse.
+func redactURL(u string) string {
+	p, err := neturl.Parse(u)
+	if err != nil {
+		return "the store URL"
+	}
+	return p.Redacted()
+}
+
 // openServiceRunner opens the runner of snapdoc runner: the site's, with
-// its shared cache in store (see --store), a shared cache in RFC 9111's
-// sense for a public runner, and origin wrapping its requests to the
-// origins.
-func openServiceRunner(cfg *generator.SiteConfig, root, store string, public bool, e *env, origin func(http.RoundTripper) http.RoundTripper) (*runner.Runner, error) {
+// its shared cache in sh (see --store) or, for store "", in the site's
+// .snapdoc/cache; a shared cache in RFC 9111's sense for a public runner,
+// whose requests to the origins take from sh's origin budget.
+func openServiceRunner(cfg *generator.SiteConfig, root, store string, public bool, e *env, sh *shared) (*runner.Runner, error) {
 	rc, err := cfg.RunnerConfig()
 	if err != nil {
 		return nil, err
 	}
-	rc.Logger, rc.SharedCache, rc.Origin = e.logger(false), public, origin
-	if public && store == "" {
-		// Not the build's cache on disk, whose entries were stored by a
-		// private cache's rules.
-		store = "memory:"
-	}
+	rc.Logger, rc.SharedCache, rc.Origin = e.logger(false), public, runner.OriginBudget(sh.budgets, sh.metrics.OriginRequest)
 	switch {
-	case store == "":
-		return generator.OpenRunnerWith(root, rc)
-	case store == "memory:":
-		rc.SharedStore = httpcache.NewMemoryStore(256 << 20)
+	case sh.store != nil:
+		// The collapser is the store's own, taken before Open wraps it.
+		rc.SharedStore, rc.SharedCollapser = sh.store, sh.misses
 		return runner.Open(rc, "")
-	case strings.HasPrefix(store, "redis://"):
-		return nil, usageError{"--store " + store + ": this build has no Redis store yet; use memory: or leave --store out"}
+	case store == "" && !public:
+		return generator.OpenRunnerWith(root, rc)
 	}
-	return nil, usageError{fmt.Sprintf("--store %q: want memory: or redis://HOST:PORT/DB", store)}
+	// memory:, and a public runner's default: not the build's cache on
+	// disk, whose entries were stored by a private cache's rules.
+	rc.SharedStore = httpcache.NewMemoryStore(256 << 20)
+	return runner.Open(rc, "")
 }
 
 // listFlag is a flag that may be given more than once.

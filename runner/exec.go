@@ -63,6 +63,10 @@ type Config struct {
 	// (private responses are not stored, s-maxage is honoured), as a
 	// public runner's cache, which serves many users, must be.
 	SharedCache bool
+	// SharedCollapser, when set, collapses the shared cache's misses
+	// across the processes that share SharedStore (see
+	// [httpcache.WithCollapser]), such as a Redis store's replicas.
+	SharedCollapser httpcache.Collapser
 	// Origin, when set, wraps the transport to the origins (below every
 	// cache), for example to take each request from a budget
 	// ([OriginBudget]).

@@ -41,6 +41,9 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 		// and CDNs' (RFC 9213).
 		opts = append(opts, httpcache.WithTargets(SharedCacheTargets...))
 	}
+	if cfg.SharedCollapser != nil {
+		opts = append(opts, httpcache.WithCollapser(cfg.SharedCollapser))
+	}
 	if cfg.Logger != nil {
 		opts = append(opts, httpcache.WithLogger(cfg.Logger))
 	}

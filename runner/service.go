@@ -50,7 +50,8 @@ type RunResult struct {
 // Access admits, within its Limits.
 //
 //	GET     /healthz     {"ok": true} while the process serves (also /v1/health)
-//	GET     /readyz      {"ok": true}, or 503 while every run slot is taken
+//	GET     /readyz      {"ok": true}, or 503 while every run slot is taken;
+//	                     {"ok": true, "degraded": "why"} while Ready fails
 //	POST    /v1/run      {"file": "content/a.md", "block": "cache", "hash": "..."} → RunResult
 //	OPTIONS /v1/run      the CORS preflight, for the allowed origins
 //	GET     /metrics     the counters, in the Prometheus text format (see [Service.Metrics])
@@ -89,6 +90,12 @@ type Service struct {
 	// runner without a token that is not public, this machine's
 	// programs) reads them at GET /metrics.
 	Metrics *Metrics
+	// Ready, when set, reports the state of what the replicas share (such
+	// as a Redis client's Ready). While it fails the service still
+	// serves, from its local stores, so /readyz answers 200 and says
+	// degraded: a load balancer keeps the replica, and the operator sees
+	// why.
+	Ready func() error
 }
 
 // Handler returns the service's HTTP handler.
@@ -109,6 +116,12 @@ func (s *Service) Handler() http.Handler {
 		if runs.Full() {
 			writeError(w, http.StatusServiceUnavailable, "every run slot is taken")
 			return
+		}
+		if s.Ready != nil {
+			if err := s.Ready(); err != nil {
+				writeJSON(w, http.StatusOK, map[string]any{"ok": true, "degraded": err.Error()})
+				return
+			}
 		}
 		health(w, nil)
 	})
