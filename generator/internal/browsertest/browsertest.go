@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,9 +218,40 @@ func Until(expr string) chromedp.Action[chromedp.Void] {
 }
 
 // WaitText waits until the first element that matches the CSS selector
-// contains text, across reloads as [Until] does.
+// contains text, across reloads as [Until] does. When it gives up, its
+// error says what the element held last, so a failure shows what the page
+// said instead.
 func WaitText(selector, text string) chromedp.Action[chromedp.Void] {
-	return Until(fmt.Sprintf("document.querySelector(%s)?.textContent.includes(%s) === true", quote(selector), quote(text)))
+	expr := fmt.Sprintf("document.querySelector(%s)?.textContent ?? null", quote(selector))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		last := "(no such element)"
+		for {
+			got, err := chromedp.Evaluate[*string](expr)(ctx, t)
+			if err == nil && got != nil {
+				if strings.Contains(*got, text) {
+					return chromedp.Void{}, nil
+				}
+				last = fmt.Sprintf("%q", *got)
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("wait for %s to contain %q: %w (it held %s)", selector, text, ctx.Err(), last)
+			case <-time.After(pollInterval):
+			}
+		}
+	}
+}
+
+// Press focuses the first element that matches the CSS selector and
+// presses Enter, as a keyboard user activates a button. Unlike
+// [chromedp.Click], which aims the mouse at where the element is when it
+// looks, it cannot miss an element that moves meanwhile: the page's
+// smooth scrolling, or content inserted above it, can move it between
+// the aim and the click.
+func Press(selector string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		return chromedp.Void{}, chromedp.Do(ctx, chromedp.Focus(selector), chromedp.KeyEvent("\r"))
+	}
 }
 
 // quote returns s as a JavaScript string literal.
