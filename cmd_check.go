@@ -40,7 +40,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if *snippets {
 		return checkSnippets(ctx, e, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS})
 	}
-	checks, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Logger: e.logger(false)})
+	checks, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS, Logger: e.logger(false)})
 	if err != nil {
 		return err
 	}

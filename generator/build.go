@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/templates"
 )
 
 // Options configure a build.
@@ -32,7 +33,8 @@ type Options struct {
 	Drafts bool
 	// BaseURL, when set, overrides the config's base_url.
 	BaseURL string
-	// Theme is the default theme; a site's templates/ overrides its files.
+	// Theme is the default theme, nil for the embedded one
+	// ([templates.FS]); a site's templates/ overrides its files.
 	Theme fs.FS
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
@@ -140,17 +142,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return res, nil
 	}
 	md := NewMarkdown()
-	cfg, lessons, err := opts.content(md, ph)
+	in, err := opts.load(md, ph)
 	if err != nil {
 		return nil, err
 	}
-	theme, err := opts.theme(&cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLanguages(opts.Source, &cfg, theme.snippets, lessons); err != nil {
-		return nil, err
-	}
+	cfg, lessons, theme := in.cfg, in.lessons, in.theme
 	if opts.Runner == nil && opts.Run != RunReplay {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
 		if err != nil {
@@ -266,13 +262,46 @@ func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, erro
 	return cfg, lessons, nil
 }
 
+// loaded is what the load phases return: the site's config, its lessons
+// with their blocks parsed, and its theme, checked against each other.
+// Every command that reads a site (build, check, check --snippets, the
+// preview) starts from it, so none of them accepts a site another
+// refuses.
+type loaded struct {
+	cfg     SiteConfig
+	lessons []*Lesson
+	theme   *Theme
+}
+
+// load runs the phases that read the site: config, lessons and blocks
+// ([Options.content]), the theme, and the checks that need all three,
+// such as that each language a lesson asks for has a template.
+func (o *Options) load(md *Markdown, ph *phases) (*loaded, error) {
+	cfg, lessons, err := o.content(md, ph)
+	if err != nil {
+		return nil, err
+	}
+	theme, err := o.theme(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLanguages(o.Source, &cfg, theme.snippets, lessons); err != nil {
+		return nil, err
+	}
+	return &loaded{cfg: cfg, lessons: lessons, theme: theme}, nil
+}
+
 // theme loads the default theme overlaid by the site's templates/.
 func (o *Options) theme(cfg *SiteConfig) (*Theme, error) {
 	var siteTheme fs.FS
 	if st, err := os.Stat(filepath.Join(o.Source, "templates")); err == nil && st.IsDir() {
 		siteTheme = os.DirFS(filepath.Join(o.Source, "templates"))
 	}
-	return LoadTheme(o.Theme, siteTheme, cfg.funcs())
+	base := o.Theme
+	if base == nil {
+		base = templates.FS
+	}
+	return LoadTheme(base, siteTheme, cfg.funcs())
 }
 
 // funcs are the template functions that depend on the config, which must

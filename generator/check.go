@@ -60,10 +60,11 @@ func (c *BlockCheck) Passed() bool { return c.State == CheckOK || c.State == Che
 // error is for a site that cannot be checked at all, or a snapshot that
 // cannot be read. Nothing is written.
 func Check(ctx context.Context, opts Options) ([]BlockCheck, error) {
-	cfg, lessons, err := opts.content(NewMarkdown(), nil)
+	site, err := opts.load(NewMarkdown(), nil)
 	if err != nil {
 		return nil, err
 	}
+	cfg, lessons := site.cfg, site.lessons
 	if opts.Runner == nil {
 		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
 		if err != nil {
@@ -223,15 +224,11 @@ type SnippetFailure struct {
 // print what came back. Languages whose interpreter is missing are
 // reported in skipped, once each.
 func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure, skipped []error, err error) {
-	cfg, lessons, err := opts.content(NewMarkdown(), nil)
+	site, err := opts.load(NewMarkdown(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	theme, err := opts.theme(&cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	set := theme.snippets
+	cfg, lessons, set := site.cfg, site.lessons, site.theme.snippets
 	byLang := map[string][]snippet.Step{}
 	var langs []string
 	for _, l := range lessons {

@@ -108,17 +108,11 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	if err := s.Close(); err != nil { // the config may route hosts anew
 		return nil, err
 	}
-	cfg, lessons, err := s.opts.content(s.md, nil)
+	in, err := s.opts.load(s.md, nil)
 	if err != nil {
 		return nil, err
 	}
-	theme, err := s.opts.theme(&cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLanguages(s.opts.Source, &cfg, theme.snippets, lessons); err != nil {
-		return nil, err
-	}
+	cfg, lessons, theme := in.cfg, in.lessons, in.theme
 	warnings, err := s.run(ctx, &cfg, lessons)
 	if err != nil {
 		return nil, err
