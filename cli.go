@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 // Exit codes.
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // formatError prints one line per joined error.
 func formatError(err error) string {
-	lines := generator.ErrorLines(err)
+	lines := fileerr.Lines(err)
 	for i, l := range lines {
 		lines[i] = "error: " + l
 	}

@@ -82,7 +82,7 @@ func Check(ctx context.Context, opts Options) ([]BlockCheck, error) {
 		if len(l.Blocks) == 0 {
 			return
 		}
-		snap, err := runner.ReadSnapshot(runner.SnapshotPath(filepath.Join(opts.Source, SnapshotDir), l.File))
+		snap, err := readSnapshot(opts.Source, l.File)
 		if err != nil {
 			errs[i] = err
 			return
@@ -233,7 +233,7 @@ func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure
 	var langs []string
 	for _, l := range lessons {
 		dir := os.DirFS(filepath.Join(opts.Source, filepath.Dir(filepath.FromSlash(l.File))))
-		snap, err := runner.ReadSnapshot(runner.SnapshotPath(filepath.Join(opts.Source, SnapshotDir), l.File))
+		snap, err := readSnapshot(opts.Source, l.File)
 		if err != nil {
 			return nil, nil, err
 		}

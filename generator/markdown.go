@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -112,7 +113,7 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 			}
 			line := bodyLine
 			if n.Lines().Len() > 0 {
-				line, _ = lineCol(l.src, n.Lines().At(0).Start)
+				line, _ = fileerr.LineCol(l.src, n.Lines().At(0).Start)
 				line += bodyLine - 1
 			}
 			b, err := newBlock(l.File, len(l.Blocks), blockText(n, l.src), line, opts)

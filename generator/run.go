@@ -153,7 +153,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 			return
 		}
 		path := runner.SnapshotPath(snapDir, l.File)
-		old, err := runner.ReadSnapshot(path)
+		old, err := readSnapshot(o.Source, l.File)
 		if err != nil {
 			mu.Lock()
 			errs = append(errs, err)
@@ -336,4 +336,13 @@ func RequestWarnings(r *runner.Request) []error {
 		ws = append(ws, w)
 	}
 	return ws
+}
+
+// readSnapshot reads the snapshot of the lesson file in the site at root,
+// nil if it has none. Its errors name the snapshot by its path in the site
+// ("snapshots/x.snap"), as the site's other errors name their files, so
+// the preview's overlay can point at it.
+func readSnapshot(root, file string) (*runner.Snapshot, error) {
+	rel := runner.SnapshotPath(SnapshotDir, file)
+	return runner.ReadSnapshot(filepath.Join(root, rel), filepath.ToSlash(rel))
 }

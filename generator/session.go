@@ -452,7 +452,7 @@ func (s *Session) renderOutput(e *Example) (template.HTML, error) {
 // block's previous record.
 func (s *Session) record(file string, blocks []*Block, rec *runner.Record) error {
 	path := runner.SnapshotPath(filepath.Join(s.opts.Source, SnapshotDir), file)
-	old, err := runner.ReadSnapshot(path)
+	old, err := readSnapshot(s.opts.Source, file)
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 				return nil, fmt.Errorf("theme: %w", err)
 			}
 			if _, err := t.New(name).Parse(string(src)); err != nil {
-				return nil, &Error{File: path.Join("templates", name), Msg: strings.TrimPrefix(err.Error(), "template: ")}
+				return nil, errorf(path.Join("templates", name), 0, 0, "%s", strings.TrimPrefix(err.Error(), "template: "))
 			}
 		}
 	}

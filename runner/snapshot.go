@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/snapdoc/snapdoc/internal/atomicfile"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 // Snapshot is what the runner recorded for the http blocks of one source
@@ -168,20 +168,8 @@ func (s *Snapshot) Marshal() []byte {
 	return b.Bytes()
 }
 
-// SnapshotError is a malformed snapshot file.
-type SnapshotError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-// Error formats the error as "file:line: message".
-func (e *SnapshotError) Error() string {
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
 // UnmarshalSnapshot parses the text form of a snapshot; file names it in
-// errors.
+// errors, which are [fileerr.Error]s at the bad line, of phase "snapshot".
 func UnmarshalSnapshot(file string, data []byte) (*Snapshot, error) {
 	p := &snapshotParser{file: file, rest: data}
 	return p.parse()
@@ -194,7 +182,7 @@ type snapshotParser struct {
 }
 
 func (p *snapshotParser) errorf(format string, args ...any) error {
-	return &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)}
+	return fileerr.New(fileerr.Pos{File: p.file, Line: p.line}, "snapshot", format, args...)
 }
 
 // next returns the next line without its newline; io.EOF at the end.
@@ -311,11 +299,11 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 	}
 	for _, r := range s.Blocks {
 		if r.Hash == "" {
-			return nil, &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf("block %s has no hash", r.Block)}
+			return nil, p.errorf("block %s has no hash", r.Block)
 		}
 		for _, e := range r.Exchanges {
 			if e.Status == 0 || e.Cache == "" {
-				return nil, &SnapshotError{File: p.file, Line: p.line, Msg: fmt.Sprintf("block %s: request %s %s has no status or cache line", r.Block, e.Method, e.URL)}
+				return nil, p.errorf("block %s: request %s %s has no status or cache line", r.Block, e.Method, e.URL)
 			}
 		}
 	}
@@ -350,9 +338,9 @@ func (p *snapshotParser) body(ex *Exchange, spec string) error {
 	return nil
 }
 
-// ReadSnapshot reads the snapshot file at path; a missing file gives a nil
-// snapshot and no error.
-func ReadSnapshot(path string) (*Snapshot, error) {
+// ReadSnapshot reads the snapshot file at path, which its errors call
+// name; a missing file gives a nil snapshot and no error.
+func ReadSnapshot(path, name string) (*Snapshot, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -360,7 +348,7 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return UnmarshalSnapshot(path, data)
+	return UnmarshalSnapshot(name, data)
 }
 
 // WriteSnapshot writes s to path atomically: a reader sees the old file or

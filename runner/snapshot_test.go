@@ -2,13 +2,14 @@ package runner
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 func sampleSnapshot() *Snapshot {
@@ -74,8 +75,7 @@ func TestSnapshotErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := UnmarshalSnapshot("x.snap", []byte(tc.data))
-			var se *SnapshotError
-			if !errors.As(err, &se) || !strings.Contains(err.Error(), tc.want) {
+			if fe, ok := fileerr.As(err); !ok || fe.Phase != "snapshot" || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
 			}
 		})
@@ -102,11 +102,11 @@ func TestWriteSnapshotKeepsUnchangedFile(t *testing.T) {
 	if !fi.ModTime().Equal(old) {
 		t.Errorf("an unchanged snapshot was written again")
 	}
-	got, err := ReadSnapshot(path)
+	got, err := ReadSnapshot(path, "b.snap")
 	if err != nil || got.Record("cache") == nil {
 		t.Fatalf("ReadSnapshot = %v, %v", got, err)
 	}
-	if s, err := ReadSnapshot(filepath.Join(t.TempDir(), "none.snap")); s != nil || err != nil {
+	if s, err := ReadSnapshot(filepath.Join(t.TempDir(), "none.snap"), "none.snap"); s != nil || err != nil {
 		t.Errorf("missing snapshot = %v, %v; want nil, nil", s, err)
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/preview"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -172,7 +173,7 @@ func (p *previewer) rebuild(ctx context.Context, changed []string) {
 	u, err := p.session.Update(ctx, changed)
 	p.mu.Unlock()
 	if err != nil {
-		for _, line := range generator.ErrorLines(err) {
+		for _, line := range fileerr.Lines(err) {
 			fmt.Fprintln(p.stderr, "error: "+line)
 		}
 		p.srv.SetError(buildError(err))
@@ -265,9 +266,12 @@ func buildError(err error) preview.BuildError {
 		}
 		err = j.Unwrap()[0]
 	}
-	var ge *generator.Error
-	if errors.As(err, &ge) {
-		return preview.BuildError{Message: ge.Msg, File: ge.File, Line: ge.Line, Col: ge.Col}
+	if fe, ok := fileerr.As(err); ok {
+		msg := err.Error()
+		if fe.Err != nil {
+			msg = fe.Err.Error()
+		}
+		return preview.BuildError{Message: msg, File: fe.File, Line: fe.Line, Col: fe.Col}
 	}
 	var pe *runner.ParseError
 	if errors.As(err, &pe) {
