@@ -41,15 +41,18 @@ func Path(p string) string {
 	return strings.Join(segs, "/")
 }
 
-// Valid reports whether s, a slug an author wrote, is one [Make] could
-// have made, segment by segment: lowercase letters, digits and marks in
-// words joined by single dashes, segments joined by "/".
+// Valid reports whether s is a slug an author may write: segments joined
+// by "/", each of lowercase letters, digits, marks and dashes, starting
+// with a letter or a digit. Every slug [Make] gives is valid.
 func Valid(s string) bool {
-	if s == "" {
-		return false
-	}
 	for seg := range strings.SplitSeq(s, "/") {
-		if seg == "" || Make(seg) != seg {
+		for i, r := range seg {
+			word := unicode.IsLetter(r) || unicode.IsDigit(r)
+			if !word && (i == 0 || r != '-' && !unicode.IsMark(r)) || unicode.ToLower(r) != r {
+				return false
+			}
+		}
+		if seg == "" {
 			return false
 		}
 	}

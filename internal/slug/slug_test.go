@@ -66,7 +66,8 @@ func TestValid(t *testing.T) {
 		"кэш/основы":  true,
 		"":            false,
 		"A":           false,
-		"a--b":        false,
+		"a--b":        true, // as before Unicode
+		"a-":          true,
 		"-a":          false,
 		"a/":          false,
 		"a//b":        false,
@@ -95,6 +96,17 @@ func FuzzMake(f *testing.F) {
 		}
 		if p := Path(s); Path(p) != p {
 			t.Errorf("Path(%q) = %q, but Path(%q) = %q", s, p, p, Path(p))
+		}
+	})
+}
+
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{"C++", "my lesson", "Кэш", "🚀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if m := Make(s); m != "" && !Valid(m) {
+			t.Errorf("Make(%q) = %q, which Valid refuses", s, m)
 		}
 	})
 }
