@@ -54,9 +54,9 @@ var siteOutputs = []output{
 func checkOutputs(cfg *SiteConfig, lessons []*Lesson, source string) error {
 	outs := append([]output{}, siteOutputs...)
 	for _, l := range lessons {
-		what := "the lesson's slug " + strconv.Quote(l.Slug)
+		what := "the slug " + strconv.Quote(l.Slug)
 		if l.meta.Slug == "" {
-			what = "the lesson, named after its file,"
+			what = "the lesson"
 		}
 		outs = append(outs, output{file: sitepath.File(l.URL()), kind: "lesson", what: what, pos: func() fileerr.Pos {
 			if l.meta.Slug == "" {
@@ -94,21 +94,9 @@ func clashes(outs []output) error {
 	for i := range outs {
 		o := &outs[i]
 		key := strings.ToLower(o.file)
-		if prev := byKey[key]; prev != nil {
-			errs = append(errs, clash(o, prev))
+		if err := clash(o, key, byKey); err != nil {
+			errs = append(errs, err)
 			continue
-		}
-		// Every directory the file is in must be free of a file of that
-		// name, and owned, if at all, by the file's owner.
-		for dir := path.Dir(strings.TrimSuffix(key, "/")); dir != "."; dir = path.Dir(dir) {
-			if prev := byKey[dir]; prev != nil {
-				errs = append(errs, clash(o, prev))
-				break
-			}
-			if prev := byKey[dir+"/"]; prev != nil && prev.kind != o.kind {
-				errs = append(errs, clash(o, prev))
-				break
-			}
 		}
 		byKey[key] = o
 	}
@@ -116,23 +104,40 @@ func clashes(outs []output) error {
 	return errors.Join(errs...)
 }
 
-// clash is the error of o, which would make a file that prev makes too,
-// or is in the way of prev's.
-func clash(o, prev *output) error {
-	var pos fileerr.Pos
-	if o.pos != nil {
-		pos = o.pos()
+// clash is the error of o, whose file has the case-folded key, when an
+// output of byKey makes its file too, or is in its way: a file where o
+// needs a directory, or a directory of another owner's.
+func clash(o *output, key string, byKey map[string]*output) error {
+	at := func() fileerr.Pos {
+		if o.pos == nil {
+			return fileerr.Pos{}
+		}
+		return o.pos()
 	}
-	by := prev.what
-	if prev.pos != nil {
-		by += " (" + prev.pos().String() + ")"
+	url := func(o *output) string { return strings.TrimSuffix(o.file, "index.html") }
+	by := func(prev *output) string {
+		if prev.pos == nil {
+			return prev.what
+		}
+		return prev.what + " (" + prev.pos().String() + ")"
 	}
-	verb := "makes"
-	if strings.HasSuffix(prev.file, "/") {
-		verb = "owns"
+	if prev := byKey[key]; prev != nil {
+		also := ""
+		if prev.file != o.file {
+			also = " as " + url(prev) + ", the same path on a case-insensitive file system"
+		}
+		return fileerr.New(at(), "output", "%s would publish %s, which %s publishes%s: two sources cannot publish one path; rename one",
+			o.what, url(o), by(prev), also)
 	}
-	return fileerr.New(pos, "output", "%s would make %s, where %s %s %s: two sources cannot publish one path; rename one",
-		o.what, strings.TrimSuffix(o.file, "index.html"), by, verb, strings.TrimSuffix(prev.file, "index.html"))
+	for dir := path.Dir(strings.TrimSuffix(key, "/")); dir != "."; dir = path.Dir(dir) {
+		if prev := byKey[dir]; prev != nil {
+			return fileerr.New(at(), "output", "%s would publish %s, but %s is %s: rename it", o.what, url(o), prev.file, by(prev))
+		}
+		if prev := byKey[dir+"/"]; prev != nil && prev.kind != o.kind {
+			return fileerr.New(at(), "output", "%s would publish %s, but %s holds %s: rename it", o.what, url(o), prev.file, by(prev))
+		}
+	}
+	return nil
 }
 
 // frontMatterPos is where the front matter of the lesson file (under
