@@ -199,7 +199,7 @@ func parseLesson(file string, src []byte, sum [sha256.Size]byte, md *Markdown) (
 	if l.Slug == "" {
 		name := strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
 		if i, r := hostile.Index(name); i >= 0 {
-			return nil, fileerr.New(fileerr.Pos{File: file}, "parse", "the file's name holds %s, which makes it read differently from what it is; rename the file", hostile.Describe(r))
+			return nil, fileerr.New(fileerr.Pos{File: hostile.Escape(file)}, "parse", "the file's name holds %s, which makes it read differently from what it is; rename the file", hostile.Describe(r))
 		}
 		l.Slug = slug.Path(name)
 	} else if !slug.Valid(l.Slug) {

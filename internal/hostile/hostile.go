@@ -8,6 +8,7 @@ package hostile
 
 import (
 	"fmt"
+	"unicode/utf8"
 )
 
 // names are the characters besides the tag characters (U+E0000 to
@@ -76,6 +77,30 @@ func Index(s string) (int, rune) {
 		}
 	}
 	return -1, 0
+}
+
+// Escape returns s with each character [Is] reports written as a Go
+// escape, "\u202e", so that a message that quotes s shows what it holds.
+func Escape(s string) string {
+	var b []byte
+	for i, r := range s {
+		if Is(r) {
+			if b == nil {
+				b = append(make([]byte, 0, len(s)+16), s[:i]...)
+			}
+			if r > 0xFFFF {
+				b = fmt.Appendf(b, "\\U%08x", r)
+			} else {
+				b = fmt.Appendf(b, "\\u%04x", r)
+			}
+		} else if b != nil {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }
 
 // AppendMarker appends the visible marker that stands for r in HTML

@@ -47,3 +47,16 @@ func TestAppendMarker(t *testing.T) {
 		t.Errorf("AppendMarker = %s, want %s", got, want)
 	}
 }
+
+func TestEscape(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"plain ж":           "plain ж",
+		"ad\u202emin.md":    `ad\u202emin.md`,
+		"\u200bx\U000E0041": `\u200bx\U000e0041`,
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
