@@ -107,14 +107,14 @@ func decodeMeta(file string, fm []byte, fmLine int) (Meta, error) {
 }
 
 // checkNames refuses the names of front matter m (title, description,
-// category, slug, tags) that hold bidirectional controls or invisible
+// category, language, slug, tags) that hold bidirectional controls or invisible
 // characters, which make a name read differently from what it is (the
 // "Trojan Source" attack: two tags that look alike, a title shown
 // reversed), and empty tags, which would have no page. The error is at the
 // character when the front matter fm, which starts on line fmLine of file,
 // holds it as it is, and else at its key's line.
 func checkNames(file string, fm []byte, fmLine int, m *Meta) error {
-	names := []struct{ key, value string }{{"title", m.Title}, {"description", m.Description}, {"category", m.Category}, {"slug", m.Slug}}
+	names := []struct{ key, value string }{{"title", m.Title}, {"description", m.Description}, {"category", m.Category}, {"language", m.Language}, {"slug", m.Slug}}
 	for _, t := range m.Tags {
 		if strings.TrimSpace(t) == "" {
 			return errorf(file, fmLine+max(findKeyLine(fm, "tags"), 1)-1, 1, "front matter: tags: a tag is empty")
