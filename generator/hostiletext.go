@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"html/template"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -61,6 +62,11 @@ func hostileParts(value []byte, part func(start, end int, last bool) error, mark
 	}
 	return part(start, len(value), true)
 }
+
+// marked is s as HTML text, escaped, with each bidirectional control or
+// invisible character shown as a visible marker, as body text shows it:
+// templates show the text of headings with it ({{marked .Text}}).
+func marked(s string) template.HTML { return template.HTML(appendEscaped(nil, s)) }
 
 // holdsHostile reports whether value holds a character hostile.Is reports.
 func holdsHostile(value []byte) bool {

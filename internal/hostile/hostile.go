@@ -103,6 +103,24 @@ func Escape(s string) string {
 	return string(b)
 }
 
+// Spell returns s with each character [Is] reports spelled as its code
+// point in brackets, "[U+202E]": the marker for text that cannot hold
+// markup, such as an attribute's value.
+func Spell(s string) string {
+	if i, _ := Index(s); i < 0 {
+		return s
+	}
+	var b []byte
+	for _, r := range s {
+		if Is(r) {
+			b = fmt.Appendf(b, "[U+%04X]", r)
+		} else {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(b)
+}
+
 // AppendMarker appends the visible marker that stands for r in HTML
 // text, an element that shows the code point and names it on hover:
 //

@@ -60,3 +60,13 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestSpell(t *testing.T) {
+	t.Parallel()
+	if got, want := Spell("a\u202eb\u200b"), "a[U+202E]b[U+200B]"; got != want {
+		t.Errorf("Spell = %q, want %q", got, want)
+	}
+	if got := Spell("plain ж"); got != "plain ж" {
+		t.Errorf("Spell = %q", got)
+	}
+}
