@@ -65,8 +65,14 @@ func hostileParts(value []byte, part func(start, end int, last bool) error, mark
 
 // marked is s as HTML text, escaped, with each bidirectional control or
 // invisible character shown as a visible marker, as body text shows it:
-// templates show the text of headings with it ({{marked .Text}}).
-func marked(s string) template.HTML { return template.HTML(appendEscaped(nil, s)) }
+// templates show the text of headings with it ({{marked .Text}}). Text
+// without them is s itself, which the template escapes as any other.
+func marked(s string) any {
+	if i, _ := hostile.Index(s); i < 0 {
+		return s
+	}
+	return template.HTML(appendEscaped(nil, s))
+}
 
 // holdsHostile reports whether value holds a character hostile.Is reports.
 func holdsHostile(value []byte) bool {
