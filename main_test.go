@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/snapdoc/snapdoc/internal/linkcheck"
 )
 
 func TestMain(m *testing.M) {
@@ -33,6 +35,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve, "secretecho": secretEcho, "nosecret": noSecret,
 			"lessons": lessons, "freeport": freeport, "waiturl": waiturl, "fetch": fetch, "slowbody": slowbody,
+			"linkcheck": linkcheckCmd,
 		},
 	})
 }
@@ -52,6 +55,30 @@ func age(ts *testscript.TestScript, neg bool, args []string) {
 			return os.Chtimes(p, old, old)
 		})
 		ts.Check(err)
+	}
+}
+
+// linkcheckCmd checks that every internal link of every page of the built
+// site in DIR, built for the base URL BASE (default /), names a file of it:
+// linkcheck DIR [BASE]. With !, it expects broken links.
+func linkcheckCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: linkcheck DIR [BASE]")
+	}
+	base := "/"
+	if len(args) == 2 {
+		base = args[1]
+	}
+	broken, err := linkcheck.Check(ts.MkAbs(args[0]), base)
+	ts.Check(err)
+	for _, b := range broken {
+		ts.Logf("broken link: %s", b)
+	}
+	switch {
+	case neg && len(broken) == 0:
+		ts.Fatalf("no broken links in %s", args[0])
+	case !neg && len(broken) > 0:
+		ts.Fatalf("%d broken links in %s", len(broken), args[0])
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/snapdoc/snapdoc/internal/hostile"
 )
 
 // accessibleRenderer renders the nodes whose default HTML an assistive
@@ -61,7 +63,7 @@ func (r accessibleRenderer) renderTable(w util.BufWriter, src []byte, node ast.N
 				label = "Table of " + strings.Join(cols, ", ")
 			}
 		}
-		_, _ = w.WriteString(`<div class="scroll table" tabindex="0" role="group" aria-label="` + template.HTMLEscapeString(label) + `">` + "\n")
+		_, _ = w.WriteString(`<div class="scroll table" tabindex="0" role="group" aria-label="` + attrText(label) + `">` + "\n")
 		return r.table(w, src, node, entering)
 	}
 	st, err := r.table(w, src, node, entering)
@@ -91,7 +93,7 @@ func (r accessibleRenderer) renderHeading(w util.BufWriter, src []byte, node ast
 	_, _ = w.WriteString("</h" + level + ">")
 	if len(idb) > 0 {
 		_, _ = w.WriteString(`<a class="anchor" href="#` + template.HTMLEscapeString(string(idb)) + `" aria-label="Link to the section ` +
-			template.HTMLEscapeString(plainText(n, src)) + `">#</a></div>`)
+			attrText(plainText(n, src)) + `">#</a></div>`)
 	}
 	_ = w.WriteByte('\n')
 	return ast.WalkContinue, nil
@@ -114,7 +116,7 @@ func (r accessibleRenderer) renderTaskCheckBox(w util.BufWriter, src []byte, nod
 			label = t
 		}
 	}
-	_, _ = w.WriteString(`<input type="checkbox" disabled=""` + checked + ` aria-label="` + template.HTMLEscapeString(label) + `"> `)
+	_, _ = w.WriteString(`<input type="checkbox" disabled=""` + checked + ` aria-label="` + attrText(label) + `"> `)
 	return ast.WalkContinue, nil
 }
 
@@ -129,3 +131,9 @@ func (r accessibleRenderer) renderTableCell(w util.BufWriter, src []byte, node a
 	}
 	return r.cell(w, src, node, entering)
 }
+
+// attrText is text escaped for an attribute's value, with each
+// bidirectional control or invisible character spelled as its code point
+// (see [hostile.Spell]): an attribute cannot hold the marker body text
+// shows.
+func attrText(s string) string { return template.HTMLEscapeString(hostile.Spell(s)) }

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
 )
@@ -255,6 +256,9 @@ func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, erro
 	if err != nil {
 		return cfg, nil, err
 	}
+	if err := checkOutputs(&cfg, lessons, o.Source); err != nil {
+		return cfg, nil, err
+	}
 	if err := parseBlocks(&cfg, lessons); err != nil {
 		return cfg, nil, err
 	}
@@ -387,12 +391,12 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 			kind = "category"
 		}
 		for _, pg := range t.pages(s.Config.Paginate) {
-			jobs = append(jobs, r.unlessUnchanged(pg.URL+"index.html", func() error {
+			jobs = append(jobs, r.unlessUnchanged(sitepath.File(pg.URL), func() error {
 				title := t.Name
 				if pg.Number > 1 {
 					title += " (page " + itoa(pg.Number) + ")"
 				}
-				return r.page("list.html", pg.URL+"index.html", &Page{Kind: kind, Title: title, URL: pg.URL, Term: t, Pager: pg})
+				return r.page("list.html", sitepath.File(pg.URL), &Page{Kind: kind, Title: title, URL: pg.URL, Term: t, Pager: pg})
 			}))
 		}
 	}
@@ -450,7 +454,7 @@ func (r *builder) lesson(l *Lesson) error {
 			}
 		}
 	}()
-	name := l.URL() + "index.html"
+	name := sitepath.File(l.URL())
 	if r.reuse != nil {
 		if r.reuse(name, lessonKey(r.fingerprint, l)) {
 			r.countPage()

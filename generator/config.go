@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
 	"go.yaml.in/yaml/v3"
 )
@@ -265,10 +266,9 @@ func (c *SiteConfig) basePath() string {
 
 // absURL makes a site path such as "tags/go/" absolute using the base
 // URL. When the base URL is only a path, the result is root-relative.
-func (c *SiteConfig) absURL(p string) string {
-	return c.BaseURL + strings.TrimPrefix(p, "/")
-}
+func (c *SiteConfig) absURL(p string) string { return underBase(c.BaseURL, p) }
 
-// underBase makes the site path p, such as "tags/go/", a root-relative
-// URL under base, the base path (see [SiteConfig.basePath]).
-func underBase(base, p string) string { return base + strings.TrimPrefix(p, "/") }
+// underBase makes the site path p, such as "tags/go/", a URL under base,
+// the base path (see [SiteConfig.basePath]) or the base URL: the URL of
+// the file [sitepath.Locate] says the page is written to.
+func underBase(base, p string) string { return base + sitepath.Ref(p) }

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"regexp"
 	"sort"
 	"strings"
-	"unicode"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/internal/hostile"
+	"github.com/snapdoc/snapdoc/internal/slug"
 )
 
 // ContentDir is the directory of a site's lessons.
@@ -173,9 +174,6 @@ func parseLessons(files []lessonFile, md *Markdown, opts loadOptions) ([]*Lesson
 			kept = append(kept, l)
 		}
 	}
-	if err := checkSlugs(kept); err != nil {
-		return nil, err
-	}
 	sortLessons(kept)
 	return kept, nil
 }
@@ -199,17 +197,19 @@ func parseLesson(file string, src []byte, sum [sha256.Size]byte, md *Markdown) (
 	l := newLesson(file, meta)
 	l.src, l.sum, l.Slug = body, sum, meta.Slug
 	if l.Slug == "" {
-		l.Slug = strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
-	} else if !validSlug.MatchString(l.Slug) {
-		return nil, errorf(file, findKeyLine(fm, "slug")+1, 1, "front matter: slug %q: use lowercase letters, digits, - and / only", l.Slug)
+		name := strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
+		if i, r := hostile.Index(name); i >= 0 {
+			return nil, fileerr.New(fileerr.Pos{File: hostile.Escape(file)}, "parse", "the file's name holds %s, which makes it read differently from what it is; rename the file", hostile.Describe(r))
+		}
+		l.Slug = slug.Path(name)
+	} else if !slug.Valid(l.Slug) {
+		return nil, errorf(file, findKeyLine(fm, "slug")+1, 1, "front matter: slug %q: use lowercase letters, digits, - and / only (%q would do)", l.Slug, slug.Make(l.Slug))
 	}
 	if err := md.parse(l, bodyLine); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
-
-var validSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$`)
 
 // findKeyLine returns the 1-based line of key in front matter fm, or 0.
 func findKeyLine(fm []byte, key string) int {
@@ -219,20 +219,6 @@ func findKeyLine(fm []byte, key string) int {
 		}
 	}
 	return 0
-}
-
-// checkSlugs reports lessons that share a slug, naming both files.
-func checkSlugs(lessons []*Lesson) error {
-	seen := map[string]*Lesson{}
-	var errs []error
-	for _, l := range lessons {
-		if prev, ok := seen[l.Slug]; ok {
-			errs = append(errs, errorf(l.File, 1, 1, "duplicate slug %q: %s has it too", l.Slug, prev.File))
-			continue
-		}
-		seen[l.Slug] = l
-	}
-	return errors.Join(errs...)
 }
 
 // sortLessons orders lessons newest first, then by weight, then by title.
@@ -249,25 +235,8 @@ func sortLessons(ls []*Lesson) {
 	})
 }
 
-// slugify makes a URL path segment of a tag or category name.
-func slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-			dash = false
-		case b.Len() > 0 && !dash:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
-}
-
 // taxonomyURL is the site path of the page listing a tag or category.
-func taxonomyURL(kind, name string) string { return path.Join(kind, slugify(name)) + "/" }
+func taxonomyURL(kind, name string) string { return kind + "/" + slug.Make(name) + "/" }
 
 // listing is what pages that list the lesson show of it: a lesson whose
 // listing is unchanged needs only its own page rendered again.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/internal/hostile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -98,7 +100,45 @@ func decodeMeta(file string, fm []byte, fmLine int) (Meta, error) {
 		return m, errorf(file, fmLine, 1, "front matter: title is required")
 	}
 	m.Tags = uniq(m.Tags)
+	if err := checkNames(file, fm, fmLine, &m); err != nil {
+		return m, err
+	}
 	return m, nil
+}
+
+// checkNames refuses the names of front matter m (title, description,
+// category, language, slug, tags) that hold bidirectional controls or invisible
+// characters, which make a name read differently from what it is (the
+// "Trojan Source" attack: two tags that look alike, a title shown
+// reversed), and empty tags, which would have no page. The error is at the
+// character when the front matter fm, which starts on line fmLine of file,
+// holds it as it is, and else at its key's line.
+func checkNames(file string, fm []byte, fmLine int, m *Meta) error {
+	names := []struct{ key, value string }{{"title", m.Title}, {"description", m.Description}, {"category", m.Category}, {"language", m.Language}, {"slug", m.Slug}}
+	for _, t := range m.Tags {
+		if strings.TrimSpace(t) == "" {
+			return errorf(file, fmLine+max(findKeyLine(fm, "tags"), 1)-1, 1, "front matter: tags: a tag is empty")
+		}
+		names = append(names, struct{ key, value string }{"tags", t})
+	}
+	for _, n := range names {
+		i, r := hostile.Index(n.value)
+		if i < 0 {
+			continue
+		}
+		keyLine := max(findKeyLine(fm, n.key), 1)
+		pos := fileerr.Pos{File: file, Line: fmLine + keyLine - 1, Col: 1}
+		from := 0 // the offset of the key's line
+		for range keyLine - 1 {
+			from += bytes.IndexByte(fm[from:], '\n') + 1
+		}
+		if at := bytes.IndexRune(fm[from:], r); at >= 0 {
+			line, col := fileerr.LineCol(fm, from+at)
+			pos.Line, pos.Col = fmLine+line-1, col
+		}
+		return fileerr.New(pos, "parse", "front matter: %s %q holds %s, which makes it read differently from what it is; remove it", n.key, n.value, hostile.Describe(r))
+	}
+	return nil
 }
 
 // decodeYAMLMeta decodes front matter with yaml.v3, as decodeMeta does

@@ -75,6 +75,7 @@ func NewMarkdown() *Markdown {
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(codeRenderer{}, 100),
 			util.Prioritized(newAccessibleRenderer(), 100),
+			util.Prioritized(newHostileRenderer(), 100),
 		)),
 	)
 	return m

@@ -4,6 +4,9 @@ import (
 	"html/template"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/snapdoc/snapdoc/internal/hostile"
 )
 
 // A scanner highlights the languages snapdoc itself generates (the code
@@ -383,7 +386,9 @@ func shownClass(class string) string {
 	return class
 }
 
-// appendEscaped appends s to b escaped as html/template escapes text.
+// appendEscaped appends s to b escaped as html/template escapes text,
+// with each bidirectional control or invisible character shown as a
+// visible marker (see [hostile.AppendMarker]).
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -402,6 +407,18 @@ func appendEscaped(b []byte, s string) []byte {
 		case 0:
 			esc = "\uFFFD"
 		default:
+			if s[i] < utf8.RuneSelf {
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !hostile.Is(r) {
+				i += size - 1
+				continue
+			}
+			b = append(b, s[last:i]...)
+			b = hostile.AppendMarker(b, r)
+			i += size - 1
+			last = i + 1
 			continue
 		}
 		b = append(b, s[last:i]...)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator/search"
+	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -165,13 +166,13 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 		touched = append(touched, l)
 	}
 	list := slices.Collect(maps.Values(lessons))
-	if err := checkSlugs(list); err != nil {
+	sortLessons(list)
+	if err := checkOutputs(&s.cfg, list, s.opts.Source); err != nil {
 		return nil, err
 	}
 	if err := checkLanguages(s.opts.Source, nil, s.theme.snippets, touched); err != nil {
 		return nil, err
 	}
-	sortLessons(list)
 	warnings, err := s.run(ctx, &s.cfg, touched)
 	if err != nil {
 		return nil, err
@@ -237,7 +238,7 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	if p != nil {
 		files = maps.Clone(s.files)
 		for _, l := range gone {
-			delete(files, l.URL()+"index.html")
+			delete(files, sitepath.File(l.URL()))
 		}
 		if p.search() { // made anew, maybe of fewer files
 			for name := range files {
@@ -247,7 +248,7 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			}
 		}
 		for url := range p.terms {
-			delete(files, url+"index.html")
+			delete(files, sitepath.File(url))
 			for name := range files {
 				if strings.HasPrefix(name, url+"page/") {
 					delete(files, name)

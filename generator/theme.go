@@ -74,14 +74,15 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // LoadTheme parses the templates of base, each overridden by a file at the
 // same path in site (which may be nil). The funcs are sprig's hermetic
-// function map, card (see [Theme.card]), once (see [Theme.once]), plus
-// extra.
+// function map, card (see [Theme.card]), once (see [Theme.once]), marked
+// (see [marked]), plus extra.
 func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 	fsys := overlayFS{top: site, base: base}
 	th := &Theme{fsys: fsys}
 	funcs := sprig.HermeticHtmlFuncMap()
 	funcs["card"] = th.card
 	funcs["once"] = th.once
+	funcs["marked"] = marked
 	for k, v := range extra {
 		funcs[k] = v
 	}
