@@ -12,7 +12,10 @@ import (
 )
 
 // names are the characters besides the tag characters (U+E0000 to
-// U+E007F) that Is reports, with their Unicode names.
+// U+E007F) that Is reports, with their Unicode names. The zero-width
+// joiner and non-joiner (U+200D, U+200C) are not among them, though they
+// show nothing: Persian, the Indic scripts and emoji sequences (👩‍💻)
+// need them in ordinary names and prose, and they reorder nothing.
 var names = map[rune]string{
 	// Bidirectional controls.
 	0x061C: "ARABIC LETTER MARK",
@@ -34,8 +37,6 @@ var names = map[rune]string{
 	0x1160: "HANGUL JUNGSEONG FILLER",
 	0x180E: "MONGOLIAN VOWEL SEPARATOR",
 	0x200B: "ZERO WIDTH SPACE",
-	0x200C: "ZERO WIDTH NON-JOINER",
-	0x200D: "ZERO WIDTH JOINER",
 	0x2060: "WORD JOINER",
 	0x2061: "FUNCTION APPLICATION",
 	0x2062: "INVISIBLE TIMES",
