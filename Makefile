@@ -43,6 +43,11 @@ bench: ## run the benchmarks, save bench.txt for benchstat, print a table
 	    printf "%-58s %14s %12s %12s\n", $$1, t, b, a }' bench.txt
 	@echo "(raw results in bench.txt; compare two runs with benchstat old.txt bench.txt)"
 
+.PHONY: dist
+dist: ## build release archives for linux, macOS and Windows (amd64, arm64) and SHA256SUMS into dist/
+	rm -rf dist
+	$(GO) run ./internal/dist -out dist
+
 .PHONY: httpyac-wire
 httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)
 	runner/testdata/httpyac/record.sh
@@ -50,4 +55,4 @@ httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (need
 
 .PHONY: clean
 clean: ## remove build output
-	rm -rf bin public .snapdoc
+	rm -rf bin dist public .snapdoc

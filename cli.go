@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -59,6 +60,7 @@ func (e *env) logger(verbose bool) *slog.Logger {
 var commands = map[string]command{
 	"build":   {"build the site into public/", runBuild},
 	"check":   {"run every http block again and report drift from its snapshot", runCheck},
+	"init":    {"write a new site that builds at once, with a GitHub Pages workflow", runInit},
 	"new":     {"scaffold a lesson in content/", runNew},
 	"run":     {"execute the http blocks of lessons or .http files", runRun},
 	"runner":  {"serve the runner's JSON API for the site's blocks", runRunner},
@@ -151,23 +153,55 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return usageError{err.Error()}
 }
 
-// version is set by the linker, or read from the build info.
-var version = ""
-
 func runVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "version", "", "Print snapdoc's version.")
+	fs := newFlagSet(e, "version", "", "Print snapdoc's version, the commit it was built from, and the Go toolchain.")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok && v == "" {
-		v = info.Main.Version
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	fmt.Fprintln(e.stdout, "snapdoc", v)
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(e.stdout, versionLine(info))
 	return nil
+}
+
+// versionLine describes the build: the module's version (a release such
+// as v1.2.0 when installed with go install, a pseudo-version or (devel)
+// when built from a checkout), then the commit, its time and whether the
+// tree had changes, when the build recorded them, and the toolchain.
+func versionLine(info *debug.BuildInfo) string {
+	if info == nil {
+		return "snapdoc (unknown version: built without module information)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, when, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "snapdoc %s", v)
+	if rev != "" {
+		fmt.Fprintf(&b, ", commit %s", rev)
+		if when != "" {
+			fmt.Fprintf(&b, " of %s", when)
+		}
+		if modified == "true" {
+			b.WriteString(" with uncommitted changes")
+		}
+	}
+	fmt.Fprintf(&b, ", %s %s/%s", info.GoVersion, runtime.GOOS, runtime.GOARCH)
+	return b.String()
 }
 
 // plural formats a count with its noun, adding an s when it is not one.
