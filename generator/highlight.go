@@ -52,6 +52,27 @@ func highlightChroma(code, lang string) template.HTML {
 	return writeTokens(text.String(), toks)
 }
 
+// highlightLines highlights code for lang with chroma's formatter, a
+// line at a time: the lines in ranges (1-based, inclusive) marked, and
+// each line numbered when numbers is set. Line numbers are not copied
+// (the copy button leaves them out, and readers cannot select them).
+func highlightLines(code, lang string, ranges [][2]int, numbers bool) template.HTML {
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return plainHTML(code)
+	}
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.HighlightLines(ranges), chromahtml.WithLineNumbers(numbers))
+	var b strings.Builder
+	if err := f.Format(&b, styles.Get(lightStyle), it); err != nil {
+		return plainHTML(code)
+	}
+	return template.HTML(b.String())
+}
+
 // chromaClass is the CSS class of a token type, as chroma's HTML
 // formatter names it: that of the type or of its nearest parent that has
 // one.

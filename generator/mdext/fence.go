@@ -145,7 +145,7 @@ func (t fenceTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		if fb.Info != nil {
 			info, infoAt = fb.Info.Segment.Value(src), fb.Info.Segment.Start
 		}
-		if lang, _, _ := strings.Cut(strings.TrimSpace(string(info)), " "); t.skip[strings.ToLower(lang)] {
+		if w := strings.Fields(string(info)); len(w) > 0 && t.skip[strings.ToLower(w[0])] {
 			return ast.WalkSkipChildren, nil
 		}
 		f := &Fence{Code: blockText(fb, src)}

@@ -77,7 +77,7 @@ func TestHeadingIDs(t *testing.T) {
 	got, _ := render(t, "", "## Setup {#custom-id}\n\n## Setup {#custom-id}\n\n## custom id\n\n## Other {#custom-id-1}\n\n## Styled {.wide onclick=\"alert(1)\" style=\"x\"}\n")
 	for _, want := range []string{
 		`<h2 id="custom-id">Setup</h2>`,
-		`<h2 id="custom-id-2">Setup</h2>`, // -1 is named by a later heading
+		`<h2 id="custom-id-2">Setup</h2>`,     // -1 is named by a later heading
 		`<h2 id="custom-id-3">custom id</h2>`, // made, avoiding the named ones
 		`<h2 id="custom-id-1">Other</h2>`,
 		`<h2 class="wide" id="styled">Styled</h2>`,
