@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -65,13 +66,9 @@ Some *Markdown* inside.
 // authoringApp is the file the authoring lesson includes.
 const authoringApp = "# The example, tested on its own.\nimport requests\nr = requests.get(\"https://httpbin.org/get\", timeout=5)\nprint(r.status_code, r.json()[\"url\"])\n"
 
-// TestAuthoringIsReadableInBothSchemes checks in Chromium that callout
-// titles, code titles, highlighted lines and line numbers stand out from
-// their backgrounds (4.5:1) in both colour schemes.
-func TestAuthoringIsReadableInBothSchemes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
+// authoringSite builds a site of the authoring lesson and serves it.
+func authoringSite(t *testing.T) string {
+	t.Helper()
 	src := t.TempDir()
 	writeSite(t, src, map[string]string{"content/authoring.md": authoringLesson, "content/examples/app.py": authoringApp})
 	dest := filepath.Join(src, "public")
@@ -80,6 +77,42 @@ func TestAuthoringIsReadableInBothSchemes(t *testing.T) {
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(dest)))
 	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestCopyLeavesLineNumbersOut copies the included, numbered code of the
+// authoring lesson: what is copied is the file, without the numbers.
+func TestCopyLeavesLineNumbersOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	url := authoringSite(t)
+	ctx := browsertest.New(t)
+	button := `.code-block:has(.ln) button.copy`
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/authoring/"),
+		chromedp.Evaluate[chromedp.Void](copyRecorder+`; navigator.clipboard.writeText = (text) => { window.copied = text; return Promise.resolve(); }`),
+		chromedp.Click(button),
+		browsertest.Until(`window.copied !== undefined`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.copied`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSuffix(authoringApp, "\n"); copied != want {
+		t.Errorf("copied %q, want the file %q", copied, want)
+	}
+}
+
+// TestAuthoringIsReadableInBothSchemes checks in Chromium that callout
+// titles, code titles, highlighted lines and line numbers stand out from
+// their backgrounds (4.5:1) in both colour schemes.
+func TestAuthoringIsReadableInBothSchemes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	url := authoringSite(t)
 	ctx := browsertest.New(t)
 	for _, scheme := range []string{"light", "dark"} {
 		emulate := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -88,7 +121,7 @@ func TestAuthoringIsReadableInBothSchemes(t *testing.T) {
 			})
 			return err
 		})
-		if err := chromedp.Do(ctx, emulate, chromedp.Navigate(srv.URL+"/authoring/")); err != nil {
+		if err := chromedp.Do(ctx, emulate, chromedp.Navigate(url+"/authoring/")); err != nil {
 			t.Fatal(err)
 		}
 		type result struct {
