@@ -57,8 +57,8 @@ type Lesson struct {
 	// includes are the files the lesson's code fences include, which
 	// its page is made from as much as from the lesson's file.
 	includes []include
-	src  []byte            // the Markdown body
-	body *renderedBody     // src as HTML, when loading parsed it; see Markdown.parse
+	src      []byte        // the Markdown body
+	body     *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
 	// search is the body's text for the search index, when loading
 	// parsed it; the index's build drops it.
 	search *searchText
