@@ -161,9 +161,12 @@ func (t fenceTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			fail(infoAt+ie.at, "code fence: %s", ie.msg)
 			return ast.WalkSkipChildren, nil
 		}
-		if fb.Lines().Len() == 1 && st.src.Root != "" {
+		if fb.Lines().Len() == 1 {
 			seg := fb.Lines().At(0)
 			if m := includeLine.FindSubmatchIndex(seg.Value(src)); m != nil {
+				if st.src.Root == "" { // the code is unknown
+					return ast.WalkSkipChildren, nil
+				}
 				target := string(seg.Value(src)[m[2]:m[3]])
 				rel, data, err := readInclude(st.src.Root, st.src.File, target)
 				if err != nil {

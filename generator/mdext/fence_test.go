@@ -113,8 +113,9 @@ func TestFenceIncludes(t *testing.T) {
 	if len(inc) != 3 || inc[0].File != "content/examples/app.py" || string(inc[1].Data) != "package main\n" {
 		t.Errorf("includes %+v", inc)
 	}
-	// Without a root, nothing is read: the line is the code.
-	fs, err, inc = fences(t, "", "```python\n<<< ./examples/app.py\n```\n")
+	// Without a root, nothing is read: the line is the code, and lines
+	// highlighted in the file are not checked.
+	fs, err, inc = fences(t, "", "```python {7}\n<<< ./examples/app.py\n```\n")
 	if err != nil || fs[0].Code != "<<< ./examples/app.py\n" || inc != nil {
 		t.Errorf("no root: %v %+v %v", err, fs[0], inc)
 	}
