@@ -42,7 +42,7 @@ var allowed = map[string]element{
 type element struct {
 	block    bool     // allowed in HTML blocks only, not within a paragraph
 	spans    bool     // may start and end in different HTML blocks
-	parent   string   // the element it must be directly inside, if any
+	parent   string   // the element it must be directly inside, if any (not for void ones)
 	void     bool     // has no end tag
 	attrs    []attr   // its allowed attributes
 	required []string // attributes without which it is not allowed
@@ -280,9 +280,7 @@ func balance(stack []open, parts []*part, frag int, block bool) []open {
 		}
 		switch {
 		case e.void:
-			if e.parent == "" || len(stack) > 0 && stack[len(stack)-1].p.name == e.parent {
-				p.keep, p.out = true, p.tag
-			}
+			p.keep, p.out = true, p.tag
 		case !p.end:
 			if e.parent != "" && (len(stack) == 0 || stack[len(stack)-1].p.name != e.parent) {
 				continue
@@ -343,8 +341,9 @@ func (safeHTMLRenderer) render(w util.BufWriter, _ []byte, n ast.Node, entering 
 	case *SafeHTMLInline:
 		_, _ = w.WriteString(n.HTML())
 	case *SafeHTMLBlock:
-		_, _ = w.WriteString(n.HTML())
-		if !strings.HasSuffix(n.HTML(), "\n") {
+		h := n.HTML()
+		_, _ = w.WriteString(h)
+		if !strings.HasSuffix(h, "\n") {
 			_ = w.WriteByte('\n')
 		}
 	}
