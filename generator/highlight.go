@@ -3,6 +3,7 @@ package generator
 import (
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -52,10 +53,15 @@ func highlightChroma(code, lang string) template.HTML {
 	return writeTokens(text.String(), toks)
 }
 
-// highlightLines highlights code for lang with chroma's formatter, a
-// line at a time: the lines in ranges (1-based, inclusive) marked, and
-// each line numbered when numbers is set. Line numbers are not copied
-// (the copy button leaves them out, and readers cannot select them).
+// highlightLines highlights code for lang with chroma's lexer, a line at
+// a time, in the markup and class names of chroma's formatter with
+// chromahtml.HighlightLines(ranges) and WithLineNumbers(numbers): each line
+// a <span class="line">, "line hl" when in one of ranges (1-based,
+// inclusive), holding its number <span class="ln"> when numbers is set and
+// its code <span class="cl">. The text is written as [writeTokens] writes
+// it (chroma's formatter would not mark hostile characters). Line numbers
+// are not copied: the copy button leaves them out, and readers cannot
+// select them.
 func highlightLines(code, lang string, ranges [][2]int, numbers bool) template.HTML {
 	lexer := lexers.Get(lang)
 	if lexer == nil {
@@ -65,12 +71,37 @@ func highlightLines(code, lang string, ranges [][2]int, numbers bool) template.H
 	if err != nil {
 		return plainHTML(code)
 	}
-	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.HighlightLines(ranges), chromahtml.WithLineNumbers(numbers))
-	var b strings.Builder
-	if err := f.Format(&b, styles.Get(lightStyle), it); err != nil {
-		return plainHTML(code)
+	b := []byte(`<pre class="chroma"><code>`)
+	for i, line := range chroma.SplitTokensIntoLines(it.Tokens()) {
+		n := i + 1
+		b = append(b, `<span class="line`...)
+		for _, r := range ranges {
+			if n >= r[0] && n <= r[1] {
+				b = append(b, ` hl`...)
+				break
+			}
+		}
+		b = append(b, `">`...)
+		if numbers {
+			b = append(b, `<span class="ln">`...)
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, `</span>`...)
+		}
+		b = append(b, `<span class="cl">`...)
+		for _, t := range line {
+			class := shownClass(chromaClass(t.Type))
+			if class != "" {
+				b = append(append(append(b, `<span class="`...), class...), `">`...)
+			}
+			b = appendEscaped(b, t.Value)
+			if class != "" {
+				b = append(b, `</span>`...)
+			}
+		}
+		b = append(b, `</span></span>`...)
 	}
-	return template.HTML(b.String())
+	b = append(b, "</code></pre>"...)
+	return template.HTML(b)
 }
 
 // chromaClass is the CSS class of a token type, as chroma's HTML

@@ -351,7 +351,7 @@ func fenceHTML(f *mdext.Fence) template.HTML {
 	b.WriteString(`<div class="code-head">`)
 	if f.Title != "" {
 		b.WriteString(`<span class="code-title">`)
-		b.WriteString(template.HTMLEscapeString(f.Title))
+		b.Write(appendEscaped(nil, f.Title))
 		b.WriteString(`</span>`)
 	}
 	b.WriteString(`<span class="code-lang">`)
@@ -367,7 +367,7 @@ func fenceHTML(f *mdext.Fence) template.HTML {
 		label = f.Lang + " code"
 	}
 	b.WriteString(`<div class="scroll" tabindex="0" role="group" aria-label="`)
-	b.WriteString(template.HTMLEscapeString(label))
+	b.WriteString(attrText(label))
 	b.WriteString(`">`)
 	if len(f.Lines) > 0 || f.LineNumbers {
 		b.WriteString(string(highlightLines(f.Code, f.Lang, f.Lines, f.LineNumbers)))

@@ -4,8 +4,10 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/snapdoc/snapdoc/internal/hostile"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -143,10 +145,29 @@ func partsHTML(parts []*part) string {
 		if p.keep {
 			b.WriteString(p.out)
 		} else {
-			b.WriteString(template.HTMLEscapeString(p.raw))
+			b.WriteString(escapeText(p.raw))
 		}
 	}
 	return b.String()
+}
+
+// escapeText is s as HTML text, escaped, with each bidirectional control
+// or invisible character shown as a marker naming it, as the rest of a
+// lesson's text shows it.
+func escapeText(s string) string {
+	if i, _ := hostile.Index(s); i < 0 {
+		return template.HTMLEscapeString(s)
+	}
+	var b []byte
+	last := 0
+	for i, r := range s {
+		if hostile.Is(r) {
+			b = append(b, template.HTMLEscapeString(s[last:i])...)
+			b = hostile.AppendMarker(b, r)
+			last = i + utf8.RuneLen(r)
+		}
+	}
+	return string(append(b, template.HTMLEscapeString(s[last:])...))
 }
 
 // open is an element whose start tag is kept while its end tag is awaited.
@@ -228,7 +249,7 @@ func tokenize(raw string) []*part {
 		parts = append(parts, p)
 		switch tt {
 		case html.TextToken:
-			p.keep, p.out = true, template.HTMLEscapeString(html.UnescapeString(r))
+			p.keep, p.out = true, escapeText(html.UnescapeString(r))
 		case html.CommentToken:
 			p.keep = true // and shown as nothing
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:

@@ -60,6 +60,9 @@ func TestSafeHTMLShowsTheRestAsText(t *testing.T) {
 		{"<details ontoggle=alert(1) open>\n<summary>s</summary>\n</details>\n", "<details open=\"\">"},
 		{"<textarea><img src=x onerror=alert(1)></textarea>", "&lt;textarea&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/textarea&gt;"},
 		{"<!DOCTYPE html>\n", "&lt;!DOCTYPE html&gt;"},
+		// Hostile characters are shown, as in all text.
+		{"<details>\n<summary>ad\u202emin</summary>\n</details>\n", `ad<span class="hostile" title="U+202E RIGHT-TO-LEFT OVERRIDE">U+202E</span>min`},
+		{"<span title=\"\u2066\">x</span>\n", `&lt;span title=&#34;<span class="hostile" title="U+2066 LEFT-TO-RIGHT ISOLATE">U+2066</span>&#34;&gt;`},
 	} {
 		got, _ := render(t, "", tc.src)
 		if !strings.Contains(got, tc.want) {
