@@ -142,7 +142,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		opts.Logger.Info("site up to date", "dest", res.Dest, "lessons", res.Lessons, "pages", res.Pages, "elapsed", res.Elapsed.Round(time.Millisecond))
 		return res, nil
 	}
-	md := NewMarkdown()
+	md := newSiteMarkdown(opts.Source)
 	in, err := opts.load(md, ph)
 	if err != nil {
 		return nil, err

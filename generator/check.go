@@ -60,7 +60,7 @@ func (c *BlockCheck) Passed() bool { return c.State == CheckOK || c.State == Che
 // error is for a site that cannot be checked at all, or a snapshot that
 // cannot be read. Nothing is written.
 func Check(ctx context.Context, opts Options) ([]BlockCheck, error) {
-	site, err := opts.load(NewMarkdown(), nil)
+	site, err := opts.load(newSiteMarkdown(opts.Source), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ type SnippetFailure struct {
 // print what came back. Languages whose interpreter is missing are
 // reported in skipped, once each.
 func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure, skipped []error, err error) {
-	site, err := opts.load(NewMarkdown(), nil)
+	site, err := opts.load(newSiteMarkdown(opts.Source), nil)
 	if err != nil {
 		return nil, nil, err
 	}

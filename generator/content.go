@@ -54,8 +54,11 @@ type Lesson struct {
 
 	meta Meta              // the front matter as decoded
 	sum  [sha256.Size]byte // of the lesson file, which meta and src come from
-	src  []byte            // the Markdown body
-	body *renderedBody     // src as HTML, when loading parsed it; see Markdown.parse
+	// includes are the files the lesson's code fences include, which
+	// its page is made from as much as from the lesson's file.
+	includes []include
+	src      []byte        // the Markdown body
+	body     *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
 	// search is the body's text for the search index, when loading
 	// parsed it; the index's build drops it.
 	search *searchText
@@ -76,6 +79,12 @@ func (l *Lesson) URL() string { return l.Slug + "/" }
 
 // ReadingTime is the estimated reading time in whole minutes, at least 1.
 func (l *Lesson) ReadingTime() int { return max(1, (l.Words+199)/200) }
+
+// include is a file a lesson includes, and the hash of what it held.
+type include struct {
+	file string // relative to the site's root
+	sum  [sha256.Size]byte
+}
 
 // Heading is an entry of a lesson's table of contents.
 type Heading struct {

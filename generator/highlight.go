@@ -3,6 +3,7 @@ package generator
 import (
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -50,6 +51,57 @@ func highlightChroma(code, lang string) template.HTML {
 		toks = append(toks, token{class: chromaClass(t.Type), start: start, end: text.Len()})
 	}
 	return writeTokens(text.String(), toks)
+}
+
+// highlightLines highlights code for lang with chroma's lexer, a line at
+// a time, in the markup and class names of chroma's formatter with
+// chromahtml.HighlightLines(ranges) and WithLineNumbers(numbers): each line
+// a <span class="line">, "line hl" when in one of ranges (1-based,
+// inclusive), holding its number <span class="ln"> when numbers is set and
+// its code <span class="cl">. The text is written as [writeTokens] writes
+// it (chroma's formatter would not mark hostile characters). Line numbers
+// are not copied: the copy button leaves them out, and readers cannot
+// select them.
+func highlightLines(code, lang string, ranges [][2]int, numbers bool) template.HTML {
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return plainHTML(code)
+	}
+	b := []byte(`<pre class="chroma"><code>`)
+	for i, line := range chroma.SplitTokensIntoLines(it.Tokens()) {
+		n := i + 1
+		b = append(b, `<span class="line`...)
+		for _, r := range ranges {
+			if n >= r[0] && n <= r[1] {
+				b = append(b, ` hl`...)
+				break
+			}
+		}
+		b = append(b, `">`...)
+		if numbers {
+			b = append(b, `<span class="ln">`...)
+			b = strconv.AppendInt(b, int64(n), 10)
+			b = append(b, `</span>`...)
+		}
+		b = append(b, `<span class="cl">`...)
+		for _, t := range line {
+			class := shownClass(chromaClass(t.Type))
+			if class != "" {
+				b = append(append(append(b, `<span class="`...), class...), `">`...)
+			}
+			b = appendEscaped(b, t.Value)
+			if class != "" {
+				b = append(b, `</span>`...)
+			}
+		}
+		b = append(b, `</span></span>`...)
+	}
+	b = append(b, "</code></pre>"...)
+	return template.HTML(b)
 }
 
 // chromaClass is the CSS class of a token type, as chroma's HTML

@@ -21,7 +21,8 @@ import (
 // finds the same key, and the page still in place, keeps the page without
 // rendering it, so a rebuild with nothing changed does almost no work.
 //
-// The key covers the lesson's file (front matter and body), what its
+// The key covers the lesson's file (front matter and body), the files its
+// fences include, what its
 // blocks show (state and recorded exchanges), and a fingerprint of
 // everything site-wide: the theme's files, the config, the listing of
 // every lesson (which decides the lessons a page lists as related, and
@@ -163,6 +164,10 @@ func lessonKey(fingerprint string, l *Lesson) string {
 	field([]byte(fingerprint))
 	field([]byte(l.File))
 	h.Write(l.sum[:]) // the front matter and the body
+	for _, inc := range l.includes {
+		field([]byte(inc.file))
+		h.Write(inc.sum[:])
+	}
 	for _, b := range l.Blocks {
 		e := b.Example
 		if e == nil {

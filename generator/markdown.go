@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/snapdoc/snapdoc/generator/mdext"
 	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/yuin/goldmark"
@@ -59,19 +61,30 @@ type Block struct {
 }
 
 // Markdown converts lesson bodies to HTML with goldmark: GitHub Flavored
-// Markdown, footnotes, heading anchors, and code blocks highlighted with
-// chroma, each with a copy button. It is safe for concurrent use.
+// Markdown, footnotes, definition lists, GitHub's callouts, heading
+// anchors (with ids a heading may name), an allow-list of raw HTML (see
+// package mdext), and code blocks highlighted with chroma, each with a
+// copy button, a fence's title, highlighted lines and line numbers, and
+// its code from a file. It is safe for concurrent use.
 type Markdown struct {
 	md goldmark.Markdown
+	// root is the site's root directory, from which fences include
+	// files; "" includes none (the fence shows its "<<<" line).
+	root string
 }
 
-// NewMarkdown returns a converter. It writes an http block as the block's
-// HTML field.
-func NewMarkdown() *Markdown {
-	m := &Markdown{}
+// NewMarkdown returns a converter that reads no files: enough for the
+// http blocks of a lesson, which include none. It writes an http block as
+// the block's HTML field.
+func NewMarkdown() *Markdown { return newSiteMarkdown("") }
+
+// newSiteMarkdown returns a converter of the lessons of the site at root,
+// whose fences include files from it.
+func newSiteMarkdown(root string) *Markdown {
+	m := &Markdown{root: root}
 	m.md = goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList,
+			mdext.Callouts, mdext.HeadingIDs, mdext.SafeHTML, mdext.Fences("http")),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
 			util.Prioritized(codeRenderer{}, 100),
 			util.Prioritized(newAccessibleRenderer(), 100),
@@ -87,7 +100,15 @@ func NewMarkdown() *Markdown {
 // the runner later: the page made from the lesson then needs no second
 // parse.
 func (m *Markdown) parse(l *Lesson, bodyLine int) error {
-	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	ctx := mdext.NewContext(mdext.Source{Root: m.root, File: l.File, Line: bodyLine})
+	doc := m.md.Parser().Parse(text.NewReader(l.src), parser.WithContext(ctx))
+	if err := mdext.Err(ctx); err != nil {
+		return err
+	}
+	l.includes = nil
+	for _, inc := range mdext.Includes(ctx) {
+		l.includes = append(l.includes, include{file: inc.File, sum: sha256.Sum256(inc.Data)})
+	}
 	seen := map[string]bool{}
 	html := renderBuffers.get()
 	defer renderBuffers.put(html)
@@ -116,6 +137,9 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 			if n.Lines().Len() > 0 {
 				line, _ = fileerr.LineCol(l.src, n.Lines().At(0).Start)
 				line += bodyLine - 1
+			}
+			if code := blockText(n, l.src); n.Lines().Len() == 1 && strings.HasPrefix(strings.TrimSpace(code), "<<< ") {
+				return ast.WalkStop, errorf(l.File, line, 1, "http block: <<< includes a file into an ordinary code fence only; write the requests in the block (snapdoc run runs .http files as they are)")
 			}
 			b, err := newBlock(l.File, len(l.Blocks), blockText(n, l.src), line, opts)
 			if err != nil {
@@ -245,8 +269,9 @@ func (m *Markdown) render(w io.Writer, l *Lesson, block func(io.Writer, *Block) 
 	}
 	// A lesson from the parse cache has no rendered body. The body is
 	// parsed again rather than its tree kept: the trees of a large site's
-	// lessons would take more memory than all else.
-	doc := m.md.Parser().Parse(text.NewReader(l.src))
+	// lessons would take more memory than all else. (A lesson that
+	// includes files is never taken from the cache.)
+	doc := m.md.Parser().Parse(text.NewReader(l.src), parser.WithContext(mdext.NewContext(mdext.Source{Root: m.root, File: l.File})))
 	k := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		fb, ok := n.(*ast.FencedCodeBlock)
@@ -292,8 +317,14 @@ func (r codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, ent
 		bw := v.(blockWriter)
 		return ast.WalkSkipChildren, bw.write(w, bw.b)
 	}
-	lang, _ := fenceInfo(fb, src)
-	_, err := io.WriteString(w, string(codeBlockHTML(lang, blockText(fb, src))))
+	f := mdext.FenceOf(fb)
+	if f == nil {
+		f = &mdext.Fence{Code: blockText(fb, src)}
+	}
+	if f.Err != nil {
+		return ast.WalkStop, f.Err
+	}
+	_, err := io.WriteString(w, string(fenceHTML(f)))
 	return ast.WalkSkipChildren, err
 }
 
@@ -305,25 +336,44 @@ func (r codeRenderer) renderIndented(w util.BufWriter, src []byte, n ast.Node, e
 	return ast.WalkSkipChildren, err
 }
 
-// codeBlockHTML is a highlighted code block with its copy button. The
-// button is hidden until the page's script shows it, so a page without
-// JavaScript shows no dead control.
+// codeBlockHTML is a highlighted code block with its copy button.
 func codeBlockHTML(lang, code string) template.HTML {
+	return fenceHTML(&mdext.Fence{Lang: lang, Code: code})
+}
+
+// fenceHTML is a highlighted code block with its copy button, and the
+// fence's title, highlighted lines and line numbers. The button is hidden
+// until the page's script shows it, so a page without JavaScript shows no
+// dead control.
+func fenceHTML(f *mdext.Fence) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<div class="code-block">`)
-	b.WriteString(`<div class="code-head"><span class="code-lang">`)
-	b.WriteString(template.HTMLEscapeString(lang))
+	b.WriteString(`<div class="code-head">`)
+	if f.Title != "" {
+		b.WriteString(`<span class="code-title">`)
+		b.Write(appendEscaped(nil, f.Title))
+		b.WriteString(`</span>`)
+	}
+	b.WriteString(`<span class="code-lang">`)
+	b.WriteString(template.HTMLEscapeString(f.Lang))
 	b.WriteString(`</span><button type="button" class="copy" hidden>Copy</button></div>`)
 	// The code scrolls inside a box that keyboards can reach and that
 	// screen readers name.
 	label := "Code"
-	if lang != "" {
-		label = lang + " code"
+	switch {
+	case f.Title != "":
+		label = f.Title
+	case f.Lang != "":
+		label = f.Lang + " code"
 	}
 	b.WriteString(`<div class="scroll" tabindex="0" role="group" aria-label="`)
-	b.WriteString(template.HTMLEscapeString(label))
+	b.WriteString(attrText(label))
 	b.WriteString(`">`)
-	b.WriteString(string(Highlight(code, lang)))
+	if len(f.Lines) > 0 || f.LineNumbers {
+		b.WriteString(string(highlightLines(f.Code, f.Lang, f.Lines, f.LineNumbers)))
+	} else {
+		b.WriteString(string(Highlight(f.Code, f.Lang)))
+	}
 	b.WriteString("</div></div>\n")
 	return template.HTML(b.String())
 }

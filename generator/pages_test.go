@@ -213,9 +213,11 @@ func everyKindSite(t *testing.T) string {
 	t.Cleanup(api.Close)
 	src := t.TempDir()
 	writeSite(t, src, map[string]string{
-		"snapdoc.yaml":          "title: Checks <b>site</b>\nbase_url: https://docs.example.org/guide/\nedit_url: https://git.example.org/site/edit/main/\ntry:\n  runner: https://run.example.org\nrunner:\n  hosts:\n    api.test: " + api.URL + "\n  volatile: [header:Date]\n  headers: [Content-Type, Cache-Control, ETag, X-Request-Id, Date]\n",
-		"content/every-kind.md": everyKindLesson,
-		"content/second.md":     lesson("A second lesson", "checks", "Some text.\n\n## A heading\n\nMore text."),
+		"snapdoc.yaml":            "title: Checks <b>site</b>\nbase_url: https://docs.example.org/guide/\nedit_url: https://git.example.org/site/edit/main/\ntry:\n  runner: https://run.example.org\nrunner:\n  hosts:\n    api.test: " + api.URL + "\n  volatile: [header:Date]\n  headers: [Content-Type, Cache-Control, ETag, X-Request-Id, Date]\n",
+		"content/every-kind.md":   everyKindLesson,
+		"content/second.md":       lesson("A second lesson", "checks", "Some text.\n\n## A heading\n\nMore text."),
+		"content/authoring.md":    authoringLesson,
+		"content/examples/app.py": authoringApp,
 	})
 	dest := filepath.Join(src, "public")
 	opts := generator.Options{Source: src, Theme: templates.FS, KeepGoing: true}

@@ -36,6 +36,9 @@ type parsedLesson struct {
 	Words  int
 	Body   int // offset of the body in the file
 	Blocks []parsedBlock
+	// Includes is set when the lesson's fences include files, which
+	// may have changed since: such a lesson is parsed again.
+	Includes bool
 }
 
 // parsedBlock is what parsing a lesson file gave of one http block.
@@ -78,7 +81,7 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 	c.mu.Lock()
 	p := c.old[file]
 	c.mu.Unlock()
-	if p != nil && p.Sum == sum && c.version != "" {
+	if p != nil && p.Sum == sum && !p.Includes && c.version != "" {
 		if l, err := p.lesson(file, src); err == nil {
 			c.mu.Lock()
 			c.next[file] = p
@@ -100,7 +103,7 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 
 // parsed is what the cache keeps of l, parsed from a file of size bytes.
 func parsed(l *Lesson, size int) *parsedLesson {
-	p := &parsedLesson{Sum: l.sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src)}
+	p := &parsedLesson{Sum: l.sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src), Includes: len(l.includes) > 0}
 	for _, b := range l.Blocks {
 		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
 	}

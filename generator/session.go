@@ -59,7 +59,7 @@ func (s *Session) Close() error {
 // NewSession returns a session that builds the site opts describe; Dest is
 // not used. Rendered pages are marked as served by snapdoc serve.
 func NewSession(opts Options) *Session {
-	return &Session{opts: opts, md: NewMarkdown()}
+	return &Session{opts: opts, md: newSiteMarkdown(opts.Source)}
 }
 
 // Update is the result of [Session.Update].

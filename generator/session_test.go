@@ -321,3 +321,40 @@ func collapseSearch(names []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestSessionReloadsIncludedCode checks that editing a file a lesson's
+// fence includes (<<< ./examples/app.py) shows the new code in the
+// preview, the lesson itself unchanged.
+func TestSessionReloadsIncludedCode(t *testing.T) {
+	src := t.TempDir()
+	writeSite(t, src, map[string]string{
+		"content/a.md":            lesson("A", "x", "```python title=\"app.py\"\n<<< ./examples/app.py\n```"),
+		"content/examples/app.py": "print('first')\n",
+	})
+	s := generator.NewSession(generator.Options{Source: src, Theme: templates.FS})
+	defer s.Close()
+	ctx := context.Background()
+	u, err := s.Update(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := string(u.Files["a/index.html"]); !strings.Contains(page, "first") || !strings.Contains(page, `<span class="code-title">app.py</span>`) {
+		t.Fatalf("the page does not show the included code:\n%s", page)
+	}
+	writeSite(t, src, map[string]string{"content/examples/app.py": "print('second')\n"})
+	u, err = s.Update(ctx, []string{"content/examples/app.py"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(u.Changed, "a/index.html") || !strings.Contains(string(u.Files["a/index.html"]), "second") {
+		t.Errorf("after the edit, changed %v; the page:\n%s", u.Changed, u.Files["a/index.html"])
+	}
+	// A missing include is the error the preview's overlay shows.
+	if err := os.Remove(filepath.Join(src, "content/examples/app.py")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Update(ctx, []string{"content/examples/app.py"})
+	if err == nil || !strings.Contains(err.Error(), "content/a.md:9:5: <<< ./examples/app.py: no such file") {
+		t.Errorf("after removing the file: %v", err)
+	}
+}

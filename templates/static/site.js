@@ -60,7 +60,9 @@
     const box = panel || button.closest(".code-block");
     const code = box && (box.querySelector("pre code") || box.querySelector("pre"));
     if (!code) return "";
-    return panel ? code.textContent : code.textContent.replace(/\n$/, "");
+    // Line numbers are shown, not copied.
+    const text = code.querySelector(".ln") ? [...code.querySelectorAll(".cl")].map((l) => l.textContent).join("") : code.textContent;
+    return panel ? text : text.replace(/\n$/, "");
   };
 
   const timers = new WeakMap();
