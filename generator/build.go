@@ -69,7 +69,11 @@ func (o *Options) lock(ctx context.Context) (*sitelock.Lock, error) {
 	if err := stateDir(o.Source); err != nil {
 		return nil, err
 	}
-	return sitelock.Acquire(ctx, o.Source, filepath.Join(o.Source, StateDir), sitelock.Options{NoWait: o.NoWait, Waiting: o.Waiting})
+	site, err := filepath.Abs(o.Source)
+	if err != nil {
+		return nil, err
+	}
+	return sitelock.Acquire(ctx, site, filepath.Join(site, StateDir), sitelock.Options{NoWait: o.NoWait, Waiting: o.Waiting})
 }
 
 func (o *Options) now() time.Time {
