@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/internal/sitelock"
 	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
@@ -330,7 +331,8 @@ func (o *Options) load(md *Markdown, ph *phases) (*loaded, error) {
 func (o *Options) theme(cfg *SiteConfig) (*Theme, error) {
 	var siteTheme fs.FS
 	if st, err := os.Stat(filepath.Join(o.Source, "templates")); err == nil && st.IsDir() {
-		siteTheme = os.DirFS(filepath.Join(o.Source, "templates"))
+		// The site's templates and static files must be its own.
+		siteTheme = safeopen.FS(o.Source, "templates", safeopen.MaxFile)
 	}
 	base := o.Theme
 	if base == nil {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -232,7 +232,7 @@ func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure
 	byLang := map[string][]snippet.Step{}
 	var langs []string
 	for _, l := range lessons {
-		dir := os.DirFS(filepath.Join(opts.Source, filepath.Dir(filepath.FromSlash(l.File))))
+		dir := safeopen.FS(opts.Source, path.Dir(l.File), safeopen.MaxFile)
 		snap, err := readSnapshot(opts.Source, l.File)
 		if err != nil {
 			return nil, nil, err
