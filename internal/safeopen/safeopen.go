@@ -167,4 +167,3 @@ func kind(m fs.FileMode) string {
 	}
 	return "a special file"
 }
-
