@@ -65,6 +65,10 @@ func (s fsys) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	f, err := open(s.root, path.Join(s.dir, name), s.max)
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		// Named as the caller named it, as an fs.FS does.
+		return nil, &fs.PathError{Op: "open", Path: name, Err: pe.Err}
+	}
 	if err != nil {
 		return nil, err
 	}

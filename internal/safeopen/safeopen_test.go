@@ -120,3 +120,14 @@ func TestFSWalks(t *testing.T) {
 		t.Errorf("read %q before the link out", read)
 	}
 }
+
+func TestFSNamesMissingFileAsGiven(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fs.ReadFile(FS(root, "content", MaxFile), "missing.json")
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "open missing.json: ") {
+		t.Fatalf("err = %v, want open missing.json: ... wrapping fs.ErrNotExist", err)
+	}
+}
