@@ -23,6 +23,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	remote := fs.String("runner", "", "run blocks on the runner service at `URL` (its token from $"+tokenEnv+")")
 	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot of the same requests as stale")
 	keepGoing := fs.Bool("keep-going", false, "publish a new or changed block that cannot be recorded as \"not recorded yet\", with a warning, instead of failing")
+	noWait := fs.Bool("no-wait", false, "fail at once when another snapdoc build is writing the site, instead of waiting for it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,6 +38,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
 		Theme: templates.FS, Logger: e.logger(*verbose),
 		Run: mode, Strict: *strict, KeepGoing: *keepGoing, Progress: e.terminal(),
+		NoWait: *noWait, Waiting: e.stderr,
 	}
 	if *remote != "" {
 		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,8 +15,8 @@ import (
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "check", "[flags]", "Run every http block again and report drift from its snapshot, and blocks that fail (exit 1 on either).")
-	source := fs.String("source", ".", "the site's root `dir`")
+	fs := newFlagSet(e, "check", "[flags] [FILE...]", "Run every http block again (or those of the lessons or .http files named) and report drift from its snapshot, and blocks that fail (exit 1 on either).")
+	source := fs.String("source", ".", "the site's root `dir` (default: for a FILE, the nearest directory above it with a snapdoc.yaml, else the current one)")
 	drafts := fs.Bool("drafts", false, "include lessons marked draft")
 	snippets := fs.Bool("snippets", false, "instead, run each example's code in every language shown, against a loopback echo server")
 	asJSON := fs.Bool("json", false, "print one JSON object a line per block: file, line, block, state, diff, error, failure (--format json)")
@@ -23,9 +24,6 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	junit := fs.String("junit", "", "also write the report as JUnit XML to `file`, one test case per block")
 	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if *asJSON {
 		if *format != "text" && *format != "json" {
@@ -38,9 +36,18 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Sprintf("--format: want text, json or github, not %q", *format)}
 	}
 	if *snippets {
+		if fs.NArg() > 0 {
+			return usageError{"--snippets checks the whole site; name no FILE"}
+		}
 		return checkSnippets(ctx, e, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS})
 	}
-	checks, err := generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS, Logger: e.logger(false)})
+	var checks []generator.BlockCheck
+	var err error
+	if fs.NArg() == 0 {
+		checks, err = generator.Check(ctx, generator.Options{Source: *source, Drafts: *drafts, Theme: templates.FS, Logger: e.logger(false)})
+	} else {
+		checks, err = checkFiles(ctx, e, fs, *source, fs.Args())
+	}
 	if err != nil {
 		return err
 	}
@@ -57,6 +64,37 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return checkVerdict(e, *format, checks)
+}
+
+// checkFiles checks the blocks of the files named, each against the
+// snapshots of its own site.
+func checkFiles(ctx context.Context, e *env, fset *flag.FlagSet, source string, files []string) ([]generator.BlockCheck, error) {
+	var checks []generator.BlockCheck
+	for _, file := range files {
+		f, err := locate(fset, source, file)
+		if err != nil {
+			return nil, err
+		}
+		opts := generator.Options{Source: f.root, Logger: e.logger(false)}
+		if f.alone {
+			cfg, err := generator.LoadConfig(os.DirFS(f.root))
+			if err != nil {
+				return nil, err
+			}
+			rn, err := openRunner(&cfg, f, opts.Logger)
+			if err != nil {
+				return nil, err
+			}
+			defer rn.Close()
+			opts.Runner = generator.LocalRunner(rn)
+		}
+		c, err := generator.CheckFile(ctx, opts, f.rel)
+		if err != nil {
+			return nil, err
+		}
+		checks = append(checks, c...)
+	}
+	return checks, nil
 }
 
 // writeCheckText prints, for people, each block that needs attention.

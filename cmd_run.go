@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/snapdoc/snapdoc/generator"
@@ -16,7 +16,7 @@ import (
 
 func runRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "run", "[flags] FILE...", "Execute the http blocks of lessons or .http files and print the exchanges.")
-	source := fs.String("source", ".", "the site's root `dir`, whose snapdoc.yaml routes hosts and defines vars")
+	source := fs.String("source", ".", "the site's root `dir`, whose snapdoc.yaml routes hosts and defines vars (default: the nearest directory above each FILE with a snapdoc.yaml, else the current one)")
 	asJSON := fs.Bool("json", false, "print one JSON array of exchanges")
 	dryRun := fs.Bool("dry-run", false, "print the parsed requests without sending them")
 	if err := parseFlags(fs, args); err != nil {
@@ -25,28 +25,44 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{"want at least one FILE"}
 	}
-	cfg, err := generator.LoadConfig(os.DirFS(*source))
-	if err != nil {
-		return err
+	// Each file runs with the config and runner of its own site.
+	type site struct {
+		cfg generator.SiteConfig
+		rn  *runner.Runner
 	}
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(e.stderr, "warning: %v\n", w)
-	}
-	var rn *runner.Runner
-	if !*dryRun {
-		if rn, err = generator.OpenRunner(&cfg, *source, e.logger(false)); err != nil {
-			return err
+	sites := map[string]*site{}
+	defer func() {
+		for _, s := range sites {
+			if s.rn != nil {
+				s.rn.Close()
+			}
 		}
-		defer rn.Close()
-	}
+	}()
 	var out []runner.WireExchange
 	var failed []error
 	for _, file := range fs.Args() {
-		rel, err := siteRelative(*source, file)
+		f, err := locate(fs, *source, file)
 		if err != nil {
 			return err
 		}
-		blocks, err := generator.LoadBlocks(os.DirFS(*source), &cfg, rel)
+		st := sites[f.root]
+		if st == nil {
+			st = &site{}
+			if st.cfg, err = generator.LoadConfig(os.DirFS(f.root)); err != nil {
+				return err
+			}
+			for _, w := range st.cfg.Warnings() {
+				fmt.Fprintf(e.stderr, "warning: %v\n", w)
+			}
+			if !*dryRun {
+				if st.rn, err = openRunner(&st.cfg, f, e.logger(false)); err != nil {
+					return err
+				}
+			}
+			sites[f.root] = st
+		}
+		rel := f.rel
+		blocks, err := generator.LoadBlocks(os.DirFS(f.root), &st.cfg, rel)
 		if err != nil {
 			return err
 		}
@@ -65,9 +81,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			if b.NoRun {
 				continue
 			}
-			ropts := b.RunOptions(*source, rel)
+			ropts := b.RunOptions(f.root, rel)
 			ropts.Warn = func(w error) { fmt.Fprintf(e.stderr, "warning: %v\n", w) }
-			ex, err := rn.Run(ctx, b.Requests, ropts)
+			ex, err := st.rn.Run(ctx, b.Requests, ropts)
 			for i, r := range b.Requests {
 				var j runner.WireExchange
 				switch {
@@ -100,24 +116,6 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		printExchanges(e.stdout, out)
 	}
 	return errors.Join(failed...)
-}
-
-// siteRelative makes file, given relative to the working directory,
-// relative to the site's root.
-func siteRelative(root, file string) (string, error) {
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return "", err
-	}
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(absRoot, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", fmt.Errorf("%s is not inside the site at %s", file, root)
-	}
-	return filepath.ToSlash(rel), nil
 }
 
 // printJSON prints the exchanges as one JSON array; a dry run keeps only
@@ -194,4 +192,19 @@ func printAsserts(w io.Writer, as []runner.WireAssert) {
 			fmt.Fprintf(w, "✗ FAIL  %s (got %s)\n", a.Assertion, a.Got)
 		}
 	}
+}
+
+// openRunner opens the runner of f's site, with the site's shared HTTP
+// cache; a file outside any site gets a runner whose cache is in memory,
+// leaving nothing in the file's directory.
+func openRunner(cfg *generator.SiteConfig, f siteFile, log *slog.Logger) (*runner.Runner, error) {
+	if !f.alone {
+		return generator.OpenRunner(cfg, f.root, log)
+	}
+	rc, err := cfg.RunnerConfig()
+	if err != nil {
+		return nil, err
+	}
+	rc.Logger = log
+	return runner.Open(rc, "")
 }

@@ -35,7 +35,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve, "secretecho": secretEcho, "nosecret": noSecret,
 			"lessons": lessons, "freeport": freeport, "waiturl": waiturl, "fetch": fetch, "slowbody": slowbody,
-			"linkcheck": linkcheckCmd,
+			"linkcheck": linkcheckCmd, "sitegen": sitegenCmd, "killscan": killscan, "holdlock": holdlock, "releaselock": releaselock, "racebuilds": racebuilds, "waitbuild": waitbuild,
 		},
 	})
 }

@@ -44,5 +44,5 @@ func LoadBlocks(fsys fs.FS, cfg *SiteConfig, file string) ([]*Block, error) {
 // to the site's root dir) with: its directory for "< ./file" bodies, and
 // the block's own timeout and redactions.
 func (b *Block) RunOptions(root, file string) runner.RunOptions {
-	return runner.RunOptions{Dir: filepath.Join(root, filepath.Dir(filepath.FromSlash(file))), Redact: b.redact, Timeout: b.Timeout}
+	return runner.RunOptions{Dir: filepath.Join(root, filepath.Dir(filepath.FromSlash(file))), Root: root, Redact: b.redact, Timeout: b.Timeout}
 }

@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/safeopen"
+	"github.com/snapdoc/snapdoc/internal/sitelock"
 	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/templates"
@@ -55,6 +57,24 @@ type Options struct {
 	// Progress, when set, shows the progress of a build that takes more
 	// than a second; give it a terminal, not a pipe.
 	Progress io.Writer
+	// NoWait fails a build at once, with a *sitelock.BusyError, when
+	// another process is writing the site; otherwise the build waits for
+	// it, saying so to Waiting when set.
+	NoWait  bool
+	Waiting io.Writer
+}
+
+// lock takes the lock of the site, which a build holds while it writes
+// (see [sitelock]).
+func (o *Options) lock(ctx context.Context) (*sitelock.Lock, error) {
+	if err := stateDir(o.Source); err != nil {
+		return nil, err
+	}
+	site, err := filepath.Abs(o.Source)
+	if err != nil {
+		return nil, err
+	}
+	return sitelock.Acquire(ctx, site, filepath.Join(site, StateDir), sitelock.Options{NoWait: o.NoWait, Waiting: o.Waiting})
 }
 
 func (o *Options) now() time.Time {
@@ -112,9 +132,12 @@ func checkDest(source, dest string) error {
 }
 
 // Build builds the site at opts.Source into opts.Dest. The output is
-// written to a temporary directory beside Dest and swapped in only when
-// the whole build has succeeded, so a failed build leaves the previous
-// site untouched.
+// written to a staging directory under the site's [StateDir] and swapped
+// in only when the whole build has succeeded and the snapshots it
+// recorded are on disk, so a failed build leaves the previous site
+// untouched, and the published site never shows an exchange its
+// snapshots lack. A build holds the site's lock (.snapdoc/lock) from start
+// to end, and first removes the staging that a killed build left.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	if opts.Logger == nil {
@@ -127,6 +150,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if err := checkDest(opts.Source, opts.Dest); err != nil {
+		return nil, err
+	}
+	lock, err := opts.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if err := reclaimStages(opts.Source, opts.Dest); err != nil {
 		return nil, err
 	}
 	ph := &phases{log: opts.Logger, start: start, last: start}
@@ -171,7 +202,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	lists := cfg.listsWarning(cfgSrc)
 	ph.done("run")
 	site := newSite(cfg, lessons)
-	out, err := newDirOutput(opts.Dest)
+	out, err := newDirOutput(opts.Source, opts.Dest)
 	if err != nil {
 		return nil, err
 	}
@@ -188,13 +219,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	ph.done("render")
-	if err := out.commit(m.old.Files); err != nil {
-		return nil, err
-	}
+	// The snapshots first, synced: the new pages show what they hold.
 	for path, snap := range snapshots {
 		if err := runner.WriteSnapshot(path, snap); err != nil {
 			return nil, fmt.Errorf("write snapshot: %w", err)
 		}
+	}
+	if err := out.commit(m.old.Files); err != nil {
+		return nil, err
 	}
 	res := &Result{
 		Dest: opts.Dest, Lessons: len(lessons), Pages: int(r.pages.Load()), Written: int(out.written.Load()), Kept: int(r.kept.Load()),
@@ -299,7 +331,8 @@ func (o *Options) load(md *Markdown, ph *phases) (*loaded, error) {
 func (o *Options) theme(cfg *SiteConfig) (*Theme, error) {
 	var siteTheme fs.FS
 	if st, err := os.Stat(filepath.Join(o.Source, "templates")); err == nil && st.IsDir() {
-		siteTheme = os.DirFS(filepath.Join(o.Source, "templates"))
+		// The site's templates and static files must be its own.
+		siteTheme = safeopen.FS(o.Source, "templates", safeopen.MaxFile)
 	}
 	base := o.Theme
 	if base == nil {

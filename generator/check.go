@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -92,6 +93,40 @@ func Check(ctx context.Context, opts Options) ([]BlockCheck, error) {
 		}
 	})
 	return slices.Concat(checks...), errors.Join(errs...)
+}
+
+// CheckFile is [Check] for the blocks of one source file, a lesson or a
+// .http file (a slash-separated path relative to opts.Source), wherever
+// it is in the site, drafts too: the snapshot it is compared with is the
+// one a build of the site would record for it.
+func CheckFile(ctx context.Context, opts Options, file string) ([]BlockCheck, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := LoadBlocks(os.DirFS(opts.Source), &cfg, file)
+	if err != nil {
+		return nil, err
+	}
+	file = path.Clean(strings.TrimPrefix(file, "./"))
+	snap, err := readSnapshot(opts.Source, file)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Runner == nil {
+		rn, closeRunner, err := newRunner(&cfg, opts.Source, opts.Logger)
+		if err != nil {
+			return nil, err
+		}
+		defer closeRunner()
+		opts.Runner = rn
+	}
+	l := &Lesson{File: file}
+	var checks []BlockCheck
+	for _, b := range blocks {
+		checks = append(checks, checkBlock(ctx, &opts, l, b, snap.Record(b.ID)))
+	}
+	return checks, nil
 }
 
 // checkBlock runs the block again and compares its output with old, its
@@ -232,7 +267,7 @@ func CheckSnippets(ctx context.Context, opts Options) (failures []SnippetFailure
 	byLang := map[string][]snippet.Step{}
 	var langs []string
 	for _, l := range lessons {
-		dir := os.DirFS(filepath.Join(opts.Source, filepath.Dir(filepath.FromSlash(l.File))))
+		dir := safeopen.FS(opts.Source, path.Dir(l.File), safeopen.MaxFile)
 		snap, err := readSnapshot(opts.Source, l.File)
 		if err != nil {
 			return nil, nil, err

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
@@ -315,7 +317,7 @@ func (r *builder) outputs(e *Example) []Output {
 func (r *builder) code(l *Lesson, b *Block) ([]CodeGroup, error) {
 	set := r.theme.snippets
 	langs := orderLanguages(r.site.Config.Languages, l.Language, l.Languages)
-	dir := os.DirFS(filepath.Join(r.source, filepath.Dir(filepath.FromSlash(l.File))))
+	dir := safeopen.FS(r.source, path.Dir(l.File), safeopen.MaxFile)
 	var cached []*snippet.Cached // how the runner's cache answered each request
 	if b.Example != nil {
 		cached = snippet.CachedSteps(b.Example.exchanges)

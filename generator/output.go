@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/snapdoc/snapdoc/internal/atomicfile"
 )
 
 // DestManifest is the file in which a build lists, inside the destination
@@ -35,15 +37,18 @@ const destManifestAbout = "The files snapdoc wrote here; the next build removes 
 
 // dirOutput is a build's destination directory under construction.
 //
-// Files are written into a staging directory beside the destination, and
-// only when they differ from the destination's current file, so a build
-// that changes nothing writes nothing and unchanged files keep their bytes
-// and modification times. commit moves the staged files in and removes
-// the files of the previous build that this one did not produce, leaving
-// alone files no build wrote (a CNAME, a .git directory); discard throws
-// the staging away,
-// leaving the destination as it was. Nothing touches the destination
+// Files are written into a staging directory, and only when they differ
+// from the destination's current file, so a build that changes nothing
+// writes nothing and unchanged files keep their bytes and modification
+// times. commit moves the staged files in and removes the files of the
+// previous build that this one did not produce, leaving alone files no
+// build wrote (a CNAME, a .git directory); discard throws the staging
+// away, leaving the destination as it was. Nothing touches the destination
 // before commit, so a failed build leaves the previous site intact.
+//
+// The staging directory is under the site's state directory (see
+// [stageDir]), never in the site's root, so a build killed before it
+// cleans up leaves nothing there; the next build reclaims it.
 type dirOutput struct {
 	dest  string
 	stage string
@@ -57,13 +62,28 @@ type dirOutput struct {
 	written atomic.Int64    // files that differ from the old site
 }
 
-func newDirOutput(dest string) (*dirOutput, error) {
+// stageDir holds, under a site's root, the staging directories of its
+// builds in progress.
+const stageDir = StateDir + "/stage"
+
+// newDirOutput starts the output of the site at root into dest.
+func newDirOutput(root, dest string) (*dirOutput, error) {
 	dest = filepath.Clean(dest)
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+"-new-")
+	stages := filepath.Join(root, stageDir)
+	if err := os.MkdirAll(stages, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	// Staged files are renamed into dest, which needs one file system:
+	// a dest on another one is staged beside it, as older versions did.
+	where, prefix := stages, filepath.Base(dest)+"-"
+	if !sameDevice(stages, parent) {
+		where, prefix = parent, legacyStagePrefix(dest)
+	}
+	stage, err := os.MkdirTemp(where, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
@@ -77,6 +97,47 @@ func newDirOutput(dest string) (*dirOutput, error) {
 		o.listed = readDestManifest(dest)
 	}
 	return o, nil
+}
+
+// legacyStagePrefix is the name of the staging directories made beside
+// dest: by a build into another file system, and by snapdoc before it
+// staged under the state directory.
+func legacyStagePrefix(dest string) string {
+	return "." + filepath.Base(dest) + "-new-"
+}
+
+// reclaimStages removes the staging directories that builds of the site
+// at root into dest left behind when they were killed. The caller holds
+// the site's lock, so no build in progress owns one.
+func reclaimStages(root, dest string) error {
+	var errs []error
+	stages := filepath.Join(root, stageDir)
+	entries, err := os.ReadDir(stages)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	for _, e := range entries {
+		errs = append(errs, os.RemoveAll(filepath.Join(stages, e.Name())))
+	}
+	// A snapshot is written through a temporary file beside it.
+	err = filepath.WalkDir(filepath.Join(root, SnapshotDir), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && atomicfile.IsTemp(d.Name()) {
+			errs = append(errs, os.Remove(p))
+		}
+		return nil
+	})
+	errs = append(errs, err)
+	parent := filepath.Dir(filepath.Clean(dest))
+	legacy, _ := filepath.Glob(filepath.Join(parent, legacyStagePrefix(dest)+"*"))
+	for _, p := range legacy {
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			errs = append(errs, os.RemoveAll(p))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remove the staging left by an earlier build: %w", err)
+	}
+	return nil
 }
 
 // readDestManifest returns the files the manifest in dest lists, or none

@@ -315,6 +315,15 @@ func (s *Session) run(ctx context.Context, cfg *SiteConfig, lessons []*Lesson) (
 	if ws := cfg.Warnings(); len(ws) > 0 {
 		warnings[ConfigFile] = ws
 	}
+	if len(snapshots) == 0 {
+		return warnings, nil
+	}
+	// A build may be writing the site too: the preview waits for it.
+	lock, err := s.opts.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	for p, snap := range snapshots {
 		if err := runner.WriteSnapshot(p, snap); err != nil {
 			return nil, err
@@ -428,7 +437,7 @@ func (s *Session) RunBlock(ctx context.Context, ref runner.BlockRef, record bool
 	}
 	rec := &runner.Record{Block: b.ID, Hash: runner.Hash(b.Requests), Recorded: s.opts.now().UTC().Truncate(time.Second), Exchanges: ex}
 	if record {
-		if err := s.record(file, blocks, rec); err != nil {
+		if err := s.record(ctx, file, blocks, rec); err != nil {
 			return "", err
 		}
 	}
@@ -450,8 +459,13 @@ func (s *Session) renderOutput(e *Example) (template.HTML, error) {
 }
 
 // record writes rec into the snapshot of file, in the place of the
-// block's previous record.
-func (s *Session) record(file string, blocks []*Block, rec *runner.Record) error {
+// block's previous record, holding the site's lock.
+func (s *Session) record(ctx context.Context, file string, blocks []*Block, rec *runner.Record) error {
+	lock, err := s.opts.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	path := runner.SnapshotPath(filepath.Join(s.opts.Source, SnapshotDir), file)
 	old, err := readSnapshot(s.opts.Source, file)
 	if err != nil {

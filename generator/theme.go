@@ -2,6 +2,7 @@ package generator
 
 import (
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/templates"
 
 	"errors"
@@ -95,7 +96,7 @@ func LoadTheme(base, site fs.FS, extra template.FuncMap) (*Theme, error) {
 		for _, name := range names {
 			src, err := fs.ReadFile(fsys, name)
 			if err != nil {
-				return nil, fmt.Errorf("theme: %w", err)
+				return nil, themeFileError(err)
 			}
 			if _, err := t.New(name).Parse(string(src)); err != nil {
 				return nil, errorf(path.Join("templates", name), 0, 0, "%s", strings.TrimPrefix(err.Error(), "template: "))
@@ -181,10 +182,20 @@ func (th *Theme) Static(fn func(name string, data []byte) error) error {
 		}
 		data, err := fs.ReadFile(th.fsys, p)
 		if err != nil {
-			return err
+			return themeFileError(err)
 		}
 		return fn(p, data)
 	})
+}
+
+// themeFileError is the error of a theme file that could not be read: at
+// the file, when the site's own file is one it may not use (see
+// [safeopen]).
+func themeFileError(err error) error {
+	if se, ok := errors.AsType[*safeopen.Error](err); ok {
+		return errorf(se.Name, 0, 0, "%s", se.Reason)
+	}
+	return fmt.Errorf("theme: %w", err)
 }
 
 // Snippets are the theme's code snippet templates, one per language.

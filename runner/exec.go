@@ -150,6 +150,9 @@ func newRunner(cfg Config, newCache func(upstream http.RoundTripper) http.RoundT
 type RunOptions struct {
 	// Dir is the directory that "< ./file" bodies are relative to.
 	Dir string
+	// Root is the directory body files must resolve inside, after
+	// symbolic links: the site's root. "" means Dir.
+	Root string
 	// Timeout overrides the runner's per-request timeout when positive.
 	Timeout time.Duration
 	// Redact adds to the runner's secret fields for this block.
@@ -255,7 +258,11 @@ func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, o
 
 // do sends one request and records its exchange.
 func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts RunOptions, timeout time.Duration, red *Redactor) (*Exchange, error) {
-	out, err := BuildOutgoing(req, opts.Dir, r.cfg.Getenv)
+	root := opts.Root
+	if root == "" {
+		root = opts.Dir
+	}
+	out, err := buildOutgoing(req, root, opts.Dir, r.cfg.Getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/snapdoc/snapdoc/internal/safeopen"
 )
 
 // Outgoing is a request exactly as it goes on the wire: secrets expanded,
@@ -55,11 +57,18 @@ type DerivedSecret struct {
 const userAgent = "snapdoc"
 
 // BuildOutgoing returns the request req sends, reading body files from
-// dir and secrets with getenv. An error about a place in the source (a
+// dir (which they must not leave; see [RunOptions.Root]) and secrets with
+// getenv. An error about a place in the source (a
 // missing body file, a header that a secret made invalid) is a
 // *[ParseError]; an unset secret or a URL that cannot be sent is a plain
 // error. No error quotes a secret's value.
 func BuildOutgoing(req *Request, dir string, getenv func(string) (string, bool)) (*Outgoing, error) {
+	return buildOutgoing(req, dir, dir, getenv)
+}
+
+// buildOutgoing is [BuildOutgoing] with body files relative to dir that
+// must stay inside root.
+func buildOutgoing(req *Request, root, dir string, getenv func(string) (string, bool)) (*Outgoing, error) {
 	out := &Outgoing{Method: req.Method, Secrets: map[string]string{}}
 	var missing []string
 	get := func(name string) string {
@@ -100,7 +109,7 @@ func BuildOutgoing(req *Request, dir string, getenv func(string) (string, bool))
 	if _, ok := req.Header("User-Agent"); !ok {
 		out.Headers = append(out.Headers, Header{"User-Agent", userAgent})
 	}
-	if out.Body, err = req.body(dir, get); err != nil {
+	if out.Body, err = req.body(root, dir, get); err != nil {
 		return nil, err
 	}
 	if len(missing) > 0 {
@@ -120,7 +129,7 @@ func BuildOutgoing(req *Request, dir string, getenv func(string) (string, bool))
 // body returns the bytes of the request's body: the inline text with
 // secrets expanded, the file of a "< path" body, or the parts of a body
 // that mixes text and "< path" lines.
-func (r *Request) body(dir string, get func(string) string) ([]byte, error) {
+func (r *Request) body(root, dir string, get func(string) string) ([]byte, error) {
 	parts := r.Parts
 	if parts == nil && r.BodyFile != "" {
 		parts = []BodyPart{{File: r.BodyFile, Pos: r.Pos}}
@@ -137,17 +146,37 @@ func (r *Request) body(dir string, get func(string) string) ([]byte, error) {
 			b = append(b, Expand(p.Text, get)...)
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p.File)))
+		data, err := readBodyFile(root, dir, p.File)
 		if err != nil {
 			msg := err.Error()
-			if errors.Is(err, os.ErrNotExist) {
+			var se *safeopen.Error
+			switch {
+			case errors.Is(err, os.ErrNotExist):
 				msg = "no such file"
+			case errors.As(err, &se):
+				msg = se.Reason
 			}
 			return nil, &bodyFileError{&ParseError{p.Pos, fmt.Sprintf("body file %s: %s", p.File, msg)}}
 		}
 		b = append(b, data...)
 	}
 	return b, nil
+}
+
+// readBodyFile reads the body file name, relative to dir, as
+// [safeopen.ReadFile] does inside root.
+func readBodyFile(root, dir, name string) ([]byte, error) {
+	if root == "" {
+		root = "."
+	}
+	if dir == "" {
+		dir = "."
+	}
+	rel, err := filepath.Rel(root, filepath.Join(dir, filepath.FromSlash(name)))
+	if err != nil {
+		return nil, err
+	}
+	return safeopen.ReadFile(root, filepath.ToSlash(rel), safeopen.MaxFile)
 }
 
 // HTTPRequest returns the request as a *http.Request whose request line

@@ -83,7 +83,7 @@ func Run(ctx context.Context, opts Options) error {
 	if !runner.IsLoopback(opts.Addr) {
 		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone with the token can run this site's requests, with your credentials; open the site once with ?token=$%s\n", opts.Addr, TokenEnv)
 	}
-	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger})
+	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger, Waiting: opts.Stderr})
 	defer session.Close()
 	srv := preview.NewServer(preview.ServerOptions{})
 	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: runner.NewGate(1, runWait)}
