@@ -16,7 +16,10 @@ func TestSearchTextFromCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l.search == nil || l.search.text == "" || len(l.search.headings) == 0 || l.search.code == "" {
+		if l.search == nil {
+			t.Fatalf("%s: parsed without search text", f)
+		}
+		if text, code := l.search.strings(l); text == "" || len(l.search.headings) == 0 || code == "" {
 			t.Fatalf("%s: parsed with search text %+v", f, l.search)
 		}
 		if again := md.searchText(l); !reflect.DeepEqual(again, l.search) {
@@ -34,14 +37,14 @@ func TestSearchText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := l.search
-	if want := []string{"First step"}; !reflect.DeepEqual(got.headings, want) {
-		t.Errorf("headings %q, want %q", got.headings, want)
+	if want := []string{"First step"}; !reflect.DeepEqual(l.search.headings, want) {
+		t.Errorf("headings %q, want %q", l.search.headings, want)
 	}
-	if want := "The description. Intro with max-age and emphasis over two lines. a b one two"; got.text != want {
-		t.Errorf("text %q\nwant %q", got.text, want)
+	text, code := l.search.strings(l)
+	if want := "The description. Intro with max-age and emphasis over two lines. a b one two"; text != want {
+		t.Errorf("text %q\nwant %q", text, want)
 	}
-	if !strings.Contains(got.code, "GET https://example.test/") || !strings.Contains(got.code, "indented code") {
-		t.Errorf("code %q", got.code)
+	if !strings.Contains(code, "GET https://example.test/") || !strings.Contains(code, "indented code") {
+		t.Errorf("code %q", code)
 	}
 }
