@@ -103,7 +103,7 @@ type Builder struct {
 	// lists; ids and pairs find them, by the term and by the ids of the
 	// pair's words. names are the terms by id ("" for a pair).
 	ids   map[string]uint32
-	pairs map[uint64]uint32
+	pairs pairTable
 	names []string
 	lists []postings // by id
 	lens  []uint32   // each page's length in words
@@ -132,7 +132,7 @@ type postings struct {
 // write, with slash-separated names relative to the index's directory.
 func NewBuilder(write func(name string, data []byte) error) *Builder {
 	gz, _ := gzip.NewWriterLevel(nil, gzipLevel)
-	bd := &Builder{write: write, ids: map[string]uint32{}, pairs: map[uint64]uint32{}, gz: gz}
+	bd := &Builder{write: write, ids: map[string]uint32{}, gz: gz}
 	bd.enc = json.NewEncoder(&bd.frag)
 	return bd
 }
@@ -158,12 +158,11 @@ func (bd *Builder) term(t []byte) uint32 {
 // pair returns the id of the word pair of terms a and b.
 func (bd *Builder) pair(a, b uint32) uint32 {
 	k := uint64(a)<<32 | uint64(b)
-	id, ok := bd.pairs[k]
-	if !ok {
-		id = bd.newList()
-		bd.pairs[k] = id
+	s := bd.pairs.slot(k)
+	if s.id == 0 {
+		bd.pairs.add(s, k, bd.newList())
 	}
-	return id
+	return s.id - 1
 }
 
 // Add indexes d as the next page and writes its fragment.
@@ -258,9 +257,7 @@ func (bd *Builder) Finish() (Stats, error) {
 	// its record is, never kept.
 	names := bd.names
 	pairOf := make([]uint64, len(names))
-	for k, id := range bd.pairs {
-		pairOf[id] = k
-	}
+	bd.pairs.all(func(k uint64, id uint32) { pairOf[id] = k })
 	name := func(dst []byte, id int) []byte {
 		if names[id] != "" {
 			return append(dst, names[id]...)
