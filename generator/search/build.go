@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Document is a page as the index sees it.
@@ -102,7 +103,7 @@ type Builder struct {
 	// lists; ids and pairs find them, by the term and by the ids of the
 	// pair's words. names are the terms by id ("" for a pair).
 	ids   map[string]uint32
-	pairs map[uint64]uint32
+	pairs pairTable
 	names []string
 	lists []postings // by id
 	lens  []uint32   // each page's length in words
@@ -114,7 +115,9 @@ type Builder struct {
 	scratch []byte // a term, lowercased
 	stats   Stats
 	gz      *gzip.Writer
-	buf     bytes.Buffer
+	buf     bytes.Buffer // a shard, gzipped
+	frag    bytes.Buffer // a page's fragment
+	enc     *json.Encoder
 }
 
 // postings are a term's pages as the builder collects them: for each, the
@@ -129,7 +132,9 @@ type postings struct {
 // write, with slash-separated names relative to the index's directory.
 func NewBuilder(write func(name string, data []byte) error) *Builder {
 	gz, _ := gzip.NewWriterLevel(nil, gzipLevel)
-	return &Builder{write: write, ids: map[string]uint32{}, pairs: map[uint64]uint32{}, gz: gz}
+	bd := &Builder{write: write, ids: map[string]uint32{}, gz: gz}
+	bd.enc = json.NewEncoder(&bd.frag)
+	return bd
 }
 
 // newList returns the id of a new posting list.
@@ -153,12 +158,11 @@ func (bd *Builder) term(t []byte) uint32 {
 // pair returns the id of the word pair of terms a and b.
 func (bd *Builder) pair(a, b uint32) uint32 {
 	k := uint64(a)<<32 | uint64(b)
-	id, ok := bd.pairs[k]
-	if !ok {
-		id = bd.newList()
-		bd.pairs[k] = id
+	s := bd.pairs.slot(k)
+	if s.id == 0 {
+		bd.pairs.add(s, k, bd.newList())
 	}
-	return id
+	return s.id - 1
 }
 
 // Add indexes d as the next page and writes its fragment.
@@ -210,10 +214,13 @@ func (bd *Builder) Add(d Document) error {
 	bd.seen = bd.seen[:0]
 	bd.lens = append(bd.lens, uint32(words))
 	bd.total += uint64(words)
-	data, err := json.Marshal(Fragment{URL: d.URL, Title: d.Title, Tags: d.Tags, Text: d.Text, Code: d.Code})
-	if err != nil {
+	// The fragment is encoded into a buffer kept from page to page, as
+	// json.Marshal would encode it (less the newline Encode adds).
+	bd.frag.Reset()
+	if err := bd.enc.Encode(Fragment{URL: d.URL, Title: d.Title, Tags: d.Tags, Text: d.Text, Code: d.Code}); err != nil {
 		return err
 	}
+	data := bytes.TrimSuffix(bd.frag.Bytes(), []byte{'\n'})
 	// Fragments are JSON as it is: they are the most files of the
 	// index, gzip costs most on small files, and hosts compress JSON.
 	bd.stats.Bytes += int64(len(data))
@@ -246,24 +253,55 @@ func (bd *Builder) Finish() (Stats, error) {
 	for i, l := range bd.lens {
 		norm[i] = k1 * (1 - b + b*float64(l)/avg)
 	}
+	// A pair's name is its words' with a space between; it is made when
+	// its record is, never kept.
 	names := bd.names
-	for k, id := range bd.pairs {
-		names[id] = names[k>>32] + " " + names[uint32(k)]
+	pairOf := make([]uint64, len(names))
+	bd.pairs.all(func(k uint64, id uint32) { pairOf[id] = k })
+	name := func(dst []byte, id int) []byte {
+		if names[id] != "" {
+			return append(dst, names[id]...)
+		}
+		k := pairOf[id]
+		return append(append(append(dst, names[k>>32]...), ' '), names[uint32(k)]...)
 	}
 	size := 0
 	for id := range names {
 		size += len(names[id]) + 4 + len(bd.lists[id].data)
+		if names[id] == "" {
+			k := pairOf[id]
+			size += len(names[k>>32]) + 1 + len(names[uint32(k)])
+		}
 	}
 	shards := max(1, (size+shardTarget-1)/shardTarget)
-	recs := make([][]byte, shards)
-	// Records go in the order of their ids, which is the order the
-	// pages first used them in: the same for the same pages.
+	// Each shard is made and written in turn: its records in the order
+	// of their ids, which is the order the pages first used them in, the
+	// same for the same pages. order lists the ids by shard, and start
+	// where each shard's begin in it.
+	shardOf := make([]uint32, len(names))
+	start := make([]int, shards+1)
 	for id := range names {
-		s := Shard(names[id], shards)
-		recs[s] = appendRecord(recs[s], names[id], &bd.lists[id], norm)
-		bd.lists[id].data = nil
+		bd.scratch = name(bd.scratch[:0], id)
+		shardOf[id] = uint32(shard(bd.scratch, shards))
+		start[shardOf[id]+1]++
 	}
-	for i, rec := range recs {
+	for i := 1; i <= shards; i++ {
+		start[i] += start[i-1]
+	}
+	order := make([]uint32, len(names))
+	next := slices.Clone(start[:shards])
+	for id, s := range shardOf {
+		order[next[s]] = uint32(id)
+		next[s]++
+	}
+	var rec []byte
+	for i := range shards {
+		rec = rec[:0]
+		for _, id := range order[start[i]:start[i+1]] {
+			bd.scratch = name(bd.scratch[:0], int(id))
+			rec = appendRecord(rec, bd.scratch, &bd.lists[id], norm)
+			bd.lists[id].data = nil
+		}
 		if err := bd.put(ShardFile(i), rec); err != nil {
 			return Stats{}, err
 		}
@@ -284,7 +322,7 @@ func (bd *Builder) Finish() (Stats, error) {
 // and bytes, its number of pages, and for each page the difference of its
 // number from the previous one (uvarints) and the term's BM25 weight in
 // the page, quantised to a byte (see [Impact]).
-func appendRecord(rec []byte, t string, p *postings, norm []float64) []byte {
+func appendRecord(rec, t []byte, p *postings, norm []float64) []byte {
 	rec = binary.AppendUvarint(rec, uint64(len(t)))
 	rec = append(rec, t...)
 	rec = binary.AppendUvarint(rec, uint64(p.n))
@@ -306,7 +344,10 @@ func Impact(q byte) float64 { return float64(q) / 255 * (k1 + 1) }
 
 // Shard is the shard of term t in an index of n shards: FNV-1a of its
 // UTF-8 bytes, modulo n.
-func Shard(t string, n int) int {
+func Shard(t string, n int) int { return shard(t, n) }
+
+// shard is [Shard] of a string or of its bytes.
+func shard[T string | []byte](t T, n int) int {
 	h := uint32(2166136261)
 	for i := 0; i < len(t); i++ {
 		h ^= uint32(t[i])
