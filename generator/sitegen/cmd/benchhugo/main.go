@@ -12,7 +12,7 @@
 // with .snapdoc/ removed before a snapdoc build (`build --run replay`)
 // and resources/ and Hugo's cache before a Hugo build. Wall time is the
 // child's, from start to exit; peak memory is its maximum resident set
-// from wait4. It installs nothing: without hugo on $PATH (or -hugo) it
+// from wait4. Their CPU times, user and system, follow in a second table. It installs nothing: without hugo on $PATH (or -hugo) it
 // says how to install it.
 package main
 
@@ -227,7 +227,7 @@ func measure(cmd *exec.Cmd) (sample, string, error) {
 		}
 		return sample{}, "", err
 	}
-	return sample{wall: wall, rss: maxRSS(cmd.ProcessState)}, stdout.String(), nil
+	return sample{wall: wall, cpu: cpuTime(cmd.ProcessState), rss: maxRSS(cmd.ProcessState)}, stdout.String(), nil
 }
 
 // loadAverage returns the machine's one-minute load average, or "unknown"

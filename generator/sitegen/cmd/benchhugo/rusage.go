@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"syscall"
+	"time"
 )
 
 // maxRSS returns the peak resident set, in bytes, of the exited process:
@@ -13,4 +14,10 @@ func maxRSS(ps *os.ProcessState) int64 {
 		return 0
 	}
 	return int64(ru.Maxrss) * maxrssUnit
+}
+
+// cpuTime returns the CPU time, user and system, that the exited process
+// used: on a machine other work is loading, it moves less than wall time.
+func cpuTime(ps *os.ProcessState) time.Duration {
+	return ps.UserTime() + ps.SystemTime()
 }

@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// sample is one build: its wall time and the child's peak resident set
-// in bytes.
+// sample is one build: its wall time, its CPU time and the child's peak
+// resident set in bytes.
 type sample struct {
-	wall time.Duration
-	rss  int64
+	wall, cpu time.Duration
+	rss       int64
 }
 
 // row is the samples of one size.
@@ -22,20 +22,23 @@ type row struct {
 }
 
 // stats are the median and the minimum of the samples' wall times in
-// seconds and peak memory in MiB.
+// seconds and peak memory in MiB, and their median CPU time in seconds.
 type stats struct {
 	secs, minSecs float64
 	mib, minMiB   float64
+	cpu           float64
 }
 
 func summarize(ss []sample) stats {
 	secs := make([]float64, len(ss))
 	mib := make([]float64, len(ss))
+	cpu := make([]float64, len(ss))
 	for i, s := range ss {
 		secs[i] = s.wall.Seconds()
 		mib[i] = float64(s.rss) / (1 << 20)
+		cpu[i] = s.cpu.Seconds()
 	}
-	return stats{secs: median(secs), minSecs: slices.Min(secs), mib: median(mib), minMiB: slices.Min(mib)}
+	return stats{secs: median(secs), minSecs: slices.Min(secs), mib: median(mib), minMiB: slices.Min(mib), cpu: median(cpu)}
 }
 
 // median returns the middle value, or the mean of the two middle values
@@ -49,9 +52,10 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// writeTable prints the rows as a Markdown table, then how snapdoc's (and
-// Hugo's) time and memory per lesson at the largest size compare with
-// those at the smallest.
+// writeTable prints the rows as a Markdown table, then a table of their
+// median CPU times (user and system), then how snapdoc's (and Hugo's) time
+// and memory per lesson at the largest size compare with those at the
+// smallest.
 func writeTable(w io.Writer, rows []row) {
 	fmt.Fprintln(w, "| lessons | snapdoc time | snapdoc memory | Hugo time | Hugo memory | time ratio | memory ratio |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
@@ -60,6 +64,12 @@ func writeTable(w io.Writer, rows []row) {
 		fmt.Fprintf(w, "| %s | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f | %.2f |\n",
 			thousands(r.lessons), s.secs, s.minSecs, s.mib, s.minMiB, h.secs, h.minSecs, h.mib, h.minMiB,
 			s.secs/h.secs, s.mib/h.mib)
+	}
+	fmt.Fprintln(w, "\n| lessons | snapdoc CPU | Hugo CPU | CPU ratio |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, r := range rows {
+		s, h := summarize(r.snapdoc), summarize(r.hugo)
+		fmt.Fprintf(w, "| %s | %.2f s | %.2f s | %.2f |\n", thousands(r.lessons), s.cpu, h.cpu, s.cpu/h.cpu)
 	}
 	if len(rows) < 2 {
 		return
