@@ -128,19 +128,23 @@ func bench(ctx context.Context, c config, stdout, progress io.Writer) (err error
 	if err != nil {
 		return fmt.Errorf("%s version: %w", c.hugo, err)
 	}
-	load := loadAverage()
+	fmt.Fprintf(stdout, "Cold builds (--run replay), %d each, alternating snapdoc and Hugo; median (min).\n", c.runs)
+	fmt.Fprintf(stdout, "snapdoc: %s; hugo: %s\n", c.snapdoc, strings.TrimSpace(string(version)))
+	fmt.Fprintf(stdout, "%d CPUs; load average %s at the start.\n\n", runtime.NumCPU(), loadAverage())
+	// Each size's line is printed as soon as it is measured, so that a
+	// long run stopped part way keeps what it measured.
+	writeHeader(stdout)
 	rows := make([]row, 0, len(c.sizes))
 	for _, n := range c.sizes {
 		r, err := benchSize(ctx, c, n, progress)
 		if err != nil {
 			return err
 		}
+		writeRow(stdout, r)
 		rows = append(rows, r)
 	}
-	fmt.Fprintf(stdout, "Cold builds (--run replay), %d each, alternating snapdoc and Hugo; median (min).\n", c.runs)
-	fmt.Fprintf(stdout, "snapdoc: %s; hugo: %s\n", c.snapdoc, strings.TrimSpace(string(version)))
-	fmt.Fprintf(stdout, "%d CPUs; load average %s at the start, %s at the end.\n\n", runtime.NumCPU(), load, loadAverage())
-	writeTable(stdout, rows)
+	writeSummary(stdout, rows)
+	fmt.Fprintf(stdout, "\nLoad average %s at the end.\n", loadAverage())
 	return nil
 }
 

@@ -57,14 +57,29 @@ func median(xs []float64) float64 {
 // and memory per lesson at the largest size compare with those at the
 // smallest.
 func writeTable(w io.Writer, rows []row) {
+	writeHeader(w)
+	for _, r := range rows {
+		writeRow(w, r)
+	}
+	writeSummary(w, rows)
+}
+
+// writeHeader prints the head of the table of wall times and memory.
+func writeHeader(w io.Writer) {
 	fmt.Fprintln(w, "| lessons | snapdoc time | snapdoc memory | Hugo time | Hugo memory | time ratio | memory ratio |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	for _, r := range rows {
-		s, h := summarize(r.snapdoc), summarize(r.hugo)
-		fmt.Fprintf(w, "| %s | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f | %.2f |\n",
-			thousands(r.lessons), s.secs, s.minSecs, s.mib, s.minMiB, h.secs, h.minSecs, h.mib, h.minMiB,
-			s.secs/h.secs, s.mib/h.mib)
-	}
+}
+
+// writeRow prints the line of one size, as soon as it is measured.
+func writeRow(w io.Writer, r row) {
+	s, h := summarize(r.snapdoc), summarize(r.hugo)
+	fmt.Fprintf(w, "| %s | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f s (%.2f) | %.0f MiB (%.0f) | %.2f | %.2f |\n",
+		thousands(r.lessons), s.secs, s.minSecs, s.mib, s.minMiB, h.secs, h.minSecs, h.mib, h.minMiB,
+		s.secs/h.secs, s.mib/h.mib)
+}
+
+// writeSummary prints the table of CPU times and the linearity lines.
+func writeSummary(w io.Writer, rows []row) {
 	fmt.Fprintln(w, "\n| lessons | snapdoc CPU | Hugo CPU | CPU ratio |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, r := range rows {
