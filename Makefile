@@ -4,6 +4,7 @@ BIN       ?= bin/snapdoc
 TEST_ARGS ?= -race
 BENCH     ?= .
 COUNT     ?= 1
+BENCH_HUGO_ARGS ?=
 
 .PHONY: build
 build: ## build the binary and the sample site into public/
@@ -47,6 +48,11 @@ bench: ## run the benchmarks, save bench.txt for benchstat, print a table
 dist: ## build release archives for linux, macOS and Windows (amd64, arm64) and SHA256SUMS into dist/
 	rm -rf dist
 	$(GO) run ./internal/dist -out dist
+
+.PHONY: bench-hugo
+bench-hugo: ## cold builds of 1k, 10k and 30k lessons, snapdoc and hugo alternately; prints the ratios (BENCH_HUGO_ARGS="-sizes 1000 -runs 5")
+	$(GO) build -o $(BIN) .
+	$(GO) run ./generator/sitegen/cmd/benchhugo -snapdoc $(BIN) $(BENCH_HUGO_ARGS)
 
 .PHONY: httpyac-wire
 httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)

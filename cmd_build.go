@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,6 +25,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	strict := fs.Bool("strict", false, "fail when a block cannot be run, instead of keeping its previous snapshot of the same requests as stale")
 	keepGoing := fs.Bool("keep-going", false, "publish a new or changed block that cannot be recorded as \"not recorded yet\", with a warning, instead of failing")
 	noWait := fs.Bool("no-wait", false, "fail at once when another snapdoc build is writing the site, instead of waiting for it")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
+	memProfile := fs.String("memprofile", "", "write a heap profile to `file` after the build, for go tool pprof")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,7 +46,14 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	if *remote != "" {
 		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
 	}
+	prof, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return err
+	}
 	res, err := generator.Build(ctx, opts)
+	if perr := prof.stop(); perr != nil {
+		err = errors.Join(err, perr)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -34,7 +38,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: os.Getenv("SNAPDOC_UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"age": age, "api": apiServer, "expand": expand, "wire": wire, "wireserve": wireserve, "secretecho": secretEcho, "nosecret": noSecret,
-			"lessons": lessons, "freeport": freeport, "waiturl": waiturl, "fetch": fetch, "slowbody": slowbody,
+			"lessons": lessons, "pprof": pprofFile, "freeport": freeport, "waiturl": waiturl, "fetch": fetch, "slowbody": slowbody,
 			"linkcheck": linkcheckCmd, "sitegen": sitegenCmd, "killscan": killscan, "holdlock": holdlock, "releaselock": releaselock, "racebuilds": racebuilds, "waitbuild": waitbuild,
 		},
 	})
@@ -176,4 +180,67 @@ func slowbody(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("the server still held the connection after %d s", secs)
 	}
 	ts.Logf("closed after %s", time.Since(start).Round(time.Millisecond))
+}
+
+// pprofFile FILE TYPE fails unless FILE is a profile that go tool pprof
+// reads, gzipped protocol buffers whose whole message parses, with TYPE
+// (cpu, inuse_space...) among its strings.
+func pprofFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: pprof FILE TYPE")
+	}
+	raw, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if !bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		ts.Fatalf("%s: not gzipped (starts % x)", args[0], raw[:min(len(raw), 4)])
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	ts.Check(err)
+	msg, err := io.ReadAll(zr)
+	ts.Check(err)
+	strs, err := profileStrings(msg)
+	if err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	for _, s := range strs {
+		if s == args[1] {
+			return
+		}
+	}
+	ts.Fatalf("%s: no sample type %q among %d strings", args[0], args[1], len(strs))
+}
+
+// profileStrings walks the top-level fields of a pprof Profile message
+// and returns its string table (field 6), failing on a malformed message.
+func profileStrings(msg []byte) ([]string, error) {
+	var strs []string
+	for len(msg) > 0 {
+		key, n := binary.Uvarint(msg)
+		if n <= 0 {
+			return nil, errors.New("bad field key")
+		}
+		msg = msg[n:]
+		switch key & 7 {
+		case 0: // varint
+			if _, n = binary.Uvarint(msg); n <= 0 {
+				return nil, errors.New("bad varint")
+			}
+			msg = msg[n:]
+		case 2: // length-delimited
+			l, n := binary.Uvarint(msg)
+			if n <= 0 || uint64(len(msg)-n) < l {
+				return nil, errors.New("bad length")
+			}
+			if key>>3 == 6 {
+				strs = append(strs, string(msg[n:n+int(l)]))
+			}
+			msg = msg[n+int(l):]
+		default:
+			return nil, fmt.Errorf("unexpected wire type %d", key&7)
+		}
+	}
+	if len(strs) == 0 {
+		return nil, errors.New("no string table")
+	}
+	return strs, nil
 }

@@ -1,12 +1,14 @@
 package snippet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -92,12 +94,23 @@ func (s *Set) RenderView(lang string, v *View) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, v); err != nil {
+	b := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= 1<<20 { // not the buffer of an unusually large body
+			renderBuffers.Put(b)
+		}
+	}()
+	b.Reset()
+	if err := t.Execute(b, v); err != nil {
 		return "", fmt.Errorf("snippet %s: %w", lang, err)
 	}
 	return b.String(), nil
 }
+
+// renderBuffers recycle the buffers code is rendered into: a template
+// writes many small pieces, and a buffer that starts empty for each of
+// the six languages of each request grows through every size on the way.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 4<<10)) }}
 
 // Supports returns nil when the code in lang sends r as written, or an
 // error wrapping [ErrCannotExpress] that says why it cannot. Languages a

@@ -1,0 +1,4 @@
+package main
+
+// maxrssUnit is the unit of ru_maxrss: macOS counts it in bytes.
+const maxrssUnit = 1
