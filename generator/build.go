@@ -18,7 +18,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/internal/sitelock"
@@ -511,7 +510,7 @@ func (r *builder) lesson(l *Lesson) error {
 	}
 	p := &Page{
 		Kind: "lesson", Title: l.Title, Description: l.Description, URL: l.URL(),
-		Lesson: l, Body: template.HTML(borrow(body)), Related: r.site.related(l, 3),
+		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
 	}
 	p.Prev, p.Next = r.site.neighbours(l)
 	if err := r.page("lesson.html", name, p); err != nil {
@@ -563,18 +562,6 @@ func (b buffers) put(buf *bytes.Buffer) {
 	case b <- buf:
 	default:
 	}
-}
-
-// borrow returns the bytes of buf as a string without copying them, for
-// a lesson's body, the largest part of its page: the copy was a tenth of
-// what a build allocates. The string is valid only until buf is written
-// to or reused, so it may only be given to what keeps nothing of it once
-// it returns: the page template that shows the body, whose output goes to
-// a buffer of its own and whose caches (card, once) keep what they render,
-// never their input.
-func borrow(buf *bytes.Buffer) string {
-	b := buf.Bytes()
-	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func (r *builder) static() error {
