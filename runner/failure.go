@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // Failure is the class of a request that failed. Whatever the class, a
@@ -133,9 +135,9 @@ func failingStatus(code int) bool {
 	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests
 }
 
-// retryAfter is how long a Retry-After field value (seconds, or an
+// ParseRetryAfter is how long a Retry-After field value (seconds, or an
 // HTTP-date) asks to wait from now; false when it says neither.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
@@ -169,6 +171,21 @@ func (e *RedirectError) Failure() Failure { return FailRedirect }
 // ReaderText names the host redirected to.
 func (e *RedirectError) ReaderText() string {
 	return fmt.Sprintf("redirected to %s, a host this lesson does not declare", e.To.Hostname())
+}
+
+// Redact returns a copy of e with text applied to the parts of its
+// target, which may hold a secret; the user information is dropped. It
+// makes a RedirectError a [redact.Redactable].
+func (e *RedirectError) Redact(text func(string) string) error {
+	c := *e
+	if e.To != nil {
+		to := *e.To
+		to.User = nil
+		to.Host, to.Path, to.RawPath = text(to.Host), text(to.Path), text(to.RawPath)
+		to.RawQuery, to.Fragment, to.RawFragment = text(to.RawQuery), text(to.Fragment), text(to.RawFragment)
+		c.To = &to
+	}
+	return &c
 }
 
 // TimeoutError is a request that got no complete answer in time.
@@ -277,14 +294,14 @@ func ReaderText(err error) string {
 	var (
 		dns  *net.DNSError
 		addr *net.AddrError // a name with no address to dial
-		miss *missingEnvError
+		miss *httpfile.MissingEnvError
 	)
 	switch {
 	case errors.As(err, &miss):
 		return miss.Error()
-	case errors.Is(err, errBodyFile):
+	case errors.Is(err, httpfile.ErrBodyFile):
 		return "its body file could not be read"
-	case errors.Is(err, errBadURL):
+	case errors.Is(err, httpfile.ErrBadURL):
 		return "its URL is not an absolute http or https URL"
 	case isTimeout(err):
 		return "timed out"
