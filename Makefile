@@ -46,7 +46,7 @@ bench: ## run the benchmarks, save bench.txt for benchstat, print a table
 .PHONY: httpyac-wire
 httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)
 	runner/testdata/httpyac/record.sh
-	$(GO) test -run '^TestHTTPYacWire$$' ./runner
+	$(GO) test -run '^TestHTTPYacWire$$' ./runner/service
 
 .PHONY: clean
 clean: ## remove build output
