@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
@@ -216,10 +217,20 @@ type RemoteError struct {
 	Msg    string
 	Class  Failure
 	Reason string
+	// Pos is where the failure is, when the service named the place.
+	Pos fileerr.Pos
 }
 
 // Error is the service's text of the failure.
 func (e *RemoteError) Error() string { return e.Msg }
+
+// As lets [errors.As] and [fileerr.As] find the failure's position, when
+// the service named one, as a *[fileerr.Error] of phase "run" with the
+// service's text.
+func (e *RemoteError) As(target any) bool {
+	rest, ok := strings.CutPrefix(e.Msg, e.Pos.String()+": ")
+	return ok && positioned(target, e.Pos, "", errors.New(rest))
+}
 
 // Failure is the class the service gave.
 func (e *RemoteError) Failure() Failure { return e.Class }

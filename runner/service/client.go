@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner/httpfile"
 
 	"github.com/snapdoc/snapdoc/runner"
@@ -241,6 +242,9 @@ func (res *RunResult) exchanges() ([]*httpfile.Exchange, error) {
 		}
 		if res.Reason != nil {
 			e.Reason = *res.Reason
+		}
+		if res.Line > 0 {
+			e.Pos = fileerr.Pos{File: res.File, Line: res.Line, Col: res.Col}
 		}
 		return out, e
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
@@ -46,6 +47,11 @@ type RunResult struct {
 	// the same text as a local one; absent without an error.
 	Failure *runner.Failure `json:"failure,omitempty"`
 	Reason  *string         `json:"reason,omitempty"`
+	// Line and Col are where in File the error is (the failed request's
+	// or assertion's line, a syntax error's column), when it names a
+	// place there; absent otherwise.
+	Line int `json:"line,omitempty"`
+	Col  int `json:"col,omitempty"`
 }
 
 // Service is the runner's HTTP JSON API. It runs only blocks its Catalog
@@ -213,6 +219,9 @@ func (s *Service) run(w http.ResponseWriter, req *http.Request, lim Limits, budg
 	if runErr != nil {
 		msg, class, reason := runErr.Error(), runner.Classify(runErr), runner.ReaderText(runErr)
 		res.Error, res.Failure, res.Reason = &msg, &class, &reason
+		if fe, ok := fileerr.As(runErr); ok && fe.File == ref.File {
+			res.Line, res.Col = fe.Line, fe.Col
+		}
 	}
 	writeJSON(w, http.StatusOK, res)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
@@ -21,7 +22,7 @@ func newTestService(t *testing.T, token string, rate float64, burst int) *httpte
 	}
 	declared := map[BlockRef][]*httpfile.Request{
 		{File: "content/a.md", Block: "cache"}: {{Method: "GET", URL: "https://httpbin.org/cache/60"}, {Method: "GET", URL: "https://httpbin.org/cache/60"}},
-		{File: "content/a.md", Block: "down"}:  {{Method: "GET", URL: "https://httpbin.org/status/503"}},
+		{File: "content/a.md", Block: "down"}:  {{Method: "GET", URL: "https://httpbin.org/status/503", Pos: fileerr.Pos{File: "content/a.md", Line: 9, Col: 1}}},
 	}
 	svc := &Service{Runner: r, Access: Access{Addr: "127.0.0.1:0", Token: token}, Limits: Limits{TrustedRate: rate, TrustedBurst: burst}, Catalog: func(ref BlockRef) ([]*httpfile.Request, runner.RunOptions, error) {
 		reqs, ok := declared[BlockRef{File: ref.File, Block: ref.Block}]
