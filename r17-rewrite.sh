@@ -193,6 +193,23 @@ for old, new in [('`runner/httpyac_wire_test.go`', '`runner/service/httpyac_wire
 open(p, 'w').write(s)
 EOF
 
+# README's layout table and corpus note name the new packages.
+python3 - <<'EOF'
+p = 'README.md'
+try:
+    s = open(p).read()
+except FileNotFoundError:
+    raise SystemExit
+row = "| `runner` | the .http parser, request execution, snapshots, the runner service, the embedded demo API |\n"
+rows = ("| `runner` | request execution, failure classes, assertions, snapshots, the embedded demo API |\n"
+        "| `runner/httpfile` | the .http format and request model: requests in, and the exchange model of what came back |\n"
+        "| `runner/jsonpath` | one value of a JSON body by path, for assertions and response variables |\n"
+        "| `runner/redact` | secrets out of exchanges, text and errors |\n"
+        "| `runner/service` | the runner over HTTP (`snapdoc runner`) and its client |\n")
+s = s.replace(row, rows).replace('`runner/parse_test.go` checks', '`runner/httpfile/parse_test.go` checks')
+open(p, 'w').write(s)
+EOF
+
 # What is left for a human: a local name that now shadows a package.
 if ! go build ./... 2>/tmp/r17-rewrite.err; then
 	echo "r17-rewrite: go build ./... fails after the rewrite:" >&2
