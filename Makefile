@@ -51,7 +51,7 @@ dist: ## build release archives for linux, macOS and Windows (amd64, arm64) and 
 .PHONY: httpyac-wire
 httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)
 	runner/testdata/httpyac/record.sh
-	$(GO) test -run '^TestHTTPYacWire$$' ./runner
+	$(GO) test -run '^TestHTTPYacWire$$' ./runner/service
 
 .PHONY: clean
 clean: ## remove build output

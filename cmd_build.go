@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -41,7 +41,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		NoWait: *noWait, Waiting: e.stderr,
 	}
 	if *remote != "" {
-		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
+		opts.Runner = generator.RemoteRunner(&service.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
 	}
 	res, err := generator.Build(ctx, opts)
 	if err != nil {
