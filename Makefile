@@ -57,7 +57,7 @@ bench-hugo: ## cold builds of 1k, 10k and 30k lessons, snapdoc and hugo alternat
 .PHONY: httpyac-wire
 httpyac-wire: ## record again the bytes httpyac sends for the .http corpus (needs node, npm, openssl)
 	runner/testdata/httpyac/record.sh
-	$(GO) test -run '^TestHTTPYacWire$$' ./runner
+	$(GO) test -run '^TestHTTPYacWire$$' ./runner/service
 
 .PHONY: clean
 clean: ## remove build output

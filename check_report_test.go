@@ -10,15 +10,16 @@ import (
 	"testing"
 
 	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner"
 )
 
 // sampleChecks has a block in every state, with text that XML, JSON and
 // workflow commands must escape.
 func sampleChecks() []generator.BlockCheck {
-	reqErr := &runner.RequestError{Pos: runner.Position{File: "content/a.md", Line: 12, Col: 1}, Method: "GET", URL: "https://api.test/x?a=1&b=2",
+	reqErr := &runner.RequestError{Pos: fileerr.Pos{File: "content/a.md", Line: 12, Col: 1}, Method: "GET", URL: "https://api.test/x?a=1&b=2",
 		Err: &runner.StatusError{Code: 429, Status: "429 Too Many Requests"}}
-	assertErr := &runner.RequestError{Pos: runner.Position{File: "content/b.md", Line: 4, Col: 1}, Method: "GET", URL: "https://api.test/y",
+	assertErr := &runner.RequestError{Pos: fileerr.Pos{File: "content/b.md", Line: 4, Col: 1}, Method: "GET", URL: "https://api.test/y",
 		Err: fmt.Errorf("%w: status == 200", runner.ErrAssertion)}
 	return []generator.BlockCheck{
 		{File: "content/a.md", Line: 6, Block: "ok", State: generator.CheckOK},

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -44,7 +44,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		NoWait: *noWait, Waiting: e.stderr,
 	}
 	if *remote != "" {
-		opts.Runner = generator.RemoteRunner(&runner.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
+		opts.Runner = generator.RemoteRunner(&service.Client{URL: *remote, Token: os.Getenv(tokenEnv)})
 	}
 	prof, err := startProfiles(*cpuProfile, *memProfile)
 	if err != nil {

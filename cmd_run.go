@@ -12,6 +12,7 @@ import (
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 func runRun(ctx context.Context, e *env, args []string) error {
@@ -38,7 +39,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}()
-	var out []runner.WireExchange
+	var out []service.WireExchange
 	var failed []error
 	for _, file := range fs.Args() {
 		f, err := locate(fs, *source, file)
@@ -74,7 +75,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			}
 			if *dryRun {
 				for _, r := range b.Requests {
-					out = append(out, runner.NewWireExchange(rel, b.ID, r, nil))
+					out = append(out, service.NewWireExchange(rel, b.ID, r, nil))
 				}
 				continue
 			}
@@ -85,17 +86,17 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			ropts.Warn = func(w error) { fmt.Fprintf(e.stderr, "warning: %v\n", w) }
 			ex, err := st.rn.Run(ctx, b.Requests, ropts)
 			for i, r := range b.Requests {
-				var j runner.WireExchange
+				var j service.WireExchange
 				switch {
 				case i < len(ex):
-					j = runner.NewWireExchange(rel, b.ID, r, ex[i])
+					j = service.NewWireExchange(rel, b.ID, r, ex[i])
 					var ae *runner.AssertionError
 					if i == len(ex)-1 && errors.As(err, &ae) { // the exchange whose assertions failed
 						msg := err.Error()
 						j.Error = &msg
 					}
 				case i == len(ex) && err != nil:
-					j = runner.NewWireExchange(rel, b.ID, r, nil)
+					j = service.NewWireExchange(rel, b.ID, r, nil)
 					msg := err.Error()
 					j.Error = &msg
 				default:
@@ -120,15 +121,15 @@ func runRun(ctx context.Context, e *env, args []string) error {
 
 // printJSON prints the exchanges as one JSON array; a dry run keeps only
 // file, block, name, line and request.
-func printJSON(w io.Writer, out []runner.WireExchange, dryRun bool) error {
+func printJSON(w io.Writer, out []service.WireExchange, dryRun bool) error {
 	var v any = out
 	if dryRun {
 		type dry struct {
-			File    string             `json:"file"`
-			Block   string             `json:"block"`
-			Name    string             `json:"name"`
-			Line    int                `json:"line"`
-			Request runner.WireRequest `json:"request"`
+			File    string              `json:"file"`
+			Block   string              `json:"block"`
+			Name    string              `json:"name"`
+			Line    int                 `json:"line"`
+			Request service.WireRequest `json:"request"`
 		}
 		d := make([]dry, len(out))
 		for i, x := range out {
@@ -146,7 +147,7 @@ func printJSON(w io.Writer, out []runner.WireExchange, dryRun bool) error {
 }
 
 // printExchanges prints the exchanges for a reader.
-func printExchanges(w io.Writer, out []runner.WireExchange) {
+func printExchanges(w io.Writer, out []service.WireExchange) {
 	for i, x := range out {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -181,7 +182,7 @@ func printExchanges(w io.Writer, out []runner.WireExchange) {
 
 // printAsserts prints the result of each assertion: "✓ pass  status ==
 // 200", or "✗ FAIL  status == 200 (got 404)".
-func printAsserts(w io.Writer, as []runner.WireAssert) {
+func printAsserts(w io.Writer, as []service.WireAssert) {
 	if len(as) > 0 {
 		fmt.Fprintln(w)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 	"github.com/snapdoc/snapdoc/runner/redisstore"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // tokenEnv holds the runner service's token, kept out of argv.
@@ -27,7 +28,7 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	var hosts, origins listFlag
 	fs.Var(&hosts, "allow-host", "also answer for this host `name`, such as the one a reverse proxy forwards (repeatable)")
 	fs.Var(&origins, "allow-origin", "let web pages of this `origin`, such as https://docs.example.org, call from a browser (repeatable)")
-	def := runner.DefaultLimits()
+	def := service.DefaultLimits()
 	maxConns := fs.Int("max-conns", def.MaxConns, "the most open `connections`; beyond, the longest idle is closed")
 	maxRuns := fs.Int("max-runs", def.MaxRuns, "the most blocks running at once; a run waits up to 10 s for a slot, then gets 503")
 	rate := fs.Float64("rate", def.Rate, "runs per second for each caller without the token (429 beyond)")
@@ -36,19 +37,19 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	var proxies listFlag
 	fs.Var(&proxies, "trust-proxy", "take the client's address from X-Forwarded-For when the peer is in this `CIDR` range, such as your reverse proxy's (repeatable)")
 	store := fs.String("store", "", "where the shared HTTP cache lives: memory:, or empty for the site's .snapdoc/cache (memory: with --public); redis://[:PASSWORD@]HOST:PORT/DB to share it, the budgets and collapsing with other replicas")
-	clientRate := fs.Int("client-rate", runner.DefaultClientBudget.PerMinute, "with --public, runs a minute for each client")
-	clientBurst := fs.Int("client-burst", runner.DefaultClientBudget.Burst, "with --public, the runs a client may make at once")
-	originRate := fs.Int("origin-rate", runner.DefaultOriginBudget.PerMinute, "with --public, requests a minute that may leave the cache for the origins, for all clients")
+	clientRate := fs.Int("client-rate", service.DefaultClientBudget.PerMinute, "with --public, runs a minute for each client")
+	clientBurst := fs.Int("client-burst", service.DefaultClientBudget.Burst, "with --public, the runs a client may make at once")
+	originRate := fs.Int("origin-rate", service.DefaultOriginBudget.PerMinute, "with --public, requests a minute that may leave the cache for the origins, for all clients")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if err := runner.CheckOrigins(origins); err != nil {
+	if err := service.CheckOrigins(origins); err != nil {
 		return usageError{err.Error()}
 	}
-	trusted, err := runner.ParseProxies(proxies)
+	trusted, err := service.ParseProxies(proxies)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -57,11 +58,11 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	}
 	token := os.Getenv(tokenEnv)
 	if !*public {
-		if err := runner.CheckListen(*listen, token, tokenEnv); err != nil {
+		if err := service.CheckListen(*listen, token, tokenEnv); err != nil {
 			return err
 		}
 	}
-	if !runner.IsLoopback(*listen) && !*public {
+	if !service.IsLoopback(*listen) && !*public {
 		fmt.Fprintf(e.stderr, "WARNING: the runner service listens on %s, beyond this machine; every caller needs the token\n", *listen)
 	}
 	site := os.DirFS(*source)
@@ -69,7 +70,7 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sh, err := openShared(*store, runner.Budget{PerMinute: *clientRate, Burst: *clientBurst}, runner.Budget{PerMinute: *originRate, Burst: *originRate})
+	sh, err := openShared(*store, service.Budget{PerMinute: *clientRate, Burst: *clientBurst}, service.Budget{PerMinute: *originRate, Burst: *originRate})
 	if err != nil {
 		return err
 	}
@@ -86,10 +87,10 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 	lim := def
 	lim.MaxConns, lim.MaxRuns, lim.Rate, lim.TrustedRate = *maxConns, *maxRuns, *rate, *tokenRate
 	lim.Burst, lim.TrustedBurst = max(def.Burst, int(2*lim.Rate)), max(1, int(2*lim.TrustedRate))
-	svc := &runner.Service{
+	svc := &service.Service{
 		Runner:   rn,
 		Catalog:  generator.SiteCatalog(*source, &cfg, *drafts),
-		Access:   runner.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token, Public: *public, TrustProxies: trusted},
+		Access:   service.Access{Addr: *listen, AllowHosts: append(hosts, l.Addr().(*net.TCPAddr).IP.String()), AllowOrigins: origins, Token: token, Public: *public, TrustProxies: trusted},
 		Limits:   lim,
 		Log:      slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Public:   *public,
@@ -106,10 +107,10 @@ func runRunner(ctx context.Context, e *env, args []string) error {
 // through Redis for --store redis://.
 type shared struct {
 	store    httpcache.Store     // the shared cache's entries; nil for the default
-	collapse runner.Collapser    // identical runs
+	collapse service.Collapser   // identical runs
 	misses   httpcache.Collapser // the shared cache's misses, across replicas; nil within one
-	budgets  runner.Budgets      // the clients' and the origin's
-	metrics  *runner.Metrics     // with the store's collectors
+	budgets  service.Budgets     // the clients' and the origin's
+	metrics  *service.Metrics    // with the store's collectors
 	ready    func() error        // what /readyz reports; nil when always ready
 	close    func()              // releases the store's connections
 }
@@ -118,15 +119,15 @@ type shared struct {
 // in this process; redis:// shares the cache, the budgets and collapsing
 // with every replica on that Redis. Only a malformed URL is an error; it
 // never shows the password.
-func openShared(store string, client, origin runner.Budget) (*shared, error) {
+func openShared(store string, client, origin service.Budget) (*shared, error) {
 	if !strings.HasPrefix(store, "redis://") {
 		if store != "" && store != "memory:" {
 			return nil, usageError{fmt.Sprintf("--store %q: want memory: or redis://HOST:PORT/DB", redactURL(store))}
 		}
 		return &shared{
-			collapse: &runner.LocalCollapser{},
-			budgets:  runner.NewLocalBudgets(client, origin),
-			metrics:  runner.NewMetrics(),
+			collapse: &service.LocalCollapser{},
+			budgets:  service.NewLocalBudgets(client, origin),
+			metrics:  service.NewMetrics(),
 			close:    func() {},
 		}, nil
 	}
@@ -143,7 +144,7 @@ func openShared(store string, client, origin runner.Budget) (*shared, error) {
 			Client: redisstore.Limit{Rate: client.PerMinute, Burst: client.Burst, Period: time.Minute},
 			Origin: redisstore.Limit{Rate: origin.PerMinute, Burst: origin.Burst, Period: time.Minute},
 		}),
-		metrics: runner.NewMetrics(c.Collectors()...),
+		metrics: service.NewMetrics(c.Collectors()...),
 		ready:   c.Ready,
 		close:   func() { _ = c.Close() },
 	}, nil
@@ -168,7 +169,7 @@ func openServiceRunner(cfg *generator.SiteConfig, root, store string, public boo
 	if err != nil {
 		return nil, err
 	}
-	rc.Logger, rc.SharedCache, rc.Origin = e.logger(false), public, runner.OriginBudget(sh.budgets, sh.metrics.OriginRequest)
+	rc.Logger, rc.SharedCache, rc.Origin = e.logger(false), public, service.OriginBudget(sh.budgets, sh.metrics.OriginRequest)
 	switch {
 	case sh.store != nil:
 		// The collapser is the store's own, taken before Open wraps it.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // LoadBlocks reads the http blocks of one source file of the site at
@@ -31,7 +32,7 @@ func LoadBlocks(fsys fs.FS, cfg *SiteConfig, file string) ([]*Block, error) {
 		}
 		return l.Blocks, nil
 	case ".http", ".rest":
-		reqs, err := runner.Parse(src, runner.ParseOptions{File: file, Vars: cfg.Vars})
+		reqs, err := httpfile.Parse(src, httpfile.ParseOptions{File: file, Vars: cfg.Vars})
 		if err != nil {
 			return nil, err
 		}

@@ -11,8 +11,12 @@ import (
 	"strings"
 
 	"github.com/snapdoc/snapdoc/generator/snippet"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // CheckState is what checking a block found.
@@ -137,7 +141,7 @@ func checkBlock(ctx context.Context, opts *Options, l *Lesson, b *Block, old *ru
 		c.State = CheckNoRun
 		return c
 	}
-	ex, err := opts.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(opts.Source, l.File))
+	ex, err := opts.Runner.Run(ctx, service.BlockRef{File: l.File, Block: b.ID}, b.Requests, b.RunOptions(opts.Source, l.File))
 	switch {
 	case err != nil:
 		c.State, c.Err, c.Failure = CheckFailed, err, runner.Classify(err)
@@ -166,8 +170,8 @@ const volatileMark = "(volatile)"
 // a response: the reason phrase, the case of field names and the order of
 // fields with different names (RFC 9110, 5.3). Fields of one name keep
 // their order, and every other value counts.
-func comparable(ex []*runner.Exchange, volatile runner.Redactions) []string {
-	norm := make([]*runner.Exchange, len(ex))
+func comparable(ex []*httpfile.Exchange, volatile redact.Redactions) []string {
+	norm := make([]*httpfile.Exchange, len(ex))
 	for i, e := range ex {
 		if !volatile.Empty() {
 			e = volatile.Mask(e, volatileMark)
@@ -177,10 +181,10 @@ func comparable(ex []*runner.Exchange, volatile runner.Redactions) []string {
 		n.Headers = nil
 		for _, h := range e.Headers {
 			if name := http.CanonicalHeaderKey(h.Name); name != "Age" {
-				n.Headers = append(n.Headers, runner.Header{Name: name, Value: h.Value})
+				n.Headers = append(n.Headers, httpfile.Header{Name: name, Value: h.Value})
 			}
 		}
-		slices.SortStableFunc(n.Headers, func(a, b runner.Header) int { return strings.Compare(a.Name, b.Name) })
+		slices.SortStableFunc(n.Headers, func(a, b httpfile.Header) int { return strings.Compare(a.Name, b.Name) })
 		norm[i] = &n
 	}
 	snap := &runner.Snapshot{Blocks: []*runner.Record{{Block: "x", Hash: "x", Exchanges: norm}}}
@@ -248,7 +252,7 @@ func lineDiff(a, b []string) string {
 // block declares, or did not print the response.
 type SnippetFailure struct {
 	// Pos is the request's position; Lang the language of the code.
-	Pos  runner.Position
+	Pos  fileerr.Pos
 	Lang string
 	Err  error
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/redact"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -66,11 +67,11 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // Redact lists the runner's secret fields, such as "header:X-Session";
-// see [runner.ParseRedactions].
+// see [redact.Parse].
 type Redact []string
 
 // UnmarshalYAML decodes a list of field specs, each checked by
-// [runner.ParseRedactions].
+// [redact.Parse].
 func (r *Redact) UnmarshalYAML(n *yaml.Node) error { return decodeFields(n, "redact", (*[]string)(r)) }
 
 // Volatile lists the runner's volatile fields, such as "header:Date", in
@@ -78,7 +79,7 @@ func (r *Redact) UnmarshalYAML(n *yaml.Node) error { return decodeFields(n, "red
 type Volatile []string
 
 // UnmarshalYAML decodes a list of field specs, each checked by
-// [runner.ParseRedactions].
+// [redact.Parse].
 func (v *Volatile) UnmarshalYAML(n *yaml.Node) error {
 	return decodeFields(n, "volatile", (*[]string)(v))
 }
@@ -90,7 +91,7 @@ func decodeFields(n *yaml.Node, key string, specs *[]string) error {
 		return err
 	}
 	for _, item := range n.Content {
-		if _, err := runner.ParseRedactions([]string{item.Value}); err != nil {
+		if _, err := redact.Parse([]string{item.Value}); err != nil {
 			return fmt.Errorf("line %d: runner.%s %v", item.Line, key, err)
 		}
 	}
@@ -109,7 +110,7 @@ func (c *SiteConfig) Warnings() []error { return c.warnings }
 func (c *SiteConfig) checkRedact(src []byte) {
 	var volatile []string
 	for _, spec := range c.Runner.Redact {
-		if runner.IsVolatile(spec) {
+		if redact.IsVolatile(spec) {
 			volatile = append(volatile, spec)
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/snapdoc/snapdoc/generator/snippet"
 	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
 )
 
 // Example is what a page shows for an http block: the request as code in
@@ -53,13 +55,13 @@ type Example struct {
 	// FailedChecks are the assertion results of the request whose
 	// assertions failed in this build's run, when that is why the block
 	// is stale or unrecorded.
-	FailedChecks []runner.AssertResult
+	FailedChecks []httpfile.AssertResult
 	// Recorded is when the shown output was recorded.
 	Recorded time.Time
 	// Outputs are the responses, one per request.
 	Outputs []Output
 
-	exchanges []*runner.Exchange
+	exchanges []*httpfile.Exchange
 }
 
 // Hash is the hash of the block's requests, which the preview's Run
@@ -95,19 +97,19 @@ type Output struct {
 	Cache, CacheLabel string
 	CacheStatus       string
 	// Headers are the response header fields the site shows.
-	Headers []runner.Header
+	Headers []httpfile.Header
 	// Body is the body, pretty-printed and highlighted when it is JSON;
 	// empty when there is none. Note explains a body that is not shown
 	// whole.
 	Body template.HTML
 	Note string
 	// Asserts are the results of the request's assertions.
-	Asserts []runner.AssertResult
+	Asserts []httpfile.AssertResult
 	// ContentEncoding is the Content-Encoding the body was sent with and
 	// decoded from for showing; the snapshot keeps the bytes as sent.
 	ContentEncoding string
 
-	volatile runner.Redactions
+	volatile redact.Redactions
 }
 
 // IsVolatile reports whether the response header field name is volatile:
@@ -129,7 +131,7 @@ var cacheLabels = map[string]string{
 
 // outputOf prepares an exchange for the page, showing the named response
 // headers (compared case-insensitively) in the order given.
-func outputOf(e *runner.Exchange, show []string, volatile runner.Redactions) Output {
+func outputOf(e *httpfile.Exchange, show []string, volatile redact.Redactions) Output {
 	o := Output{
 		volatile: volatile,
 		Name:     e.Name, Method: e.Method, URL: e.URL,
@@ -149,7 +151,7 @@ func outputOf(e *runner.Exchange, show []string, volatile runner.Redactions) Out
 	}
 	body := e.Body
 	if ce := e.Header("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") && len(body) > 0 {
-		if dec, err := runner.DecodeContent(body, ce); err == nil && !e.Truncated {
+		if dec, err := httpfile.DecodeContent(body, ce); err == nil && !e.Truncated {
 			body, o.ContentEncoding = dec, ce
 		}
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -33,7 +35,7 @@ func TestRemoteFailureInReaderTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &runner.Service{Runner: rn, Catalog: func(ref runner.BlockRef) ([]*runner.Request, runner.RunOptions, error) {
+	svc := &service.Service{Runner: rn, Catalog: func(ref service.BlockRef) ([]*httpfile.Request, runner.RunOptions, error) {
 		blocks, err := generator.LoadBlocks(os.DirFS(src), &cfg, ref.File)
 		if err != nil {
 			return nil, runner.RunOptions{}, err
@@ -43,11 +45,11 @@ func TestRemoteFailureInReaderTerms(t *testing.T) {
 				return b.Requests, b.RunOptions(src, ref.File), nil
 			}
 		}
-		return nil, runner.RunOptions{}, fmt.Errorf("%w", runner.ErrUnknownBlock)
+		return nil, runner.RunOptions{}, fmt.Errorf("%w", service.ErrUnknownBlock)
 	}}
 	srv := httptest.NewServer(svc.Handler())
 	defer srv.Close()
-	opts := generator.Options{Source: src, Theme: templates.FS, BaseURL: "https://docs.example.org/", Runner: generator.RemoteRunner(&runner.Client{URL: srv.URL})}
+	opts := generator.Options{Source: src, Theme: templates.FS, BaseURL: "https://docs.example.org/", Runner: generator.RemoteRunner(&service.Client{URL: srv.URL})}
 	if _, err := generator.Build(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "block item has no snapshot, and could not be recorded") {
 		t.Fatalf("build of a block that cannot be recorded: %v", err)
 	}

@@ -13,7 +13,8 @@ import (
 
 	"github.com/snapdoc/snapdoc/generator/mdext"
 	"github.com/snapdoc/snapdoc/internal/fileerr"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -43,10 +44,10 @@ type Block struct {
 	// site's redactions, from the fence's redact=SPEC,SPEC options, and
 	// volatile the fields it ignores when outputs are compared beyond the
 	// site's, from volatile=SPEC,SPEC.
-	redact, volatile runner.Redactions
+	redact, volatile redact.Redactions
 	// ignore are the fields ignored when the block's outputs are
 	// compared: the site's volatile fields and the block's.
-	ignore runner.Redactions
+	ignore redact.Redactions
 	// opts are the fence's options, which the above were made from.
 	opts []string
 	// Code is the block's text.
@@ -54,7 +55,7 @@ type Block struct {
 	// Line is the line of the lesson file on which Code starts.
 	Line int
 	// Requests are the block's requests, parsed from Code.
-	Requests []*runner.Request
+	Requests []*httpfile.Request
 	// Example is what the page shows for the block, set by the build
 	// before the lesson is rendered.
 	Example *Example
@@ -231,7 +232,7 @@ func newBlock(file string, index int, code string, line int, opts []string) (*Bl
 			}
 			b.Timeout = d
 		case "redact", "volatile":
-			r, err := runner.ParseRedactions(strings.Split(v, ","))
+			r, err := redact.Parse(strings.Split(v, ","))
 			if err != nil {
 				return nil, errorf(file, line-1, 1, "http block: %s %v", k, err)
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // PublishedBlocks returns the http blocks of the lesson file (a
@@ -69,8 +71,8 @@ func readAll(f *os.File) ([]byte, error) {
 // [PublishedBlocks]), read afresh on each lookup so edits are seen, for
 // the runner service. A norun block is unknown; the options of a block
 // readers may run ([Block.ReadersMayRun]) say Try, for a public runner.
-func SiteCatalog(root string, cfg *SiteConfig, drafts bool) runner.Catalog {
-	return func(ref runner.BlockRef) ([]*runner.Request, runner.RunOptions, error) {
+func SiteCatalog(root string, cfg *SiteConfig, drafts bool) service.Catalog {
+	return func(ref service.BlockRef) ([]*httpfile.Request, runner.RunOptions, error) {
 		blocks, err := PublishedBlocks(root, cfg, ref.File, drafts)
 		if err != nil {
 			return nil, runner.RunOptions{}, err

@@ -16,6 +16,8 @@ import (
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/sitegen"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -38,7 +40,7 @@ func TestBuildWithRemoteRunner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &runner.Service{Runner: rn, Catalog: func(ref runner.BlockRef) ([]*runner.Request, runner.RunOptions, error) {
+	svc := &service.Service{Runner: rn, Catalog: func(ref service.BlockRef) ([]*httpfile.Request, runner.RunOptions, error) {
 		blocks, err := generator.LoadBlocks(os.DirFS(src), &cfg, ref.File)
 		if err != nil {
 			return nil, runner.RunOptions{}, err
@@ -48,14 +50,14 @@ func TestBuildWithRemoteRunner(t *testing.T) {
 				return b.Requests, b.RunOptions(src, ref.File), nil
 			}
 		}
-		return nil, runner.RunOptions{}, fmt.Errorf("%w", runner.ErrUnknownBlock)
+		return nil, runner.RunOptions{}, fmt.Errorf("%w", service.ErrUnknownBlock)
 	}}
 	srv := httptest.NewServer(svc.Handler())
 	defer srv.Close()
 	t.Setenv("REMOTE_TOKEN", "") // the build's own environment has no token
 	res, err := generator.Build(context.Background(), generator.Options{
 		Source: src, Theme: templates.FS, BaseURL: "https://docs.example.org/",
-		Runner: generator.RemoteRunner(&runner.Client{URL: srv.URL}),
+		Runner: generator.RemoteRunner(&service.Client{URL: srv.URL}),
 	})
 	if err != nil || res.Run != 1 || len(res.Warnings) != 0 {
 		t.Fatalf("build: %v, %+v", err, res)
@@ -112,12 +114,12 @@ func BenchmarkBuildRemoteRunner(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := &runner.Service{Runner: rn, Catalog: generator.SiteCatalog(dir, &cfg, false), Access: runner.Access{Addr: l.Addr().String(), Token: "bench-token"}}
+	svc := &service.Service{Runner: rn, Catalog: generator.SiteCatalog(dir, &cfg, false), Access: service.Access{Addr: l.Addr().String(), Token: "bench-token"}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- svc.Serve(ctx, l, time.Second) }()
 	defer func() { cancel(); <-done }()
-	client := &runner.Client{URL: "http://" + l.Addr().String(), Token: "bench-token"}
+	client := &service.Client{URL: "http://" + l.Addr().String(), Token: "bench-token"}
 
 	build := func(remote bool) time.Duration {
 		for _, d := range []string{"snapshots", "public", ".snapdoc/builds", ".snapdoc/lessons.gob"} {

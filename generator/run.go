@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // RunMode says when a build executes the requests of a block.
@@ -50,7 +53,7 @@ func (m RunMode) String() string {
 // BlockRunner executes the requests of one block: ref names it, reqs and
 // opts are what the site declares. See [LocalRunner] and [RemoteRunner].
 type BlockRunner interface {
-	Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error)
+	Run(ctx context.Context, ref service.BlockRef, reqs []*httpfile.Request, opts runner.RunOptions) ([]*httpfile.Exchange, error)
 }
 
 // LocalRunner runs blocks in this process.
@@ -58,18 +61,18 @@ func LocalRunner(r *runner.Runner) BlockRunner { return localRunner{r} }
 
 type localRunner struct{ r *runner.Runner }
 
-func (l localRunner) Run(ctx context.Context, _ runner.BlockRef, reqs []*runner.Request, opts runner.RunOptions) ([]*runner.Exchange, error) {
+func (l localRunner) Run(ctx context.Context, _ service.BlockRef, reqs []*httpfile.Request, opts runner.RunOptions) ([]*httpfile.Exchange, error) {
 	return l.r.Run(ctx, reqs, opts)
 }
 
 // RemoteRunner runs blocks on a runner service, which holds its own copy
 // of the site and the API credentials; a block whose requests differ
 // there is refused.
-func RemoteRunner(c *runner.Client) BlockRunner { return remoteRunner{c} }
+func RemoteRunner(c *service.Client) BlockRunner { return remoteRunner{c} }
 
-type remoteRunner struct{ c *runner.Client }
+type remoteRunner struct{ c *service.Client }
 
-func (r remoteRunner) Run(ctx context.Context, ref runner.BlockRef, reqs []*runner.Request, _ runner.RunOptions) ([]*runner.Exchange, error) {
+func (r remoteRunner) Run(ctx context.Context, ref service.BlockRef, reqs []*httpfile.Request, _ runner.RunOptions) ([]*httpfile.Exchange, error) {
 	ref.Hash = runner.Hash(reqs)
 	return r.c.Run(ctx, ref)
 }
@@ -90,7 +93,7 @@ const SnapshotDir = "snapshots"
 // parseBlocks parses the requests of every http block of the lessons.
 // Variables come from the site config, overridden by the lesson's vars.
 func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
-	volatile, err := runner.ParseRedactions(cfg.Runner.Volatile)
+	volatile, err := redact.Parse(cfg.Runner.Volatile)
 	if err != nil {
 		return fmt.Errorf("%s: runner.volatile %w", ConfigFile, err)
 	}
@@ -104,7 +107,7 @@ func parseBlocks(cfg *SiteConfig, lessons []*Lesson) error {
 		maps.Copy(vars, l.Vars)
 		for _, b := range l.Blocks {
 			b.ignore = volatile.Add(b.volatile)
-			reqs, err := runner.Parse([]byte(b.Code), runner.ParseOptions{File: l.File, LineOffset: b.Line - 1, Vars: vars})
+			reqs, err := httpfile.Parse([]byte(b.Code), httpfile.ParseOptions{File: l.File, LineOffset: b.Line - 1, Vars: vars})
 			if err != nil {
 				errs[i] = append(errs[i], err)
 				continue
@@ -209,7 +212,7 @@ func runBlocks(ctx context.Context, o *Options, lessons []*Lesson, start time.Ti
 				warnings[l.File] = append(warnings[l.File], w)
 				mu.Unlock()
 			}
-			ex, err := o.Runner.Run(ctx, runner.BlockRef{File: l.File, Block: b.ID}, b.Requests, ropts)
+			ex, err := o.Runner.Run(ctx, service.BlockRef{File: l.File, Block: b.ID}, b.Requests, ropts)
 			if err != nil {
 				// Only a record of these very requests may stand in for
 				// their output; a changed block's old record stays in the
@@ -327,7 +330,7 @@ func (e *Example) show(rec *runner.Record, state string) {
 // sent as parsed all the same: the features of its source that snapdoc
 // does not support, and text that likely does not mean what its author
 // meant. Each names the file and line.
-func RequestWarnings(r *runner.Request) []error {
+func RequestWarnings(r *httpfile.Request) []error {
 	var ws []error
 	for _, u := range r.Unsupported {
 		ws = append(ws, fmt.Errorf("%s: snapdoc does not support %s; the request is sent as written", r.Pos, u))

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/redact"
 )
 
 // cacheDir is where a site's runner keeps its shared HTTP cache, under
@@ -14,7 +15,7 @@ const cacheDir = StateDir + "/cache"
 
 // RunnerConfig translates the runner section of the site config.
 func (c *SiteConfig) RunnerConfig() (runner.Config, error) {
-	redact, err := runner.ParseRedactions(c.Runner.Redact)
+	redact, err := redact.Parse(c.Runner.Redact)
 	if err != nil {
 		return runner.Config{}, fmt.Errorf("%s: runner: %w", ConfigFile, err)
 	}

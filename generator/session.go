@@ -19,6 +19,7 @@ import (
 	"github.com/snapdoc/snapdoc/generator/search"
 	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // Session builds a site in memory, then rebuilds it after changes,
@@ -390,7 +391,7 @@ func (m *memSink) names() []string {
 
 // ErrUnknownBlock is returned by [Session.RunBlock] for a block the site
 // does not declare, or declares norun.
-var ErrUnknownBlock = runner.ErrUnknownBlock
+var ErrUnknownBlock = service.ErrUnknownBlock
 
 // ErrHashMismatch is returned by [Session.RunBlock] for a block whose
 // requests are not those of the hash the caller gave: the page that asked
@@ -405,7 +406,7 @@ var ErrHashMismatch = errors.New("the lesson changed since the page was loaded; 
 // output into the lesson's snapshot, which the preview's watcher then
 // picks up. A run whose assertions fail records nothing and returns the
 // failure, with the result of each assertion.
-func (s *Session) RunBlock(ctx context.Context, ref runner.BlockRef, record bool) (template.HTML, error) {
+func (s *Session) RunBlock(ctx context.Context, ref service.BlockRef, record bool) (template.HTML, error) {
 	if !s.ready {
 		return "", errors.New("the site has not been built yet")
 	}
@@ -426,7 +427,7 @@ func (s *Session) RunBlock(ctx context.Context, ref runner.BlockRef, record bool
 	if err != nil {
 		return "", err
 	}
-	ex, err := rn.Run(ctx, runner.BlockRef{File: file, Block: block}, b.Requests, b.RunOptions(s.opts.Source, file))
+	ex, err := rn.Run(ctx, service.BlockRef{File: file, Block: block}, b.Requests, b.RunOptions(s.opts.Source, file))
 	var ae *runner.AssertionError
 	if errors.As(err, &ae) && len(ex) > 0 {
 		// The author sees which checks failed; nothing is recorded.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/snapdoc/snapdoc/generator"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -288,7 +288,7 @@ func TestRunBlockShowsFailedChecks(t *testing.T) {
 	if _, err := os.Stat(snap); !os.IsNotExist(err) {
 		t.Fatalf("the build recorded a failed run: %v", err)
 	}
-	html, err := s.RunBlock(context.Background(), runner.BlockRef{File: "content/a.md", Block: "tea"}, true)
+	html, err := s.RunBlock(context.Background(), service.BlockRef{File: "content/a.md", Block: "tea"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

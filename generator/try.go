@@ -6,7 +6,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // This file holds "Try it": the Run button of published pages, which asks
@@ -77,7 +78,7 @@ func checkTry(b *Block) error {
 	}
 	for _, r := range b.Requests {
 		if names := r.Secrets(); len(names) > 0 {
-			return fmt.Errorf("%s: http block %s says try, but uses the secret %s: a public runner holds no secrets; drop try, or the secret", r.Pos, b.ID, runner.EnvRef(names[0]))
+			return fmt.Errorf("%s: http block %s says try, but uses the secret %s: a public runner holds no secrets; drop try, or the secret", r.Pos, b.ID, httpfile.EnvRef(names[0]))
 		}
 	}
 	return nil
@@ -103,10 +104,10 @@ func (p *Page) TryRunner() string {
 // compare with a live run; a body longer than a page shows is left out
 // and marked truncated, and is not compared.
 func (e *Example) TryRecorded() string {
-	out := []runner.WireExchange{}
+	out := []service.WireExchange{}
 	for i, r := range e.Block.Requests {
 		if i < len(e.exchanges) {
-			w := runner.NewWireExchange(e.File, e.Block.ID, r, e.exchanges[i])
+			w := service.NewWireExchange(e.File, e.Block.ID, r, e.exchanges[i])
 			if w.Response != nil && len(w.Response.Body) > maxBodyBytes {
 				// Longer than the page shows: not repeated in full as data.
 				w.Response.Body, w.Response.Truncated = "", true

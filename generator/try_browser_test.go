@@ -15,6 +15,7 @@ import (
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/internal/browsertest"
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -77,9 +78,9 @@ func TestTryOnPublishedPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rn.Close() })
-	svc := &runner.Service{
+	svc := &service.Service{
 		Runner: rn, Catalog: generator.SiteCatalog(src, &cfg, false),
-		Access: runner.Access{Addr: runL.Addr().String(), AllowOrigins: []string{docsURL}, Public: true},
+		Access: service.Access{Addr: runL.Addr().String(), AllowOrigins: []string{docsURL}, Public: true},
 		Public: true,
 	}
 	ctx, cancel := context.WithCancel(context.Background())

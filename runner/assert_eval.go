@@ -7,26 +7,19 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-)
 
-// AssertResult is the outcome of one assertion on a response.
-type AssertResult struct {
-	// Text is the assertion, as [Assertion.String] formats it.
-	Text string
-	// Pass reports whether the response satisfied it.
-	Pass bool
-	// Got says what the response held, for a failed assertion, for
-	// example "404" or "missing". Snapshots do not record it.
-	Got string
-	// Pos is where the assertion is written. Snapshots do not record it.
-	Pos Position
-}
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/runner/jsonpath"
+)
 
 // AssertionError is a request whose response failed at least one of its
 // assertions. Like a request that could not be run, it fails the block's
@@ -34,11 +27,11 @@ type AssertResult struct {
 // assertion's result, is the last one the run returns.
 type AssertionError struct {
 	// Pos is the position of the first failed assertion.
-	Pos    Position
+	Pos    fileerr.Pos
 	Method string
 	URL    string
 	// Failed are the assertions that failed, in source order.
-	Failed []AssertResult
+	Failed []httpfile.AssertResult
 }
 
 // Error formats the error as "file:line:col: METHOD URL: assertion
@@ -60,6 +53,13 @@ func (e *AssertionError) summary() string {
 	return what + ": " + strings.Join(parts, "; ")
 }
 
+// As lets [errors.As] and [fileerr.As] find the position of the first
+// failed assertion as a *[fileerr.Error] of phase "run" with the same
+// text.
+func (e *AssertionError) As(target any) bool {
+	return positioned(target, e.Pos, e.Method+" "+e.URL+": ", errors.New(e.summary()))
+}
+
 // Failure classifies the error for reports: [FailAssertion].
 func (e *AssertionError) Failure() Failure { return FailAssertion }
 
@@ -70,14 +70,14 @@ func (e *AssertionError) ReaderText() string { return e.summary() }
 // CheckAssertions evaluates the assertions of req on e, the exchange it
 // got, as recorded (secrets already redacted), and stores the results in
 // e.Asserts. It returns an *[AssertionError] when any failed.
-func CheckAssertions(req *Request, e *Exchange) error {
+func CheckAssertions(req *httpfile.Request, e *httpfile.Exchange) error {
 	if len(req.Asserts) == 0 {
 		return nil
 	}
-	var failed []AssertResult
+	var failed []httpfile.AssertResult
 	e.Asserts = nil
 	for _, a := range req.Asserts {
-		res := AssertResult{Text: a.String(), Pos: a.Pos}
+		res := httpfile.AssertResult{Text: a.String(), Pos: a.Pos}
 		v := subjectValue(a, e)
 		res.Pass = holds(a, v)
 		if !res.Pass {
@@ -105,7 +105,7 @@ type jsValue struct {
 func defined(v any) jsValue { return jsValue{v: v, defined: true} }
 
 // subjectValue returns what the assertion checks in e.
-func subjectValue(a Assertion, e *Exchange) jsValue {
+func subjectValue(a httpfile.Assertion, e *httpfile.Exchange) jsValue {
 	switch a.Subject {
 	case "status":
 		return defined(json.Number(strconv.Itoa(e.Status)))
@@ -128,7 +128,7 @@ func subjectValue(a Assertion, e *Exchange) jsValue {
 		v.raw = e.Body
 		return v
 	}
-	steps, err := parsePath(a.Arg)
+	steps, err := jsonpath.Parse(a.Arg)
 	if err != nil {
 		return jsValue{why: "bad path"}
 	}
@@ -141,7 +141,7 @@ func subjectValue(a Assertion, e *Exchange) jsValue {
 		}
 		return jsValue{why: "a body that is not JSON"}
 	}
-	v, ok := lookup(steps, doc)
+	v, ok := jsonpath.Lookup(steps, doc)
 	if !ok {
 		return jsValue{why: "missing"}
 	}
@@ -152,7 +152,7 @@ func subjectValue(a Assertion, e *Exchange) jsValue {
 // semantics: the expected text is converted to the type of v before ==
 // and !=; ordering compares numbers; includes, startsWith, endsWith and
 // matches compare text; exists and isTrue mean truthy, as in JavaScript.
-func holds(a Assertion, v jsValue) bool {
+func holds(a httpfile.Assertion, v jsValue) bool {
 	switch a.Op {
 	case "==":
 		return v.equals(a.Expected)
@@ -392,10 +392,10 @@ func passFail(pass bool) string {
 
 // parseAssertRecord parses the "pass|fail ASSERTION" of a snapshot's
 // assert line.
-func parseAssertRecord(s string) (AssertResult, bool) {
+func parseAssertRecord(s string) (httpfile.AssertResult, bool) {
 	outcome, text, ok := strings.Cut(s, " ")
 	if !ok || text == "" || outcome != "pass" && outcome != "fail" {
-		return AssertResult{}, false
+		return httpfile.AssertResult{}, false
 	}
-	return AssertResult{Text: text, Pass: outcome == "pass"}, true
+	return httpfile.AssertResult{Text: text, Pass: outcome == "pass"}, true
 }

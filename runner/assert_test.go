@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 func TestParseAssertions(t *testing.T) {
@@ -34,7 +38,7 @@ func TestParseAssertions(t *testing.T) {
 		"GET http://api.test/b\n" +
 		"?? status < 300\n" +
 		"Accept: text/plain\n"
-	reqs, err := Parse([]byte(src), ParseOptions{File: "a.http"})
+	reqs, err := httpfile.Parse([]byte(src), httpfile.ParseOptions{File: "a.http"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func TestParseAssertions(t *testing.T) {
 }
 
 func TestParseAssertionsUnsupported(t *testing.T) {
-	reqs, err := Parse([]byte("GET http://api.test/\n\n?? js response.parsedBody.a == 1\n?? xpath /a/b == c\n"), ParseOptions{File: "a.http"})
+	reqs, err := httpfile.Parse([]byte("GET http://api.test/\n\n?? js response.parsedBody.a == 1\n?? xpath /a/b == c\n"), httpfile.ParseOptions{File: "a.http"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +113,8 @@ func TestParseAssertionErrors(t *testing.T) {
 		{"@n = x\nGET http://a.test/\n\n?? status == {{n}}\n", `a.http:4:14: status is a number: "x" is not one`},
 		{"GET http://a.test/\n\n?? body == a\x01\n", `a.http:3:13: assertion holds control character '\x01'`},
 	} {
-		_, err := Parse([]byte(tc.src), ParseOptions{File: "a.http"})
-		var perr *ParseError
+		_, err := httpfile.Parse([]byte(tc.src), httpfile.ParseOptions{File: "a.http"})
+		var perr *fileerr.Error
 		if !errors.As(err, &perr) || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %s...", tc.src, err, tc.want)
 		}
@@ -118,15 +122,15 @@ func TestParseAssertionErrors(t *testing.T) {
 }
 
 func TestHashCoversAssertions(t *testing.T) {
-	parse := func(src string) []*Request {
-		reqs, err := Parse([]byte(src), ParseOptions{File: "a.http"})
+	parse := func(src string) []*httpfile.Request {
+		reqs, err := httpfile.Parse([]byte(src), httpfile.ParseOptions{File: "a.http"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return reqs
 	}
 	plain := Hash(parse("GET http://a.test/\n"))
-	if plain != Hash([]*Request{{Method: "GET", URL: "http://a.test/"}}) {
+	if plain != Hash([]*httpfile.Request{{Method: "GET", URL: "http://a.test/"}}) {
 		t.Error("a request without assertions must hash as before assertions existed")
 	}
 	a := Hash(parse("GET http://a.test/\n\n?? status == 200\n"))
@@ -169,7 +173,7 @@ func TestRunChecksAssertions(t *testing.T) {
 		"?? body includes \"tags\"\n?? body startsWith {\n?? body endsWith }\n?? body matches \"name\": \"Z\n" +
 		"?? body sha256 " + sha256Of(`{"id": 7, "name": "Zoë", "tags": ["a", "b"], "ok": true, "none": null, "zero": 0, "obj": {"k": [1, 2.50]}}`) + "\n" +
 		"?? duration < 60000\n?? duration >= 0\n"
-	reqs, err := Parse([]byte(src), ParseOptions{File: "a.http"})
+	reqs, err := httpfile.Parse([]byte(src), httpfile.ParseOptions{File: "a.http"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +198,7 @@ func TestRunChecksAssertions(t *testing.T) {
 		"body $.tags includes c", "body $.tags[2] exists", "body $.name isNumber", "body $.obj == {\"k\":[1]}",
 		"body $.name matches ^z", "body sha256 AAAA", "body md5 AAAA", "body sha512 AAAA", "duration > 60000",
 	} {
-		reqs, err := Parse([]byte("GET "+srv.URL+"/item\n\n?? status == 200\n?? "+line+"\n"), ParseOptions{File: "a.http"})
+		reqs, err := httpfile.Parse([]byte("GET "+srv.URL+"/item\n\n?? status == 200\n?? "+line+"\n"), httpfile.ParseOptions{File: "a.http"})
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)
 		}
@@ -213,7 +217,7 @@ func TestRunChecksAssertions(t *testing.T) {
 	}
 
 	// The block stops at the failing request; the message says what came back.
-	reqs, err = Parse([]byte("GET "+srv.URL+"/nope\n\n?? status == 200\n?? header content-type includes json\n\n###\nGET "+srv.URL+"/item\n"), ParseOptions{File: "a.http", LineOffset: 10})
+	reqs, err = httpfile.Parse([]byte("GET "+srv.URL+"/nope\n\n?? status == 200\n?? header content-type includes json\n\n###\nGET "+srv.URL+"/item\n"), httpfile.ParseOptions{File: "a.http", LineOffset: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,9 +238,9 @@ func sha256Of(s string) string {
 }
 
 func TestCheckAssertionsOnRecordedValues(t *testing.T) {
-	e := &Exchange{Status: 200, Duration: 1500 * time.Millisecond, Body: []byte(`{"id":`), Truncated: true,
-		Headers: []Header{{"Vary", "Accept"}, {"vary", "Origin"}}}
-	reqs, err := Parse([]byte("GET http://a.test/\n\n?? duration < 1000\n?? body $.id exists\n?? header vary == Accept, Origin\n"), ParseOptions{File: "a.http"})
+	e := &httpfile.Exchange{Status: 200, Duration: 1500 * time.Millisecond, Body: []byte(`{"id":`), Truncated: true,
+		Headers: []httpfile.Header{{Name: "Vary", Value: "Accept"}, {Name: "vary", Value: "Origin"}}}
+	reqs, err := httpfile.Parse([]byte("GET http://a.test/\n\n?? duration < 1000\n?? body $.id exists\n?? header vary == Accept, Origin\n"), httpfile.ParseOptions{File: "a.http"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,8 +256,8 @@ func TestCheckAssertionsOnRecordedValues(t *testing.T) {
 
 func TestSnapshotKeepsAssertResults(t *testing.T) {
 	s := &Snapshot{Source: "content/a.md", Blocks: []*Record{{Block: "b", Hash: "sha256:1", Recorded: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		Exchanges: []*Exchange{{Method: "GET", URL: "http://a.test/", Status: 200, Cache: "miss",
-			Asserts: []AssertResult{{Text: "status == 200", Pass: true, Got: "not recorded", Pos: Position{Line: 3}}, {Text: "body $['a b'] == x y", Pass: false}}}}}}}
+		Exchanges: []*httpfile.Exchange{{Method: "GET", URL: "http://a.test/", Status: 200, Cache: "miss",
+			Asserts: []httpfile.AssertResult{{Text: "status == 200", Pass: true, Got: "not recorded", Pos: fileerr.Pos{Line: 3}}, {Text: "body $['a b'] == x y", Pass: false}}}}}}}
 	data := s.Marshal()
 	if !strings.Contains(string(data), "assert pass status == 200\nassert fail body $['a b'] == x y\n") {
 		t.Errorf("snapshot:\n%s", data)
@@ -263,24 +267,11 @@ func TestSnapshotKeepsAssertResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := back.Blocks[0].Exchanges[0].Asserts
-	if len(got) != 2 || got[0] != (AssertResult{Text: "status == 200", Pass: true}) || got[1] != (AssertResult{Text: "body $['a b'] == x y"}) {
+	if len(got) != 2 || got[0] != (httpfile.AssertResult{Text: "status == 200", Pass: true}) || got[1] != (httpfile.AssertResult{Text: "body $['a b'] == x y"}) {
 		t.Errorf("read back %+v", got)
 	}
 	if _, err := UnmarshalSnapshot("a.snap", []byte(strings.Replace(string(data), "assert pass", "assert maybe", 1))); err == nil || !strings.Contains(err.Error(), "a.snap:11: want assert pass|fail") {
 		t.Errorf("bad assert line: %v", err)
-	}
-}
-
-func TestWireExchangeKeepsAssertResults(t *testing.T) {
-	x := &Exchange{Method: "GET", URL: "http://a.test/", Status: 404, Cache: "miss",
-		Asserts: []AssertResult{{Text: "status == 200", Got: "404"}}}
-	w := NewWireExchange("a.http", "b", &Request{Method: "GET", URL: "http://a.test/"}, x)
-	if len(w.Asserts) != 1 || w.Asserts[0] != (WireAssert{Assertion: "status == 200", Pass: false, Got: "404"}) {
-		t.Errorf("wire %+v", w.Asserts)
-	}
-	back, err := w.Exchange()
-	if err != nil || len(back.Asserts) != 1 || back.Asserts[0].Got != "404" {
-		t.Errorf("back %+v, %v", back, err)
 	}
 }
 
@@ -298,16 +289,16 @@ func FuzzParseAssertion(f *testing.F) {
 			return
 		}
 		src := "GET http://a.test/\n\n" + line + "\n"
-		reqs, err := Parse([]byte(src), ParseOptions{File: "a.http"})
+		reqs, err := httpfile.Parse([]byte(src), httpfile.ParseOptions{File: "a.http"})
 		if err != nil {
-			var perr *ParseError
+			var perr *fileerr.Error
 			if !errors.As(err, &perr) || perr.Pos.Line < 1 || perr.Pos.Line > 3 || perr.Pos.Col < 1 || perr.Pos.Col > len(line)+1 && perr.Pos.Line == 3 {
 				t.Fatalf("error %v at a bad position", err)
 			}
 			return
 		}
 		for _, a := range reqs[0].Asserts {
-			again, err := Parse([]byte("GET http://a.test/\n\n?? "+a.String()+"\n"), ParseOptions{File: "a.http"})
+			again, err := httpfile.Parse([]byte("GET http://a.test/\n\n?? "+a.String()+"\n"), httpfile.ParseOptions{File: "a.http"})
 			if err != nil {
 				t.Fatalf("%q prints as %q, which does not parse: %v", line, a.String(), err)
 			}
@@ -316,14 +307,14 @@ func FuzzParseAssertion(f *testing.F) {
 			if b != a {
 				t.Fatalf("%q prints as %q, which parses to %+v, not %+v", line, a.String(), b, a)
 			}
-			CheckAssertions(reqs[0], &Exchange{Status: 200, Body: []byte(`{"a":[1,{"b":null}]}`), Headers: []Header{{"X", "y"}}})
+			CheckAssertions(reqs[0], &httpfile.Exchange{Status: 200, Body: []byte(`{"a":[1,{"b":null}]}`), Headers: []httpfile.Header{{Name: "X", Value: "y"}}})
 		}
 	})
 }
 
 func TestAssertionErrorClassAndReaderText(t *testing.T) {
-	err := fmt.Errorf("wrapped: %w", &AssertionError{Pos: Position{File: "a.md", Line: 9, Col: 1}, Method: "GET", URL: "http://a.test/x: assertion",
-		Failed: []AssertResult{{Text: "status == 200", Got: "404"}, {Text: "body $.id exists", Got: "missing"}}})
+	err := fmt.Errorf("wrapped: %w", &AssertionError{Pos: fileerr.Pos{File: "a.md", Line: 9, Col: 1}, Method: "GET", URL: "http://a.test/x: assertion",
+		Failed: []httpfile.AssertResult{{Text: "status == 200", Got: "404"}, {Text: "body $.id exists", Got: "missing"}}})
 	if c := Classify(err); c != FailAssertion {
 		t.Errorf("class %q, want %q", c, FailAssertion)
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // BenchmarkRefresh runs 500 distinct requests, one block each, against a
@@ -30,8 +32,8 @@ func BenchmarkRefresh(b *testing.B) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				req := &Request{Method: "GET", URL: fmt.Sprintf("https://api.test/item/%d", i)}
-				if _, err := r.Run(context.Background(), []*Request{req}, RunOptions{}); err != nil {
+				req := &httpfile.Request{Method: "GET", URL: fmt.Sprintf("https://api.test/item/%d", i)}
+				if _, err := r.Run(context.Background(), []*httpfile.Request{req}, RunOptions{}); err != nil {
 					b.Error(err)
 				}
 			})

@@ -14,6 +14,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 	"github.com/snapdoc/snapdoc/runner/rawhttp"
 )
@@ -45,9 +49,9 @@ type Config struct {
 	// the proxy $HTTPS_PROXY, $HTTP_PROXY and $NO_PROXY name.
 	Network http.RoundTripper
 	// Redact names the secret response fields, whose values are replaced
-	// by [Redacted] in exchanges. The values of environment variables
-	// are secrets too; see [Redactor].
-	Redact Redactions
+	// by [redact.Redacted] in exchanges. The values of environment variables
+	// are secrets too; see [redact.Redactor].
+	Redact redact.Redactions
 	// Getenv looks up the values of secrets; os.LookupEnv when nil.
 	Getenv func(string) (string, bool)
 	// Now is the clock; time.Now when nil.
@@ -69,7 +73,7 @@ type Config struct {
 	SharedCollapser httpcache.Collapser
 	// Origin, when set, wraps the transport to the origins (below every
 	// cache), for example to take each request from a budget
-	// ([OriginBudget]).
+	// ([github.com/snapdoc/snapdoc/runner/service.OriginBudget]).
 	Origin func(http.RoundTripper) http.RoundTripper
 }
 
@@ -156,7 +160,7 @@ type RunOptions struct {
 	// Timeout overrides the runner's per-request timeout when positive.
 	Timeout time.Duration
 	// Redact adds to the runner's secret fields for this block.
-	Redact Redactions
+	Redact redact.Redactions
 	// Warn, when set, receives what to tell the author that does not
 	// fail the block, such as a secret too short to be searched for in
 	// responses; the runner's Logger does otherwise.
@@ -171,7 +175,7 @@ type RunOptions struct {
 // redirected off the declared hosts. [Classify] says which; [ReaderText]
 // says it for a published page.
 type RequestError struct {
-	Pos    Position
+	Pos    fileerr.Pos
 	Method string
 	URL    string
 	Err    error
@@ -185,12 +189,42 @@ func (e *RequestError) Error() string {
 // Unwrap returns the cause.
 func (e *RequestError) Unwrap() error { return e.Err }
 
+// As lets [errors.As] and [fileerr.As] find the request's position as a
+// *[fileerr.Error] of phase "run" with the same text, so that what knows
+// only the one positioned error (the CLI, the preview's overlay) shows
+// the request's line.
+func (e *RequestError) As(target any) bool {
+	return positioned(target, e.Pos, e.Method+" "+e.URL+": ", e.Err)
+}
+
+// positioned sets target, when it is a **fileerr.Error and pos is known,
+// to the error at pos whose text is prefix and cause's; it reports
+// whether it did.
+func positioned(target any, pos fileerr.Pos, prefix string, cause error) bool {
+	t, ok := target.(**fileerr.Error)
+	if !ok || pos.File == "" && pos.Line == 0 {
+		return false
+	}
+	*t = &fileerr.Error{Pos: pos, Phase: "run", Err: &prefixed{prefix, cause}}
+	return true
+}
+
+// prefixed is cause with a prefix to its text, such as the request's
+// method and URL.
+type prefixed struct {
+	prefix string
+	cause  error
+}
+
+func (e *prefixed) Error() string { return e.prefix + fmt.Sprint(e.cause) }
+func (e *prefixed) Unwrap() error { return e.cause }
+
 // Run executes the requests of one block in order through one private
 // cache, so a later request can be answered from what an earlier one
 // stored. It returns the exchanges of every request, or the first
 // failure: the exchanges before it and, for an *[AssertionError], the
 // exchange whose assertions failed.
-func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*Exchange, error) {
+func (r *Runner) Run(ctx context.Context, reqs []*httpfile.Request, opts RunOptions) ([]*httpfile.Exchange, error) {
 	select {
 	case r.blocks <- struct{}{}:
 		defer func() { <-r.blocks }()
@@ -207,13 +241,13 @@ func (r *Runner) Run(ctx context.Context, reqs []*Request, opts RunOptions) ([]*
 		timeout = opts.Timeout
 	}
 	red := r.redactor(reqs, opts)
-	var out []*Exchange
+	var out []*httpfile.Exchange
 	for _, req := range reqs {
 		e, err := r.do(ctx, client, req, opts, timeout, red)
 		if wait, ok := r.retryWait(err, timeout); ok {
 			e, err = r.retry(ctx, client, req, opts, timeout, wait, red)
 		}
-		var perr *ParseError
+		var perr *fileerr.Error
 		if errors.As(err, &perr) {
 			return out, red.Error(err) // it names its own position
 		}
@@ -235,12 +269,12 @@ func (r *Runner) retryWait(err error, timeout time.Duration) (time.Duration, boo
 	if !errors.As(err, &se) || se.Code != http.StatusTooManyRequests {
 		return 0, false
 	}
-	wait, ok := retryAfter(se.RetryAfter, r.cfg.Now())
+	wait, ok := ParseRetryAfter(se.RetryAfter, r.cfg.Now())
 	return wait, ok && wait <= timeout
 }
 
 // retry waits, then sends the request once more. A 429 again is final.
-func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, opts RunOptions, timeout, wait time.Duration, red *Redactor) (*Exchange, error) {
+func (r *Runner) retry(ctx context.Context, client *http.Client, req *httpfile.Request, opts RunOptions, timeout, wait time.Duration, red *redact.Redactor) (*httpfile.Exchange, error) {
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
@@ -257,12 +291,12 @@ func (r *Runner) retry(ctx context.Context, client *http.Client, req *Request, o
 }
 
 // do sends one request and records its exchange.
-func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts RunOptions, timeout time.Duration, red *Redactor) (*Exchange, error) {
+func (r *Runner) do(ctx context.Context, client *http.Client, req *httpfile.Request, opts RunOptions, timeout time.Duration, red *redact.Redactor) (*httpfile.Exchange, error) {
 	root := opts.Root
 	if root == "" {
 		root = opts.Dir
 	}
-	out, err := buildOutgoing(req, root, opts.Dir, r.cfg.Getenv)
+	out, err := httpfile.BuildOutgoing(req, root, opts.Dir, r.cfg.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +306,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts
 	red.AddPlaced(out.URL, req.URL)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if len(req.Secrets()) > 0 || !opts.Redact.secret().Empty() {
+	if len(req.Secrets()) > 0 || !opts.Redact.Secret().Empty() {
 		ctx = withoutSharedCache(ctx)
 	}
 	hreq, err := out.HTTPRequest(ctx)
@@ -306,7 +340,7 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts
 		return nil, fmt.Errorf("read body: %w", err)
 	}
 	reason, received := receivedHead(resp)
-	e := &Exchange{
+	e := &httpfile.Exchange{
 		Name: req.Name, Method: req.Method, URL: req.URL, Status: resp.StatusCode, Reason: reason,
 		Headers:     received,
 		Cache:       outcome(resp),
@@ -322,8 +356,8 @@ func (r *Runner) do(ctx context.Context, client *http.Client, req *Request, opts
 }
 
 // wireFields is the order and spelling in which the header fields of an
-// [Outgoing] go on the wire.
-func wireFields(headers []Header) []rawhttp.Field {
+// [httpfile.Outgoing] go on the wire.
+func wireFields(headers []httpfile.Header) []rawhttp.Field {
 	fields := make([]rawhttp.Field, len(headers))
 	for i, h := range headers {
 		fields[i] = rawhttp.Field{Name: h.Name, Value: h.Value}
@@ -337,8 +371,8 @@ func wireFields(headers []Header) []rawhttp.Field {
 // A response that has no head as received, one a cache made up (a 504 for
 // only-if-cached) or stored before snapdoc kept heads, gives its fields
 // sorted by name without Cache-Status, and no reason.
-func receivedHead(resp *http.Response) (string, []Header) {
-	var hs []Header
+func receivedHead(resp *http.Response) (string, []httpfile.Header) {
+	var hs []httpfile.Header
 	statusLine, fields, ok := rawhttp.Head(resp)
 	if !ok {
 		for name, values := range resp.Header {
@@ -346,14 +380,14 @@ func receivedHead(resp *http.Response) (string, []Header) {
 				continue
 			}
 			for _, v := range values {
-				hs = append(hs, Header{Name: name, Value: v})
+				hs = append(hs, httpfile.Header{Name: name, Value: v})
 			}
 		}
 		sortHeaders(hs)
 		return "", hs
 	}
 	for _, f := range fields {
-		hs = append(hs, Header{Name: f.Name, Value: f.Value})
+		hs = append(hs, httpfile.Header{Name: f.Name, Value: f.Value})
 	}
 	// The reason phrase is the stored response's; a cache that answers
 	// with another status (a 304 to a conditional request) has none.
@@ -383,19 +417,6 @@ func (r *Runner) checkRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	return &RedirectError{Status: req.Response.StatusCode, To: req.URL}
-}
-
-// The causes of a request that cannot be sent as declared.
-var (
-	errBodyFile = errors.New("body file")
-	errBadURL   = errors.New("want an absolute http or https URL")
-)
-
-// missingEnvError is a secret whose environment variable is not set.
-type missingEnvError struct{ name string }
-
-func (e *missingEnvError) Error() string {
-	return "environment variable " + e.name + " is not set"
 }
 
 // router sends requests where the config's Hosts say, at most PerHost at

@@ -12,6 +12,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 func newTestRunner(t *testing.T, cfg Config) *Runner {
@@ -25,9 +30,9 @@ func newTestRunner(t *testing.T, cfg Config) *Runner {
 
 func TestRunEmbeddedDemoAPI(t *testing.T) {
 	r := newTestRunner(t, Config{Hosts: map[string]string{"httpbin.org": Embedded}})
-	ex, err := r.Run(context.Background(), []*Request{{
+	ex, err := r.Run(context.Background(), []*httpfile.Request{{
 		Method: "GET", URL: "https://httpbin.org/get?a=1",
-		Headers: []Header{{"Accept", "application/json"}},
+		Headers: []httpfile.Header{{Name: "Accept", Value: "application/json"}},
 	}}, RunOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -63,17 +68,17 @@ func TestRunRoutesToBaseURLAndKeepsSecretsOut(t *testing.T) {
 		w.Write([]byte(`{"token": "` + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + `", "origin": "127.0.0.1"}`))
 	}))
 	defer srv.Close()
-	redact, _ := ParseRedactions([]string{"header:Date", "body:origin"})
+	vol, _ := redact.Parse([]string{"header:Date", "body:origin"})
 	r := newTestRunner(t, Config{
 		Hosts:  map[string]string{"api.example.com": srv.URL},
-		Redact: redact,
+		Redact: vol,
 		Getenv: func(name string) (string, bool) {
 			return map[string]string{"TOKEN": "t0k3n-value"}[name], name == "TOKEN"
 		},
 	})
-	ex, err := r.Run(context.Background(), []*Request{{
+	ex, err := r.Run(context.Background(), []*httpfile.Request{{
 		Method: "POST", URL: "https://api.example.com/v1/items?q=a%20b",
-		Headers: []Header{{"Authorization", "Bearer " + EnvRef("TOKEN")}, {"Content-Type", "text/plain"}},
+		Headers: []httpfile.Header{{Name: "Authorization", Value: "Bearer " + httpfile.EnvRef("TOKEN")}, {Name: "Content-Type", Value: "text/plain"}},
 		Body:    "hello",
 	}}, RunOptions{})
 	if err != nil {
@@ -92,7 +97,7 @@ func TestRunRoutesToBaseURLAndKeepsSecretsOut(t *testing.T) {
 	if want := `{"token": "{{$env TOKEN}}", "origin": "[redacted]"}`; string(e.Body) != want {
 		t.Errorf("body = %s, want %s", e.Body, want)
 	}
-	if e.Header("Date") != Redacted {
+	if e.Header("Date") != redact.Redacted {
 		t.Errorf("Date = %q", e.Header("Date"))
 	}
 }
@@ -120,9 +125,9 @@ func TestRunFailures(t *testing.T) {
 		MaxBody: 10,
 		Getenv:  func(string) (string, bool) { return "", false },
 	})
-	run := func(req *Request) ([]*Exchange, error) {
-		req.Pos = Position{File: "lesson.md", Line: 7}
-		return r.Run(context.Background(), []*Request{req}, RunOptions{})
+	run := func(req *httpfile.Request) ([]*httpfile.Exchange, error) {
+		req.Pos = fileerr.Pos{File: "lesson.md", Line: 7}
+		return r.Run(context.Background(), []*httpfile.Request{req}, RunOptions{})
 	}
 	for _, tc := range []struct {
 		path, want string
@@ -130,26 +135,26 @@ func TestRunFailures(t *testing.T) {
 		{"/slow", "lesson.md:7: GET https://api.test/slow: no answer within 100ms"},
 		{"/boom", "lesson.md:7: GET https://api.test/boom: the server answered 502 Bad Gateway"},
 	} {
-		_, err := run(&Request{Method: "GET", URL: "https://api.test" + tc.path})
+		_, err := run(&httpfile.Request{Method: "GET", URL: "https://api.test" + tc.path})
 		var re *RequestError
 		if !errors.As(err, &re) || err.Error() != tc.want {
 			t.Errorf("%s: error = %v, want %q", tc.path, err, tc.want)
 		}
 	}
-	ex, err := run(&Request{Method: "GET", URL: "https://api.test/big"})
+	ex, err := run(&httpfile.Request{Method: "GET", URL: "https://api.test/big"})
 	if err != nil || len(ex[0].Body) != 10 || !ex[0].Truncated {
 		t.Errorf("big body: %v, %+v", err, ex)
 	}
-	ex, err = run(&Request{Method: "GET", URL: "https://api.test/away"})
+	ex, err = run(&httpfile.Request{Method: "GET", URL: "https://api.test/away"})
 	var redirect *RedirectError
 	if !errors.As(err, &redirect) || redirect.To.Host != "elsewhere.example" || len(ex) != 0 {
 		t.Errorf("a redirect to an undeclared host: %v, %+v; want a failure naming the host, and no exchange", err, ex)
 	}
-	_, err = run(&Request{Method: "GET", URL: "https://api.test/x", Headers: []Header{{"Authorization", EnvRef("NOPE")}}})
+	_, err = run(&httpfile.Request{Method: "GET", URL: "https://api.test/x", Headers: []httpfile.Header{{Name: "Authorization", Value: httpfile.EnvRef("NOPE")}}})
 	if err == nil || !strings.Contains(err.Error(), "environment variable NOPE is not set") {
 		t.Errorf("missing secret: %v", err)
 	}
-	_, err = run(&Request{Method: "GET", URL: "/relative"})
+	_, err = run(&httpfile.Request{Method: "GET", URL: "/relative"})
 	if err == nil || !strings.Contains(err.Error(), "want an absolute http or https URL") {
 		t.Errorf("relative URL: %v", err)
 	}
@@ -161,9 +166,9 @@ func TestRunBodyFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newTestRunner(t, Config{Hosts: map[string]string{"httpbin.org": Embedded}})
-	ex, err := r.Run(context.Background(), []*Request{{
+	ex, err := r.Run(context.Background(), []*httpfile.Request{{
 		Method: "POST", URL: "https://httpbin.org/post", BodyFile: "body.json",
-		Headers: []Header{{"Content-Type", "application/json"}},
+		Headers: []httpfile.Header{{Name: "Content-Type", Value: "application/json"}},
 	}}, RunOptions{Dir: dir})
 	if err != nil {
 		t.Fatal(err)

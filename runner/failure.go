@@ -15,6 +15,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // Failure is the class of a request that failed. Whatever the class, a
@@ -133,9 +136,9 @@ func failingStatus(code int) bool {
 	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests
 }
 
-// retryAfter is how long a Retry-After field value (seconds, or an
+// ParseRetryAfter is how long a Retry-After field value (seconds, or an
 // HTTP-date) asks to wait from now; false when it says neither.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
@@ -171,6 +174,21 @@ func (e *RedirectError) ReaderText() string {
 	return fmt.Sprintf("redirected to %s, a host this lesson does not declare", e.To.Hostname())
 }
 
+// Redact returns a copy of e with text applied to the parts of its
+// target, which may hold a secret; the user information is dropped. It
+// makes a RedirectError a [redact.Redactable].
+func (e *RedirectError) Redact(text func(string) string) error {
+	c := *e
+	if e.To != nil {
+		to := *e.To
+		to.User = nil
+		to.Host, to.Path, to.RawPath = text(to.Host), text(to.Path), text(to.RawPath)
+		to.RawQuery, to.Fragment, to.RawFragment = text(to.RawQuery), text(to.Fragment), text(to.RawFragment)
+		c.To = &to
+	}
+	return &c
+}
+
 // TimeoutError is a request that got no complete answer in time.
 type TimeoutError struct {
 	After time.Duration
@@ -199,10 +217,20 @@ type RemoteError struct {
 	Msg    string
 	Class  Failure
 	Reason string
+	// Pos is where the failure is, when the service named the place.
+	Pos fileerr.Pos
 }
 
 // Error is the service's text of the failure.
 func (e *RemoteError) Error() string { return e.Msg }
+
+// As lets [errors.As] and [fileerr.As] find the failure's position, when
+// the service named one, as a *[fileerr.Error] of phase "run" with the
+// service's text.
+func (e *RemoteError) As(target any) bool {
+	rest, ok := strings.CutPrefix(e.Msg, e.Pos.String()+": ")
+	return ok && positioned(target, e.Pos, "", errors.New(rest))
+}
 
 // Failure is the class the service gave.
 func (e *RemoteError) Failure() Failure { return e.Class }
@@ -277,14 +305,14 @@ func ReaderText(err error) string {
 	var (
 		dns  *net.DNSError
 		addr *net.AddrError // a name with no address to dial
-		miss *missingEnvError
+		miss *httpfile.MissingEnvError
 	)
 	switch {
 	case errors.As(err, &miss):
 		return miss.Error()
-	case errors.Is(err, errBodyFile):
+	case errors.Is(err, httpfile.ErrBodyFile):
 		return "its body file could not be read"
-	case errors.Is(err, errBadURL):
+	case errors.Is(err, httpfile.ErrBadURL):
 		return "its URL is not an absolute http or https URL"
 	case isTimeout(err):
 		return "timed out"

@@ -13,6 +13,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
 
 // nxdomainServer is a DNS server on loopback that answers every query
@@ -136,7 +140,7 @@ func TestReaderText(t *testing.T) {
 
 	for name, tc := range map[string]struct {
 		route, url string
-		req        Request
+		req        httpfile.Request
 		timeout    time.Duration // 5 s when zero
 		class      Failure
 		reader     string
@@ -154,9 +158,9 @@ func TestReaderText(t *testing.T) {
 		"429 without a wait":     {route: status(429), class: FailTooManyRequests, reader: "429 Too Many Requests", terminal: "429 Too Many Requests with no Retry-After; not retried"},
 		"429 waiting too long":   {route: status(429, "Retry-After", "120"), class: FailTooManyRequests, reader: "429 Too Many Requests", terminal: "with Retry-After: 120, not a wait within the block's timeout of 5s; not retried"},
 		"redirect off the hosts": {route: away.URL, class: FailRedirect, reader: "redirected to elsewhere.example, a host this lesson does not declare", terminal: "a redirect to https://elsewhere.example/landing?x=1"},
-		"missing secret": {route: status(200), req: Request{Headers: []Header{{"Authorization", EnvRef("NOPE")}}},
+		"missing secret": {route: status(200), req: httpfile.Request{Headers: []httpfile.Header{{Name: "Authorization", Value: httpfile.EnvRef("NOPE")}}},
 			class: FailRequest, reader: "environment variable NOPE is not set", terminal: "environment variable NOPE is not set"},
-		"missing body file": {route: status(200), req: Request{Method: "POST", BodyFile: "./gone.json"},
+		"missing body file": {route: status(200), req: httpfile.Request{Method: "POST", BodyFile: "./gone.json"},
 			class: FailRequest, reader: "its body file could not be read", terminal: "body file ./gone.json: no such file"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -170,7 +174,7 @@ func TestReaderText(t *testing.T) {
 			}
 			r := newTestRunner(t, Config{Hosts: hosts, Network: network, Timeout: tc.timeout, Getenv: func(string) (string, bool) { return "", false }})
 			req := tc.req
-			req.Pos = Position{File: "content/a.md", Line: 7, Col: 1}
+			req.Pos = fileerr.Pos{File: "content/a.md", Line: 7, Col: 1}
 			if req.Method == "" {
 				req.Method = "GET"
 			}
@@ -178,15 +182,15 @@ func TestReaderText(t *testing.T) {
 			if req.URL == "" {
 				req.URL = "https://api.test/items"
 			}
-			_, err := r.Run(context.Background(), []*Request{&req}, RunOptions{Dir: "/build/site/content"})
+			_, err := r.Run(context.Background(), []*httpfile.Request{&req}, RunOptions{Dir: "/build/site/content"})
 			// A request that cannot be built as declared is a positioned
 			// error; one that was sent and failed, a *RequestError.
 			var (
 				re   *RequestError
-				perr *ParseError
+				perr *fileerr.Error
 			)
 			if !errors.As(err, &re) && !errors.As(err, &perr) {
-				t.Fatalf("error %v (%T), want a *RequestError or *ParseError", err, err)
+				t.Fatalf("error %v (%T), want a *RequestError or *fileerr.Error", err, err)
 			}
 			t.Logf("terminal: %v", err)
 			if got := Classify(err); got != tc.class {
@@ -211,7 +215,7 @@ func TestReaderText(t *testing.T) {
 // TestClassifyAssertion checks the two ways a failed assertion plugs in.
 func TestClassifyAssertion(t *testing.T) {
 	t.Parallel()
-	typed := &RequestError{Pos: Position{File: "a.md", Line: 3}, Method: "GET", URL: "https://api.test/", Err: &assertionError{"status == 200, got 201"}}
+	typed := &RequestError{Pos: fileerr.Pos{File: "a.md", Line: 3}, Method: "GET", URL: "https://api.test/", Err: &assertionError{"status == 200, got 201"}}
 	if Classify(typed) != FailAssertion || ReaderText(typed) != "assertion failed: status == 200, got 201" {
 		t.Errorf("typed assertion: %q, %q", Classify(typed), ReaderText(typed))
 	}
@@ -255,7 +259,7 @@ func TestRetryAfter(t *testing.T) {
 			defer srv.Close()
 			r := newTestRunner(t, Config{Hosts: map[string]string{"api.test": srv.URL}, Timeout: tc.timeout, Now: func() time.Time { return now }})
 			start := time.Now()
-			ex, err := r.Run(context.Background(), []*Request{{Method: "GET", URL: "https://api.test/"}}, RunOptions{})
+			ex, err := r.Run(context.Background(), []*httpfile.Request{{Method: "GET", URL: "https://api.test/"}}, RunOptions{})
 			if hits.Load() != tc.hits {
 				t.Errorf("the server got %d requests, want %d", hits.Load(), tc.hits)
 			}
@@ -272,17 +276,5 @@ func TestRetryAfter(t *testing.T) {
 				t.Errorf("error %v (class %q), want one containing %q", err, Classify(err), tc.wantErr)
 			}
 		})
-	}
-}
-
-// TestRemoteFailure checks that a failure on the runner service reaches
-// the client with its class and reader text, so a build with --runner
-// publishes what a local build would.
-func TestRemoteFailure(t *testing.T) {
-	t.Parallel()
-	srv := newTestService(t, "", 100, 100)
-	_, err := (&Client{URL: srv.URL}).Run(context.Background(), BlockRef{File: "content/a.md", Block: "down"})
-	if Classify(err) != FailServerError || ReaderText(err) != "503 Service Unavailable" || !strings.Contains(err.Error(), "the server answered 503") {
-		t.Errorf("remote failure %v: class %q, reader text %q", err, Classify(err), ReaderText(err))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // Hash identifies what a block's requests ask for: their methods, URLs,
@@ -11,7 +13,7 @@ import (
 // references the author wrote, never as their values, so a hash never
 // reveals a secret and a rotated token does not look like a changed
 // request.
-func Hash(reqs []*Request) string {
+func Hash(reqs []*httpfile.Request) string {
 	h := sha256.New()
 	field := func(s string) {
 		h.Write([]byte(strconv.Itoa(len(s))))

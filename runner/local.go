@@ -32,7 +32,7 @@ func Open(cfg Config, cacheDir string) (*Runner, error) {
 	if cfg.Origin != nil {
 		origin = cfg.Origin(rt)
 	}
-	if secret := cfg.Redact.secret(); !secret.Empty() {
+	if secret := cfg.Redact.Secret(); !secret.Empty() {
 		store = secretFieldStore{Store: store, fields: secret}
 	}
 	opts := []httpcache.Option{httpcache.WithTransport(origin), httpcache.WithName("snapdoc-shared"), httpcache.WithClock(cfg.Now), httpcache.WithShared(cfg.SharedCache)}

@@ -11,16 +11,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/runner/wiretest"
 )
 
 // sendOnWire parses src as lesson.md (block on line 10), runs it against
 // a recorder that stands for api.test, and returns what the recorder
 // read, the exchanges and the error.
-func sendOnWire(t *testing.T, src, response string, env map[string]string, dir string) (*wiretest.Recorder, []*Exchange, error) {
+func sendOnWire(t *testing.T, src, response string, env map[string]string, dir string) (*wiretest.Recorder, []*httpfile.Exchange, error) {
 	t.Helper()
 	rec := wiretest.Start(t, response)
-	reqs, err := Parse([]byte(src), ParseOptions{File: "lesson.md", LineOffset: 10})
+	reqs, err := httpfile.Parse([]byte(src), httpfile.ParseOptions{File: "lesson.md", LineOffset: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +166,7 @@ func TestWireRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rec, _, err := sendOnWire(t, tc.src, wiretest.OK, env, t.TempDir())
-			var perr *ParseError
+			var perr *fileerr.Error
 			if !errors.As(err, &perr) || err.Error() != tc.want {
 				t.Errorf("error %v, want %s", err, tc.want)
 			}

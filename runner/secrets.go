@@ -8,6 +8,9 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
+
 	"github.com/snapdoc/snapdoc/runner/httpcache"
 )
 
@@ -16,8 +19,8 @@ import (
 // environment variables the requests substitute, with the strings they
 // place them in. A value too short to be searched for is warned about,
 // once per variable for the runner's life.
-func (r *Runner) redactor(reqs []*Request, opts RunOptions) *Redactor {
-	red := NewRedactor(r.cfg.Redact.Add(opts.Redact))
+func (r *Runner) redactor(reqs []*httpfile.Request, opts RunOptions) *redact.Redactor {
+	red := redact.New(r.cfg.Redact.Add(opts.Redact))
 	value := func(name string) string {
 		v, _ := r.cfg.Getenv(name)
 		return v
@@ -28,7 +31,7 @@ func (r *Runner) redactor(reqs []*Request, opts RunOptions) *Redactor {
 		}
 	}
 	for _, req := range reqs {
-		red.placeRequest(req, value)
+		red.PlaceRequest(req, value)
 	}
 	r.logs.add(red)
 	for _, name := range red.ShortSecrets() {
@@ -42,7 +45,7 @@ func (r *Runner) redactor(reqs []*Request, opts RunOptions) *Redactor {
 				break
 			}
 		}
-		w := fmt.Errorf("%s: secret %s is shorter than %d characters: it is redacted where the request places it, but not searched for in responses, where it would match ordinary text; a response that echoes it shows it", pos, name, MinSearchLen)
+		w := fmt.Errorf("%s: secret %s is shorter than %d characters: it is redacted where the request places it, but not searched for in responses, where it would match ordinary text; a response that echoes it shows it", pos, name, redact.MinSearchLen)
 		if opts.Warn != nil {
 			opts.Warn(w)
 		} else if r.cfg.Logger != nil {
@@ -88,7 +91,7 @@ func (t sharedOrDirect) RoundTrip(req *http.Request) (*http.Response, error) {
 // may come back from a request that carries none.
 type secretFieldStore struct {
 	httpcache.Store
-	fields Redactions
+	fields redact.Redactions
 }
 
 // Set stores e unless it holds a secret field; it then removes what the
@@ -99,10 +102,8 @@ func (s secretFieldStore) Set(key string, e *httpcache.Entry) error {
 			return s.Store.Delete(key)
 		}
 	}
-	if len(s.fields.fields) > 0 {
-		if _, found := redactJSON(e.Body, s.fields.fields, Redacted, false); len(found) > 0 {
-			return s.Store.Delete(key)
-		}
+	if s.fields.InBody(e.Body) {
+		return s.Store.Delete(key)
 	}
 	return s.Store.Set(key, e)
 }
@@ -111,16 +112,16 @@ func (s secretFieldStore) Set(key string, e *httpcache.Entry) error {
 // secrets of every block the runner has run.
 type logRedactor struct {
 	mu  sync.Mutex
-	red *Redactor
+	red *redact.Redactor
 }
 
-func newLogRedactor() *logRedactor { return &logRedactor{red: NewRedactor(Redactions{})} }
+func newLogRedactor() *logRedactor { return &logRedactor{red: redact.New(redact.Redactions{})} }
 
 // add adds the secrets of a block's redactor.
-func (l *logRedactor) add(red *Redactor) {
+func (l *logRedactor) add(red *redact.Redactor) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.red.merge(red)
+	l.red.Merge(red)
 }
 
 // text redacts a text of the log. Short secrets are left to the error

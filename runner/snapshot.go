@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+
 	"github.com/snapdoc/snapdoc/internal/atomicfile"
 	"github.com/snapdoc/snapdoc/internal/fileerr"
 )
@@ -37,45 +39,7 @@ type Record struct {
 	// Recorded is when the block ran, in UTC to the second.
 	Recorded time.Time
 	// Exchanges are the block's requests and responses, in order.
-	Exchanges []*Exchange
-}
-
-// Exchange is one request of a block and the response it got.
-type Exchange struct {
-	// Name is the request's name; may be empty.
-	Name string
-	// Method and URL are the request as declared, with secrets kept as
-	// references.
-	Method string
-	URL    string
-	// Status is the response's status code, and Reason the reason phrase
-	// its server sent with it; Reason is empty when unknown (snapshots
-	// recorded before snapdoc kept it, a status a cache made up).
-	Status int
-	Reason string
-	// Cache says how the response was obtained: "miss" (from the
-	// network), "hit" (from the cache), "revalidated" (the cache asked
-	// the origin, which answered 304 Not Modified) or "stale" (the cache
-	// served a stale response).
-	Cache string
-	// CacheStatus is the response's Cache-Status header (RFC 9211).
-	CacheStatus string
-	// Headers are the response header fields as the server sent them, in
-	// its order and spelling (snapshots recorded before snapdoc kept the
-	// wire's order have them sorted), volatile and secret values
-	// redacted. A response from a cache has the fields of the stored
-	// response (see rawhttp.Head).
-	Headers []Header
-	// Body is the response body, redacted, possibly cut at the size cap.
-	Body []byte
-	// Truncated is set when Body was cut at the size cap.
-	Truncated bool
-	// Asserts are the results of the request's assertions, in source
-	// order; see [CheckAssertions].
-	Asserts []AssertResult
-	// Duration is how long the request took; it is not recorded in
-	// snapshots, which must not change from run to run.
-	Duration time.Duration
+	Exchanges []*httpfile.Exchange
 }
 
 // Record returns the record for the block with the given id, or nil.
@@ -89,17 +53,6 @@ func (s *Snapshot) Record(block string) *Record {
 		}
 	}
 	return nil
-}
-
-// Header returns the value of the exchange's first response header field
-// with the given name, compared case-insensitively.
-func (e *Exchange) Header(name string) string {
-	for _, h := range e.Headers {
-		if strings.EqualFold(h.Name, name) {
-			return h.Value
-		}
-	}
-	return ""
 }
 
 // SnapshotPath is where the snapshot of the source file src (a lesson such
@@ -207,7 +160,7 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 	}
 	s := &Snapshot{Source: strings.TrimPrefix(first, snapshotHeader)}
 	var rec *Record
-	var ex *Exchange
+	var ex *httpfile.Exchange
 	for {
 		line, err := p.next()
 		if err == io.EOF {
@@ -231,7 +184,7 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 				return nil, p.errorf("%s before any block", key)
 			}
 			if key == "name" || ex == nil || ex.Method != "" {
-				ex = &Exchange{}
+				ex = &httpfile.Exchange{}
 				rec.Exchanges = append(rec.Exchanges, ex)
 			}
 			if key == "name" {
@@ -280,7 +233,7 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 			if !ok {
 				return nil, p.errorf("want header NAME: VALUE")
 			}
-			ex.Headers = append(ex.Headers, Header{Name: name, Value: value})
+			ex.Headers = append(ex.Headers, httpfile.Header{Name: name, Value: value})
 		case "truncated":
 			ex.Truncated = true
 		case "assert":
@@ -311,7 +264,7 @@ func (p *snapshotParser) parse() (*Snapshot, error) {
 }
 
 // body reads a body of the length its "body ENCODING LENGTH" line gives.
-func (p *snapshotParser) body(ex *Exchange, spec string) error {
+func (p *snapshotParser) body(ex *httpfile.Exchange, spec string) error {
 	enc, length, _ := strings.Cut(spec, " ")
 	n, err := strconv.Atoi(length)
 	if err != nil || n < 0 {
@@ -364,6 +317,6 @@ func WriteSnapshot(path string, s *Snapshot) error {
 
 // sortHeaders sorts header fields by name, keeping the order of fields with
 // the same name.
-func sortHeaders(hs []Header) {
-	slices.SortStableFunc(hs, func(a, b Header) int { return strings.Compare(a.Name, b.Name) })
+func sortHeaders(hs []httpfile.Header) {
+	slices.SortStableFunc(hs, func(a, b httpfile.Header) int { return strings.Compare(a.Name, b.Name) })
 }

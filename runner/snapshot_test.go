@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
 )
 
 func sampleSnapshot() *Snapshot {
@@ -17,13 +19,13 @@ func sampleSnapshot() *Snapshot {
 		Source: "content/python-cache-control.md",
 		Blocks: []*Record{{
 			Block:    "cache",
-			Hash:     Hash([]*Request{{Method: "GET", URL: "https://httpbin.org/cache"}}),
+			Hash:     Hash([]*httpfile.Request{{Method: "GET", URL: "https://httpbin.org/cache"}}),
 			Recorded: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
-			Exchanges: []*Exchange{
+			Exchanges: []*httpfile.Exchange{
 				{
 					Name: "cache", Method: "GET", URL: "https://httpbin.org/cache", Status: 200,
 					Cache: "miss", CacheStatus: "snapdoc; fwd=uri-miss; stored",
-					Headers: []Header{{"Content-Type", "application/json"}, {"Date", Redacted}},
+					Headers: []httpfile.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Date", Value: redact.Redacted}},
 					// A body whose lines look like the format's own.
 					Body: []byte("{\n  \"a\": 1\n}\n\nblock evil\nheader X: y\nbody utf-8 3\n"),
 				},
@@ -137,13 +139,13 @@ func FuzzUnmarshalSnapshot(f *testing.F) {
 }
 
 func TestHash(t *testing.T) {
-	a := []*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "1"}}}}
-	b := []*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "2"}}}}
-	c := []*Request{{Method: "GET", URL: "https://x/", Body: "A1"}}
+	a := []*httpfile.Request{{Method: "GET", URL: "https://x/", Headers: []httpfile.Header{{Name: "A", Value: "1"}}}}
+	b := []*httpfile.Request{{Method: "GET", URL: "https://x/", Headers: []httpfile.Header{{Name: "A", Value: "2"}}}}
+	c := []*httpfile.Request{{Method: "GET", URL: "https://x/", Body: "A1"}}
 	if Hash(a) == Hash(b) || Hash(a) == Hash(c) {
 		t.Errorf("different requests hash the same")
 	}
-	if Hash(a) != Hash([]*Request{{Method: "GET", URL: "https://x/", Headers: []Header{{"A", "1"}}}}) {
+	if Hash(a) != Hash([]*httpfile.Request{{Method: "GET", URL: "https://x/", Headers: []httpfile.Header{{Name: "A", Value: "1"}}}}) {
 		t.Errorf("equal requests hash differently")
 	}
 }
@@ -151,9 +153,9 @@ func TestHash(t *testing.T) {
 // The reason phrase and the order of header fields as received survive a
 // snapshot; a snapshot from before, with no reason, still reads.
 func TestSnapshotKeepsReasonAndFieldOrder(t *testing.T) {
-	s := &Snapshot{Source: "content/a.md", Blocks: []*Record{{Block: "b", Hash: "h", Recorded: time.Unix(0, 0).UTC(), Exchanges: []*Exchange{{
+	s := &Snapshot{Source: "content/a.md", Blocks: []*Record{{Block: "b", Hash: "h", Recorded: time.Unix(0, 0).UTC(), Exchanges: []*httpfile.Exchange{{
 		Method: "GET", URL: "https://api.test/", Status: 200, Reason: "Fine Thanks", Cache: "miss",
-		Headers: []Header{{"X-RateLimit-Remaining", "41"}, {"ETag", `"v1"`}, {"set-cookie", "a=1"}, {"Content-Length", "0"}, {"X-Empty", ""}},
+		Headers: []httpfile.Header{{Name: "X-RateLimit-Remaining", Value: "41"}, {Name: "ETag", Value: `"v1"`}, {Name: "set-cookie", Value: "a=1"}, {Name: "Content-Length", Value: "0"}, {Name: "X-Empty", Value: ""}},
 	}}}}}
 	data := s.Marshal()
 	if !strings.Contains(string(data), "\nstatus 200 Fine Thanks\n") {

@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator/serve"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
 // startWith serves a one-lesson site with opts' token and limits, and
 // returns its directory and URL.
-func startWith(t *testing.T, token string, lim runner.Limits) (string, string) {
+func startWith(t *testing.T, token string, lim service.Limits) (string, string) {
 	t.Helper()
 	api := counter(t)
 	dir := t.TempDir()
@@ -53,7 +53,7 @@ func startWith(t *testing.T, token string, lim runner.Limits) (string, string) {
 // request (the preview clears its write deadline; net/http its read
 // deadline once the request is read).
 func TestEventStreamOutlivesTimeouts(t *testing.T) {
-	lim := runner.Limits{ReadHeaderTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond}
+	lim := service.Limits{ReadHeaderTimeout: 100 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond}
 	dir, url := startWith(t, "", lim)
 	resp, err := http.Get(url + "_snapdoc/events?path=/lesson/")
 	if err != nil {
@@ -91,7 +91,7 @@ func TestEventStreamOutlivesTimeouts(t *testing.T) {
 // once with ?token= gets a cookie scripts cannot read and other sites
 // cannot send, and the address loses the token.
 func TestTokenGuardsEverything(t *testing.T) {
-	_, base := startWith(t, "s3cret-value", runner.Limits{})
+	_, base := startWith(t, "s3cret-value", service.Limits{})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, p := range []string{"lesson/", "_snapdoc/events", "?token=wrong"} {
 		resp, err := noRedirect.Get(base + p)

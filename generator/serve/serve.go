@@ -24,7 +24,7 @@ import (
 	"github.com/snapdoc/snapdoc/generator"
 	"github.com/snapdoc/snapdoc/generator/preview"
 	"github.com/snapdoc/snapdoc/internal/fileerr"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // Options configure a preview.
@@ -58,8 +58,8 @@ type Options struct {
 	// opening any page once with ?token=TOKEN.
 	Token string
 	// Limits bound what callers may take; zero fields take
-	// runner.DefaultLimits.
-	Limits runner.Limits
+	// service.DefaultLimits.
+	Limits service.Limits
 }
 
 // TokenEnv is the environment variable snapdoc serve reads its token from.
@@ -77,16 +77,16 @@ func Run(ctx context.Context, opts Options) error {
 	if err := generator.CheckSource(opts.Source); err != nil {
 		return err
 	}
-	if err := runner.CheckListen(opts.Addr, opts.Token, TokenEnv); err != nil {
+	if err := service.CheckListen(opts.Addr, opts.Token, TokenEnv); err != nil {
 		return err
 	}
-	if !runner.IsLoopback(opts.Addr) {
+	if !service.IsLoopback(opts.Addr) {
 		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone with the token can run this site's requests, with your credentials; open the site once with ?token=$%s\n", opts.Addr, TokenEnv)
 	}
 	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger, Waiting: opts.Stderr})
 	defer session.Close()
 	srv := preview.NewServer(preview.ServerOptions{})
-	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: runner.NewGate(1, runWait)}
+	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: service.NewGate(1, runWait)}
 	p.rebuild(ctx, nil)
 
 	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
@@ -120,10 +120,10 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Open {
 		openBrowser(url)
 	}
-	access := runner.Access{Addr: opts.Addr, AllowHosts: append(opts.AllowHosts, l.Addr().(*net.TCPAddr).IP.String()), Token: opts.Token, Cookie: tokenCookie}
-	hs := runner.NewHTTPServer(handler(access, p, srv, opts.Logger), opts.Limits)
+	access := service.Access{Addr: opts.Addr, AllowHosts: append(opts.AllowHosts, l.Addr().(*net.TCPAddr).IP.String()), Token: opts.Token, Cookie: tokenCookie}
+	hs := service.NewHTTPServer(handler(access, p, srv, opts.Logger), opts.Limits)
 	hs.RegisterOnShutdown(srv.Close)
-	l = runner.LimitConns(l, hs, opts.Limits.MaxConns)
+	l = service.LimitConns(l, hs, opts.Limits.MaxConns)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(l) }()
 	select {
@@ -139,7 +139,7 @@ func Run(ctx context.Context, opts Options) error {
 // handler is the preview's: the site's pages and event stream, and the
 // run endpoint, behind the checks of access. Refused requests are logged
 // as warnings, the others at debug level.
-func handler(access runner.Access, p *previewer, srv *preview.Server, log *slog.Logger) http.Handler {
+func handler(access service.Access, p *previewer, srv *preview.Server, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /_snapdoc/run", access.Browser(http.HandlerFunc(p.run)))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -149,7 +149,7 @@ func handler(access runner.Access, p *previewer, srv *preview.Server, log *slog.
 		w.Header().Set("X-Frame-Options", "SAMEORIGIN")
 		srv.ServeHTTP(w, r)
 	}))
-	return runner.AccessLog(log, slog.LevelDebug, slog.LevelWarn, access.Wrap(mux))
+	return service.AccessLog(log, slog.LevelDebug, slog.LevelWarn, access.Wrap(mux))
 }
 
 // previewer rebuilds the site for the preview server. Rebuilds run one at
@@ -164,7 +164,7 @@ type previewer struct {
 	// concurrent use: a rebuild waits for a Run button's block to run.
 	mu sync.Mutex
 	// runs queues the Run buttons' blocks, one at a time.
-	runs *runner.Gate
+	runs *service.Gate
 }
 
 func (p *previewer) rebuild(ctx context.Context, changed []string) {
@@ -226,28 +226,28 @@ func (p *previewer) run(w http.ResponseWriter, r *http.Request) {
 		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
 			status = http.StatusRequestEntityTooLarge
 		}
-		runner.NoteRefused(r, "bad body")
+		service.NoteRefused(r, "bad body")
 		http.Error(w, `want a JSON body {"file": ..., "block": ..., "hash": ..., "record": ...}`, status)
 		return
 	}
-	runner.NoteBlock(r, req.File, req.Block)
+	service.NoteBlock(r, req.File, req.Block)
 	release, ok := p.runs.Enter(r.Context())
 	if !ok {
-		runner.NoteRefused(r, "busy")
+		service.NoteRefused(r, "busy")
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "another block is still running; try again", http.StatusServiceUnavailable)
 		return
 	}
 	defer release()
 	p.mu.Lock()
-	html, err := p.session.RunBlock(r.Context(), runner.BlockRef{File: req.File, Block: req.Block, Hash: req.Hash}, req.Record)
+	html, err := p.session.RunBlock(r.Context(), service.BlockRef{File: req.File, Block: req.Block, Hash: req.Hash}, req.Record)
 	p.mu.Unlock()
 	switch {
 	case errors.Is(err, generator.ErrUnknownBlock):
-		runner.NoteRefused(r, "unknown block")
+		service.NoteRefused(r, "unknown block")
 		http.Error(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, generator.ErrHashMismatch):
-		runner.NoteRefused(r, "hash differs")
+		service.NoteRefused(r, "hash differs")
 		http.Error(w, err.Error(), http.StatusConflict)
 	case err != nil:
 		http.Error(w, err.Error(), http.StatusBadGateway)
@@ -272,10 +272,6 @@ func buildError(err error) preview.BuildError {
 			msg = fe.Err.Error()
 		}
 		return preview.BuildError{Message: msg, File: fe.File, Line: fe.Line, Col: fe.Col}
-	}
-	var pe *runner.ParseError
-	if errors.As(err, &pe) {
-		return preview.BuildError{Message: pe.Msg, File: pe.Pos.File, Line: pe.Pos.Line, Col: pe.Pos.Col}
 	}
 	return preview.BuildError{Message: err.Error()}
 }

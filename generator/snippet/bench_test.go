@@ -3,7 +3,7 @@ package snippet
 import (
 	"testing"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -14,9 +14,9 @@ func BenchmarkRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := &runner.Request{
+	r := &httpfile.Request{
 		Method: "POST", URL: "https://httpbin.org/post?ref=A-1042",
-		Headers: []runner.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Authorization", Value: "Bearer " + runner.EnvRef("TOKEN")}},
+		Headers: []httpfile.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Authorization", Value: "Bearer " + httpfile.EnvRef("TOKEN")}},
 		Body:    `{"items": [{"sku": "BOOK-17", "quantity": 2}], "gift": false}`,
 	}
 	b.ReportAllocs()

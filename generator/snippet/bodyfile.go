@@ -7,7 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // InlineBodyFile returns a copy of r whose body is the content of
@@ -18,10 +19,10 @@ import (
 // file is returned as is. The content must be UTF-8 text: the code on the
 // page carries the body in a string literal, so other content is an error
 // wrapping [ErrCannotExpress].
-func InlineBodyFile(r *runner.Request, fsys fs.FS) (*runner.Request, error) {
+func InlineBodyFile(r *httpfile.Request, fsys fs.FS) (*httpfile.Request, error) {
 	parts := r.Parts
 	if parts == nil && r.BodyFile != "" {
-		parts = []runner.BodyPart{{File: r.BodyFile, Pos: r.Pos}}
+		parts = []httpfile.BodyPart{{File: r.BodyFile, Pos: r.Pos}}
 	}
 	if parts == nil {
 		return r, nil
@@ -44,7 +45,7 @@ func InlineBodyFile(r *runner.Request, fsys fs.FS) (*runner.Request, error) {
 }
 
 // readBodyFile reads the UTF-8 text file a request's body names at pos.
-func readBodyFile(fsys fs.FS, file string, pos runner.Position) ([]byte, error) {
+func readBodyFile(fsys fs.FS, file string, pos fileerr.Pos) ([]byte, error) {
 	name := path.Clean(file)
 	if !fs.ValidPath(name) {
 		return nil, fmt.Errorf("%s: body file %s is outside the source file's directory", pos, file)

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 func TestInlineBodyFile(t *testing.T) {
@@ -15,7 +16,7 @@ func TestInlineBodyFile(t *testing.T) {
 		"data/order.json": {Data: []byte(`{"qty": 2}`)},
 		"blob.bin":        {Data: []byte{0xff, 0x00}},
 	}
-	r := &runner.Request{Method: "POST", URL: "https://x.test/", BodyFile: "./data/order.json", Pos: runner.Position{File: "a.http", Line: 3}}
+	r := &httpfile.Request{Method: "POST", URL: "https://x.test/", BodyFile: "./data/order.json", Pos: fileerr.Pos{File: "a.http", Line: 3}}
 	got, err := InlineBodyFile(r, fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -51,9 +52,9 @@ func TestInlineBodyFile(t *testing.T) {
 // the line, as the runner sends it, not the line itself.
 func TestInlineBodyFileParts(t *testing.T) {
 	fsys := fstest.MapFS{"a.txt": {Data: []byte("file bytes\n")}, "blob.bin": {Data: []byte{0xff}}}
-	r := &runner.Request{Method: "POST", URL: "https://x.test/", Pos: runner.Position{File: "a.http", Line: 1},
+	r := &httpfile.Request{Method: "POST", URL: "https://x.test/", Pos: fileerr.Pos{File: "a.http", Line: 1},
 		Body:  "--B\r\n< ./a.txt\r\n--B--\r\n",
-		Parts: []runner.BodyPart{{Text: "--B\r\n"}, {File: "./a.txt", Pos: runner.Position{File: "a.http", Line: 5}}, {Text: "\r\n--B--\r\n"}}}
+		Parts: []httpfile.BodyPart{{Text: "--B\r\n"}, {File: "./a.txt", Pos: fileerr.Pos{File: "a.http", Line: 5}}, {Text: "\r\n--B--\r\n"}}}
 	got, err := InlineBodyFile(r, fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +63,7 @@ func TestInlineBodyFileParts(t *testing.T) {
 		t.Errorf("body %q parts %v, want %q and no parts", got.Body, got.Parts, want)
 	}
 	bad := *r
-	bad.Parts = []runner.BodyPart{{Text: "x"}, {File: "blob.bin", Pos: runner.Position{File: "a.http", Line: 5}}}
+	bad.Parts = []httpfile.BodyPart{{Text: "x"}, {File: "blob.bin", Pos: fileerr.Pos{File: "a.http", Line: 5}}}
 	if _, err := InlineBodyFile(&bad, fsys); !errors.Is(err, ErrCannotExpress) || !strings.Contains(err.Error(), "a.http:5: ") {
 		t.Errorf("binary part: err %v, want a positioned ErrCannotExpress", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -23,7 +23,7 @@ func TestBatchBuildBlamesOneProgram(t *testing.T) {
 		"go":   {"{{if eq .Method \"DELETE\"}}\nvar _ int = \"not an int\"\n{{end}}", "cannot use"},
 		"java": {"{{if eq .Method \"DELETE\"}}\nclass Broken { int x = \"not an int\"; }\n{{end}}", "incompatible types"},
 	}
-	reqs := []*runner.Request{
+	reqs := []*httpfile.Request{
 		{Method: "GET", URL: "https://api.test/a"},
 		{Method: "DELETE", URL: "https://api.test/b"},
 		{Method: "POST", URL: "https://api.test/c", Body: "x"},

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
+	"github.com/snapdoc/snapdoc/runner/redact"
 )
 
 // Cached is how the page's runner answered a request of a block from the
@@ -16,7 +17,7 @@ type Cached struct {
 	// Outcome is "hit" (served from the cache without asking the
 	// server), "revalidated" (the server answered a conditional request
 	// with 304 Not Modified) or "stale" (a stale stored response was
-	// served); see [runner.Exchange].
+	// served); see [httpfile.Exchange].
 	Outcome string
 	// From is the name of the block's earlier request whose response
 	// the cache stored ("fresh", or "request 1" for one without a
@@ -29,12 +30,12 @@ type Cached struct {
 	// sent to revalidate, as it sends them: If-None-Match with the
 	// stored response's ETag, If-Modified-Since with its Last-Modified.
 	// A validator that is redacted is left out.
-	Validators []runner.Header
+	Validators []httpfile.Header
 }
 
 // CachedSteps returns, for each recorded exchange of a block, how the
 // runner's cache answered it, or nil for a response from the network.
-func CachedSteps(xs []*runner.Exchange) []*Cached {
+func CachedSteps(xs []*httpfile.Exchange) []*Cached {
 	out := make([]*Cached, len(xs))
 	for i, x := range xs {
 		switch x.Cache {
@@ -57,8 +58,8 @@ func CachedSteps(xs []*runner.Exchange) []*Cached {
 		c.MaxAge = maxAge(stored.Header("Cache-Control"))
 		if c.Outcome == "revalidated" {
 			for _, v := range [...][2]string{{"ETag", "If-None-Match"}, {"Last-Modified", "If-Modified-Since"}} {
-				if value := stored.Header(v[0]); value != "" && !strings.Contains(value, runner.Redacted) {
-					c.Validators = append(c.Validators, runner.Header{Name: v[1], Value: value})
+				if value := stored.Header(v[0]); value != "" && !strings.Contains(value, redact.Redacted) {
+					c.Validators = append(c.Validators, httpfile.Header{Name: v[1], Value: value})
 				}
 			}
 		}
@@ -88,11 +89,11 @@ func maxAge(cc string) int {
 // Conditional returns the conditional header fields the code sends to
 // reproduce the runner's revalidation: the validators the runner's cache
 // sent, but those the author already set.
-func (v *View) Conditional() []runner.Header {
+func (v *View) Conditional() []httpfile.Header {
 	if v.Cached == nil || v.Cached.Outcome != "revalidated" {
 		return nil
 	}
-	var out []runner.Header
+	var out []httpfile.Header
 	for _, h := range v.Cached.Validators {
 		if !v.HasHeader(h.Name) {
 			out = append(out, h)

@@ -14,6 +14,7 @@ import (
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
 
 	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // origin is a loopback go-httpbin that logs, per request, the path, the
@@ -53,9 +54,9 @@ func (o *origin) log() []seen {
 
 // cachingBlock is the block of the sample lesson "HTTP Caching in
 // Practice": a revalidation with ETag, then a fresh hit.
-func cachingBlock() []*runner.Request {
+func cachingBlock() []*httpfile.Request {
 	accept := h("Accept", "application/json")
-	return []*runner.Request{
+	return []*httpfile.Request{
 		{Name: "tagged", Method: "GET", URL: "https://api.test/etag/lesson-v1", Headers: accept},
 		{Name: "tagged-again", Method: "GET", URL: "https://api.test/etag/lesson-v1", Headers: accept},
 		{Name: "fresh", Method: "GET", URL: "https://api.test/cache/60", Headers: accept},
@@ -71,7 +72,7 @@ func TestCachedStepsFromRunner(t *testing.T) {
 		t.Errorf("the first requests came from the network, got %+v and %+v", steps[0], steps[2])
 	}
 	r := steps[1]
-	if r == nil || r.Outcome != "revalidated" || r.From != "tagged" || !slices.Contains(r.Validators, runner.Header{Name: "If-None-Match", Value: `"lesson-v1"`}) {
+	if r == nil || r.Outcome != "revalidated" || r.From != "tagged" || !slices.Contains(r.Validators, httpfile.Header{Name: "If-None-Match", Value: `"lesson-v1"`}) {
 		t.Errorf("step 2: %+v, want revalidated from \"tagged\" with If-None-Match: \"lesson-v1\"", r)
 	}
 	if hit := steps[3]; hit == nil || hit.Outcome != "hit" || hit.From != "fresh" || hit.MaxAge != 60 {
@@ -81,7 +82,7 @@ func TestCachedStepsFromRunner(t *testing.T) {
 
 // recordCachingBlock runs the caching block through a runner whose host
 // api.test is a loopback origin, as a build records it.
-func recordCachingBlock(t *testing.T) ([]*Cached, []*runner.Exchange) {
+func recordCachingBlock(t *testing.T) ([]*Cached, []*httpfile.Exchange) {
 	t.Helper()
 	recorder := startOrigin(t)
 	rn, err := runner.Open(runner.Config{Hosts: map[string]string{"api.test": recorder.URL}}, "")
@@ -194,12 +195,12 @@ func TestVerifyCachedSteps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real interpreters")
 	}
-	get := &runner.Request{Method: "GET", URL: "https://api.example.com/etag/v1", Headers: h("Accept", "application/json")}
+	get := &httpfile.Request{Method: "GET", URL: "https://api.example.com/etag/v1", Headers: h("Accept", "application/json")}
 	steps := []Step{
 		{get, &Cached{Outcome: "revalidated", From: "tagged", MaxAge: -1, Validators: h("If-None-Match", `W/"v1 'it' $HOME {{$env HOME}}"`)}},
 		{get, &Cached{Outcome: "revalidated", MaxAge: -1, Validators: h("If-None-Match", `"v2"`, "If-Modified-Since", "Mon, 07 Dec 2026 15:10:49 GMT")}},
 		{get, &Cached{Outcome: "revalidated", From: "x", MaxAge: -1}},
-		{&runner.Request{Method: "GET", URL: "https://api.example.com/etag/v1", Headers: h("If-None-Match", `"mine"`)}, nil},
+		{&httpfile.Request{Method: "GET", URL: "https://api.example.com/etag/v1", Headers: h("If-None-Match", `"mine"`)}, nil},
 		{get, &Cached{Outcome: "hit", From: "fresh", MaxAge: 60}},
 		{get, &Cached{Outcome: "stale", From: `odd "name" \u000a`, MaxAge: 0}},
 	}

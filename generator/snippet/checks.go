@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // Check is one assertion of the request ("?? status == 200"), for a
@@ -12,7 +12,7 @@ import (
 type Check struct {
 	// Text is the assertion as the page shows it: "status == 200".
 	Text string
-	// Subject, Arg, Op and Expected are its parts; see [runner.Assertion].
+	// Subject, Arg, Op and Expected are its parts; see [httpfile.Assertion].
 	Subject, Arg, Op, Expected string
 	// Native is set when the built-in languages that check responses
 	// (Python, JavaScript, Go, Java) can state the check in code: a status
@@ -23,7 +23,7 @@ type Check struct {
 }
 
 // checksOf describes the assertions for templates.
-func checksOf(as []runner.Assertion) []Check {
+func checksOf(as []httpfile.Assertion) []Check {
 	var out []Check
 	for _, a := range as {
 		c := Check{Text: a.String(), Subject: a.Subject, Arg: a.Arg, Op: a.Op, Expected: a.Expected}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // assertCases are the corpus requests with assertions.
@@ -32,7 +32,7 @@ func TestChecksRun(t *testing.T) {
 	}
 	s := loadSet(t)
 	cases := assertCases()
-	var reqs []*runner.Request
+	var reqs []*httpfile.Request
 	for _, c := range cases {
 		reqs = append(reqs, c.req)
 	}
@@ -60,17 +60,17 @@ func TestChecksFail(t *testing.T) {
 	}
 	s := loadSet(t)
 	const base = "https://api.test"
-	bad := &runner.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json"), Body: "{not json"} // echo answers 400
-	with := func(r *runner.Request, as ...string) *runner.Request {
+	bad := &httpfile.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json"), Body: "{not json"} // echo answers 400
+	with := func(r *httpfile.Request, as ...string) *httpfile.Request {
 		c := *r
 		c.Asserts = asserts(as...)
 		return &c
 	}
-	get := &runner.Request{Method: "GET", URL: base + "/items/1"}
+	get := &httpfile.Request{Method: "GET", URL: base + "/items/1"}
 	checking := []string{"python", "javascript", "go", "java"}
 	for _, tc := range []struct {
 		name string
-		req  *runner.Request
+		req  *httpfile.Request
 		fail []string // the languages whose run must fail
 		skip []string // the languages this case says nothing about
 	}{
@@ -113,7 +113,7 @@ func TestChecksFail(t *testing.T) {
 
 func TestChecksRender(t *testing.T) {
 	s := loadSet(t)
-	r := &runner.Request{Method: "GET", URL: "https://api.test/", Asserts: asserts(
+	r := &httpfile.Request{Method: "GET", URL: "https://api.test/", Asserts: asserts(
 		"status", "", "==", "0404", "header", "etag", "matches", "^W/", "body", "$.id", "exists", "")}
 	for lang, want := range map[string][]string{
 		"python":     {"assert response.status_code == 404, \"check failed: status == 0404\"\n", "# snapdoc checks: header etag matches ^W/\n", "# snapdoc checks: body $.id exists\n"},
@@ -166,7 +166,7 @@ func FuzzChecks(f *testing.F) {
 	}
 	s := loadSet(f)
 	f.Fuzz(func(t *testing.T, line string) {
-		reqs, err := runner.Parse([]byte("GET https://x.test/\n\n?? "+line+"\n"), runner.ParseOptions{File: "a.http"})
+		reqs, err := httpfile.Parse([]byte("GET https://x.test/\n\n?? "+line+"\n"), httpfile.ParseOptions{File: "a.http"})
 		if err != nil || len(reqs) != 1 || len(reqs[0].Asserts) != 1 {
 			return
 		}

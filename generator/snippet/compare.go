@@ -9,15 +9,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // want is the request the server should receive.
 type want struct {
 	method, requestURI string
-	headers            []runner.Header // secrets expanded
-	body               string          // secrets expanded
-	json               bool            // compare bodies as JSON values
+	headers            []httpfile.Header // secrets expanded
+	body               string            // secrets expanded
+	json               bool              // compare bodies as JSON values
 }
 
 // expected returns what the server should receive for v, whose secrets
@@ -26,16 +26,16 @@ func expected(v *View, env map[string]string) want {
 	get := func(n string) string { return env[n] }
 	w := want{
 		method:     v.Method,
-		requestURI: runner.Expand(v.Target, get),
-		body:       runner.Expand(v.Body, get),
+		requestURI: httpfile.Expand(v.Target, get),
+		body:       httpfile.Expand(v.Body, get),
 		json:       v.JSON,
 	}
 	for _, h := range v.Headers {
-		w.headers = append(w.headers, runner.Header{Name: runner.Expand(h.Name, get), Value: runner.Expand(h.Value, get)})
+		w.headers = append(w.headers, httpfile.Header{Name: httpfile.Expand(h.Name, get), Value: httpfile.Expand(h.Value, get)})
 	}
 	if c := v.Basic; c != nil {
-		creds := runner.Expand(c.User, get) + ":" + runner.Expand(c.Password, get)
-		w.headers = append(w.headers, runner.Header{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte(creds))})
+		creds := httpfile.Expand(c.User, get) + ":" + httpfile.Expand(c.Password, get)
+		w.headers = append(w.headers, httpfile.Header{Name: "Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte(creds))})
 	}
 	// The validators are the server's text: no secrets to expand.
 	w.headers = append(w.headers, v.Conditional()...)

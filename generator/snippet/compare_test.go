@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 func TestJSONEqual(t *testing.T) {
@@ -73,7 +73,7 @@ func TestVerifyCatchesBrokenCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs curl")
 	}
-	post := &runner.Request{Method: "POST", URL: "https://api.test/items?t=19%3A08",
+	post := &httpfile.Request{Method: "POST", URL: "https://api.test/items?t=19%3A08",
 		Headers: h("Content-Type", "text/plain", "X-Key", "{{$env KEY}}"), Body: "a\\b\n"}
 	tests := map[string]struct {
 		tmpl string
@@ -108,10 +108,10 @@ func TestVerifyCatchesBrokenCode(t *testing.T) {
 // with Basic credentials must send the Authorization field the runner
 // puts on the wire: base64-encoded, with secrets expanded first.
 func TestExpectedAuthorizationIsTheWire(t *testing.T) {
-	r := &runner.Request{Method: "GET", URL: "https://api.example.com/basic",
-		Headers: []runner.Header{{Name: "Authorization", Value: "Basic {{$env API_USER}}:{{$env API_PASSWORD}}"}}}
+	r := &httpfile.Request{Method: "GET", URL: "https://api.example.com/basic",
+		Headers: []httpfile.Header{{Name: "Authorization", Value: "Basic {{$env API_USER}}:{{$env API_PASSWORD}}"}}}
 	env := map[string]string{"API_USER": "ada", "API_PASSWORD": "pa:ss w0rd"}
-	out, err := runner.BuildOutgoing(r, "", func(n string) (string, bool) { v, ok := env[n]; return v, ok })
+	out, err := httpfile.BuildOutgoing(r, "", "", func(n string) (string, bool) { v, ok := env[n]; return v, ok })
 	if err != nil {
 		t.Fatal(err)
 	}

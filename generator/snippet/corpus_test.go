@@ -10,20 +10,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // namedRequest is one request of the test corpus.
 type namedRequest struct {
 	name string
-	req  *runner.Request
+	req  *httpfile.Request
 }
 
 // h builds a header list from name, value pairs.
-func h(pairs ...string) []runner.Header {
-	var hs []runner.Header
+func h(pairs ...string) []httpfile.Header {
+	var hs []httpfile.Header
 	for i := 0; i < len(pairs); i += 2 {
-		hs = append(hs, runner.Header{Name: pairs[i], Value: pairs[i+1]})
+		hs = append(hs, httpfile.Header{Name: pairs[i], Value: pairs[i+1]})
 	}
 	return hs
 }
@@ -44,55 +44,55 @@ func ownCorpus() []namedRequest {
 		"line 1\nline 2 \\ '\r\n" +
 		"--XyZ--\r\n"
 	return []namedRequest{
-		{"get-json", &runner.Request{Method: "GET", URL: base + "/users?page=2&per_page=10", Headers: h("Accept", "application/json")}},
-		{"head", &runner.Request{Method: "HEAD", URL: base + "/status"}},
-		{"options", &runner.Request{Method: "OPTIONS", URL: base + "/items", Headers: h("Origin", "https://example.org", "Access-Control-Request-Method", "PUT")}},
-		{"delete", &runner.Request{Method: "DELETE", URL: base + "/items/42"}},
-		{"put-text", &runner.Request{Method: "PUT", URL: base + "/notes/1", Headers: h("Content-Type", "text/plain; charset=utf-8"), Body: awkward}},
-		{"patch-json", &runner.Request{Method: "PATCH", URL: base + "/users/7", Headers: h("Content-Type", "application/json"),
+		{"get-json", &httpfile.Request{Method: "GET", URL: base + "/users?page=2&per_page=10", Headers: h("Accept", "application/json")}},
+		{"head", &httpfile.Request{Method: "HEAD", URL: base + "/status"}},
+		{"options", &httpfile.Request{Method: "OPTIONS", URL: base + "/items", Headers: h("Origin", "https://example.org", "Access-Control-Request-Method", "PUT")}},
+		{"delete", &httpfile.Request{Method: "DELETE", URL: base + "/items/42"}},
+		{"put-text", &httpfile.Request{Method: "PUT", URL: base + "/notes/1", Headers: h("Content-Type", "text/plain; charset=utf-8"), Body: awkward}},
+		{"patch-json", &httpfile.Request{Method: "PATCH", URL: base + "/users/7", Headers: h("Content-Type", "application/json"),
 			Body: `{"name":"Zoë \"Z\" O'Neil","path":"C:\\temp\\new","note":"line1\nline2\ttab\u0001","emoji":"😀 \ud83d\ude00","sep":"\u2028","html":"</script><b>&amp;",` +
 				`"shell":"$HOME ` + "`id`" + ` ${x}","nested":{"list":[1,-0.5,1e3,2.50,true,false,null],"empty":[],"obj":{}},"big":1.5e300,"neg":-0}`}},
-		{"post-json-pretty", &runner.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json", "Accept", "application/json"),
+		{"post-json-pretty", &httpfile.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json", "Accept", "application/json"),
 			Body: "{\n  \"item\": \"book\",\n  \"qty\": 2\n}\n"}},
-		{"post-form", &runner.Request{Method: "POST", URL: base + "/login", Headers: h("Content-Type", "application/x-www-form-urlencoded"),
+		{"post-form", &httpfile.Request{Method: "POST", URL: base + "/login", Headers: h("Content-Type", "application/x-www-form-urlencoded"),
 			Body: "name=J%C3%B6rg+M%C3%BCller&note=a%26b%3Dc&tags=x&tags=y&empty="}},
-		{"post-multipart", &runner.Request{Method: "POST", URL: base + "/upload", Headers: h("Content-Type", "multipart/form-data; boundary=XyZ"), Body: multipartBody}},
-		{"query-encoded", &runner.Request{Method: "GET", URL: base + "/search?start=2019-06-13T19%3A08%3A25.455Z&q=caf%C3%A9&plus=a+b&pct=100%25&empty=&flag&slash=a%2Fb&needless=%41%7e#frag"}},
-		{"query-raw", &runner.Request{Method: "GET", URL: base + "/caf é/a b?q=café au lait&quote=\"x\"&br=[1]&brace={a}&pipe=a|b&apos=it's&caret=^&lone=100%&tick=`"}},
-		{"headers-unusual", &runner.Request{Method: "GET", URL: base + "/headers", Headers: h(
+		{"post-multipart", &httpfile.Request{Method: "POST", URL: base + "/upload", Headers: h("Content-Type", "multipart/form-data; boundary=XyZ"), Body: multipartBody}},
+		{"query-encoded", &httpfile.Request{Method: "GET", URL: base + "/search?start=2019-06-13T19%3A08%3A25.455Z&q=caf%C3%A9&plus=a+b&pct=100%25&empty=&flag&slash=a%2Fb&needless=%41%7e#frag"}},
+		{"query-raw", &httpfile.Request{Method: "GET", URL: base + "/caf é/a b?q=café au lait&quote=\"x\"&br=[1]&brace={a}&pipe=a|b&apos=it's&caret=^&lone=100%&tick=`"}},
+		{"headers-unusual", &httpfile.Request{Method: "GET", URL: base + "/headers", Headers: h(
 			"X-Multi", "one", "x-multi", "two", "x-lower-case", "v", "X-Under_Score", "v", "X-Empty", "",
 			"X-Quotes", `say "hi" to 'them'`, "X-Backslash", `C:\dir\`, "X-Shell", "$HOME $(id) `id` ${PATH} ;|& %s",
 			"Cookie", "a=1", "Cookie", "b=2", "Accept-Encoding", "identity", "User-Agent", "snapdoc-test/1.0")}},
-		{"headers-unicode-value", &runner.Request{Method: "GET", URL: base + "/headers", Headers: h("X-Name", "Zoë 😀")}},
-		{"secrets", &runner.Request{Method: "GET", URL: base + "/me?api_key={{$env API_KEY}}&x=1",
+		{"headers-unicode-value", &httpfile.Request{Method: "GET", URL: base + "/headers", Headers: h("X-Name", "Zoë 😀")}},
+		{"secrets", &httpfile.Request{Method: "GET", URL: base + "/me?api_key={{$env API_KEY}}&x=1",
 			Headers: h("Authorization", "Bearer {{$env TOKEN}}", "X-Api-Key", "{{$env API_KEY}}")}},
-		{"basic-secrets", &runner.Request{Method: "GET", URL: base + "/basic", Headers: h("Accept", "application/json", "Authorization", "Basic {{$env API_USER}}:{{$env API_PASSWORD}}")}},
-		{"secret-in-path", &runner.Request{Method: "DELETE", URL: base + "/users/{{$env USER_ID}}/sessions?all=true"}},
-		{"secret-in-json", &runner.Request{Method: "POST", URL: base + "/login", Headers: h("Content-Type", "application/json"),
+		{"basic-secrets", &httpfile.Request{Method: "GET", URL: base + "/basic", Headers: h("Accept", "application/json", "Authorization", "Basic {{$env API_USER}}:{{$env API_PASSWORD}}")}},
+		{"secret-in-path", &httpfile.Request{Method: "DELETE", URL: base + "/users/{{$env USER_ID}}/sessions?all=true"}},
+		{"secret-in-json", &httpfile.Request{Method: "POST", URL: base + "/login", Headers: h("Content-Type", "application/json"),
 			Body: `{"user":"me","password":"{{$env PASSWORD}}"}`}},
-		{"secret-in-text", &runner.Request{Method: "POST", URL: base + "/token", Headers: h("Content-Type", "text/plain"),
+		{"secret-in-text", &httpfile.Request{Method: "POST", URL: base + "/token", Headers: h("Content-Type", "text/plain"),
 			Body: "token={{$env TOKEN}}\n"}},
-		{"post-no-body", &runner.Request{Method: "POST", URL: base + "/ping"}},
-		{"propfind-xml", &runner.Request{Method: "PROPFIND", URL: base + "/dav/", Headers: h("Content-Type", "application/xml", "Depth", "1"),
+		{"post-no-body", &httpfile.Request{Method: "POST", URL: base + "/ping"}},
+		{"propfind-xml", &httpfile.Request{Method: "PROPFIND", URL: base + "/dav/", Headers: h("Content-Type", "application/xml", "Depth", "1"),
 			Body: `<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>`}},
-		{"json-big-int", &runner.Request{Method: "POST", URL: base + "/ids", Headers: h("Content-Type", "application/json"), Body: `{"id":12345678901234567890}`}},
-		{"json-proto-key", &runner.Request{Method: "PUT", URL: base + "/acl", Headers: h("Content-Type", "application/json"), Body: `{"__proto__":{"admin":true},"a":1}`}},
-		{"json-vendor-type", &runner.Request{Method: "POST", URL: base + "/things", Headers: h("Content-Type", "application/vnd.api+json"),
+		{"json-big-int", &httpfile.Request{Method: "POST", URL: base + "/ids", Headers: h("Content-Type", "application/json"), Body: `{"id":12345678901234567890}`}},
+		{"json-proto-key", &httpfile.Request{Method: "PUT", URL: base + "/acl", Headers: h("Content-Type", "application/json"), Body: `{"__proto__":{"admin":true},"a":1}`}},
+		{"json-vendor-type", &httpfile.Request{Method: "POST", URL: base + "/things", Headers: h("Content-Type", "application/vnd.api+json"),
 			Body: `{"data":{"type":"things","attributes":{"title":"Ω"}}}`}},
-		{"get-with-body", &runner.Request{Method: "GET", URL: base + "/search", Headers: h("Content-Type", "application/json"), Body: `{"q":"x"}`}},
-		{"host-header", &runner.Request{Method: "GET", URL: base + "/vhost", Headers: h("Host", "api.example.com")}},
+		{"get-with-body", &httpfile.Request{Method: "GET", URL: base + "/search", Headers: h("Content-Type", "application/json"), Body: `{"q":"x"}`}},
+		{"host-header", &httpfile.Request{Method: "GET", URL: base + "/vhost", Headers: h("Host", "api.example.com")}},
 		// The echo server answers 200 with a JSON body: every check holds,
 		// so a wrong generated check fails its language's run.
-		{"asserts", &runner.Request{Method: "GET", URL: base + "/items/1", Headers: h("Accept", "application/json"), Asserts: asserts(
+		{"asserts", &httpfile.Request{Method: "GET", URL: base + "/items/1", Headers: h("Accept", "application/json"), Asserts: asserts(
 			"status", "", "==", "200", "header", "content-type", "includes", "json", "header", "Content-Type", "==", "application/json; charset=utf-8",
 			"header", "x-missing", "isFalse", "", "body", "$.url", "exists", "", "duration", "", "<", "60000")}},
-		{"asserts-range", &runner.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json"), Body: `{"qty":2}`, Asserts: asserts(
+		{"asserts-range", &httpfile.Request{Method: "POST", URL: base + "/orders", Headers: h("Content-Type", "application/json"), Body: `{"qty":2}`, Asserts: asserts(
 			"status", "", ">=", "0200", "status", "", "<", "300", "status", "", "!=", "404", "status", "", "<=", "200", "status", "", ">", "199",
 			"header", "content-type", "startsWith", "application/", "header", "content-type", "endsWith", "charset=utf-8",
 			"header", "content-type", "exists", "", "header", "content-type", "isTrue", "", "header", "content-type", "!=", "text/html")}},
-		{"asserts-head", &runner.Request{Method: "HEAD", URL: base + "/status", Asserts: asserts(
+		{"asserts-head", &httpfile.Request{Method: "HEAD", URL: base + "/status", Asserts: asserts(
 			"status", "", "==", "200", "header", "content-type", "exists", "")}},
-		{"asserts-awkward", &runner.Request{Method: "GET", URL: base + "/odd", Asserts: asserts(
+		{"asserts-awkward", &httpfile.Request{Method: "GET", URL: base + "/odd", Asserts: asserts(
 			"header", "content-type", "!=", `say "hi" \u000a \\u0022 ${x} $(id) 'q' 😀 */ %s`,
 			"body", "$.a", "matches", `^\u000a System.exit(1); \\\u000a */ """`,
 			"status", "", "matches", "^2")}},
@@ -100,10 +100,10 @@ func ownCorpus() []namedRequest {
 }
 
 // asserts builds assertions from subject, arg, op, expected quadruples.
-func asserts(parts ...string) []runner.Assertion {
-	var as []runner.Assertion
+func asserts(parts ...string) []httpfile.Assertion {
+	var as []httpfile.Assertion
 	for i := 0; i < len(parts); i += 4 {
-		as = append(as, runner.Assertion{Subject: parts[i], Arg: parts[i+1], Op: parts[i+2], Expected: parts[i+3]})
+		as = append(as, httpfile.Assertion{Subject: parts[i], Arg: parts[i+1], Op: parts[i+2], Expected: parts[i+3]})
 	}
 	return as
 }
@@ -156,9 +156,9 @@ func harCorpus(t testing.TB) []namedRequest {
 // Like httpsnippet, a JSON mimeType with text that does not parse is
 // text/plain. A multipart file part with no value gets the content of
 // httpsnippet's fixture file, "Hello World".
-func fromHAR(t testing.TB, har harRequest) *runner.Request {
+func fromHAR(t testing.TB, har harRequest) *httpfile.Request {
 	t.Helper()
-	r := &runner.Request{Method: har.Method, URL: har.URL, HTTPVersion: har.HTTPVersion}
+	r := &httpfile.Request{Method: har.Method, URL: har.URL, HTTPVersion: har.HTTPVersion}
 	for i, q := range har.QueryString {
 		sep := "&"
 		if i == 0 && !strings.Contains(r.URL, "?") {
@@ -167,14 +167,14 @@ func fromHAR(t testing.TB, har harRequest) *runner.Request {
 		r.URL += sep + q.Name + "=" + q.Value
 	}
 	for _, hd := range har.Headers {
-		r.Headers = append(r.Headers, runner.Header{Name: hd.Name, Value: hd.Value})
+		r.Headers = append(r.Headers, httpfile.Header{Name: hd.Name, Value: hd.Value})
 	}
 	if len(har.Cookies) > 0 {
 		var parts []string
 		for _, c := range har.Cookies {
 			parts = append(parts, c.Name+"="+c.Value)
 		}
-		r.Headers = append(r.Headers, runner.Header{Name: "Cookie", Value: strings.Join(parts, "; ")})
+		r.Headers = append(r.Headers, httpfile.Header{Name: "Cookie", Value: strings.Join(parts, "; ")})
 	}
 	pd := har.PostData
 	mimeType := pd.MimeType
@@ -225,13 +225,13 @@ func fromHAR(t testing.TB, har harRequest) *runner.Request {
 		r.Headers = dropHeader(r.Headers, "Content-Type")
 	}
 	if r.Body != "" && !hasHeader(r.Headers, "Content-Type") && mimeType != "" {
-		r.Headers = append(r.Headers, runner.Header{Name: "Content-Type", Value: mimeType})
+		r.Headers = append(r.Headers, httpfile.Header{Name: "Content-Type", Value: mimeType})
 	}
 	return r
 }
 
-func dropHeader(hs []runner.Header, name string) []runner.Header {
-	var out []runner.Header
+func dropHeader(hs []httpfile.Header, name string) []httpfile.Header {
+	var out []httpfile.Header
 	for _, hd := range hs {
 		if !strings.EqualFold(hd.Name, name) {
 			out = append(out, hd)
@@ -240,7 +240,7 @@ func dropHeader(hs []runner.Header, name string) []runner.Header {
 	return out
 }
 
-func hasHeader(hs []runner.Header, name string) bool {
+func hasHeader(hs []httpfile.Header, name string) bool {
 	for _, hd := range hs {
 		if strings.EqualFold(hd.Name, name) {
 			return true

@@ -1,4 +1,4 @@
-// Package snippet turns a [runner.Request] into code in several languages
+// Package snippet turns a [httpfile.Request] into code in several languages
 // and proves, by running it, that the code sends the intended request.
 //
 // # Templates

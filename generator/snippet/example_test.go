@@ -5,7 +5,7 @@ import (
 	"log"
 
 	"github.com/snapdoc/snapdoc/generator/snippet"
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -14,10 +14,10 @@ func ExampleSet_Render() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	r := &runner.Request{
+	r := &httpfile.Request{
 		Method:  "POST",
 		URL:     "https://httpbin.org/anything?q=caf%C3%A9",
-		Headers: []runner.Header{{Name: "Authorization", Value: "Bearer " + runner.EnvRef("TOKEN")}},
+		Headers: []httpfile.Header{{Name: "Authorization", Value: "Bearer " + httpfile.EnvRef("TOKEN")}},
 		Body:    "it's done\n",
 	}
 	code, err := set.Render("curl", r)

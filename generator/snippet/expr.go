@@ -3,7 +3,7 @@ package snippet
 import (
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // exprLang says how one language writes a string that may hold secrets.
@@ -16,7 +16,7 @@ type exprLang struct {
 // expr writes s, whose environment references become lookups, as an
 // expression of the language: literals and lookups joined by concatenation.
 func (l exprLang) expr(s string) string {
-	segs := runner.Segments(s)
+	segs := httpfile.Segments(s)
 	if len(segs) == 0 {
 		return l.literal("")
 	}

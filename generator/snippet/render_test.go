@@ -12,7 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -26,8 +26,8 @@ var goldenCases = []string{"get-json", "head", "patch-json", "post-form", "post-
 // cachedSteps are requests the runner's cache answered, as the sample
 // lesson "HTTP Caching in Practice" records them.
 func cachedSteps() []namedStep {
-	get := func(path string) *runner.Request {
-		return &runner.Request{Method: "GET", URL: "https://httpbin.org" + path, Headers: h("Accept", "application/json"),
+	get := func(path string) *httpfile.Request {
+		return &httpfile.Request{Method: "GET", URL: "https://httpbin.org" + path, Headers: h("Accept", "application/json"),
 			Asserts: asserts("status", "", "==", "200")}
 	}
 	return []namedStep{
@@ -100,10 +100,10 @@ func TestRenderGolden(t *testing.T) {
 func TestGoCodeIsFormatted(t *testing.T) {
 	s := loadSet(t)
 	shapes := []namedRequest{
-		{"secret-in-host", &runner.Request{Method: "GET", URL: "https://x.test/{{$env A}}",
+		{"secret-in-host", &httpfile.Request{Method: "GET", URL: "https://x.test/{{$env A}}",
 			Headers: h("Host", "{{$env H}}.x.test", "X-Two", "{{$env A}}{{$env B}}")}},
-		{"secret-body-only", &runner.Request{Method: "post", URL: "https://x.test/", Body: "{{$env A}}"}},
-		{"secret-text-lines", &runner.Request{Method: "PUT", URL: "https://x.test/", Body: "a\n{{$env A}}\nb\n"}},
+		{"secret-body-only", &httpfile.Request{Method: "post", URL: "https://x.test/", Body: "{{$env A}}"}},
+		{"secret-text-lines", &httpfile.Request{Method: "PUT", URL: "https://x.test/", Body: "a\n{{$env A}}\nb\n"}},
 	}
 	for _, c := range append(append(ownCorpus(), harCorpus(t)...), shapes...) {
 		code, err := s.Render("go", c.req)
@@ -156,7 +156,7 @@ func TestLoad(t *testing.T) {
 	if got, want := strings.Join(labels, ","), "Python/python,curl/bash,ruby/ruby"; got != want {
 		t.Errorf("labels %s, want %s", got, want)
 	}
-	r := &runner.Request{Method: "GET", URL: "https://x.test/a b?k={{$env KEY}}"}
+	r := &httpfile.Request{Method: "GET", URL: "https://x.test/a b?k={{$env KEY}}"}
 	code, err := s.Render("python", r)
 	if err != nil {
 		t.Fatal(err)
@@ -191,13 +191,13 @@ func TestLoadErrors(t *testing.T) {
 func TestRenderErrors(t *testing.T) {
 	s := loadSet(t)
 	tests := map[string]struct {
-		req  runner.Request
+		req  httpfile.Request
 		want error
 		text string
 	}{
-		"relative URL": {runner.Request{Method: "GET", URL: "/users"}, nil, "not absolute"},
-		"body file":    {runner.Request{Method: "POST", URL: "https://x.test/", BodyFile: "./a.json"}, ErrBodyFile, "./a.json"},
-		"binary body":  {runner.Request{Method: "POST", URL: "https://x.test/", Body: "\xff\xfe"}, nil, "not UTF-8"},
+		"relative URL": {httpfile.Request{Method: "GET", URL: "/users"}, nil, "not absolute"},
+		"body file":    {httpfile.Request{Method: "POST", URL: "https://x.test/", BodyFile: "./a.json"}, ErrBodyFile, "./a.json"},
+		"binary body":  {httpfile.Request{Method: "POST", URL: "https://x.test/", Body: "\xff\xfe"}, nil, "not UTF-8"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // ErrUnknownLanguage is returned for a language that has no template.
@@ -79,7 +79,7 @@ func (s *Set) Languages() []Language { return slices.Clone(s.langs) }
 // Render returns the code for r in the language lang, as the template
 // wrote it. The built-in Go template writes gofmt'd code (a test checks it
 // for the whole corpus); a site's own template is taken as written.
-func (s *Set) Render(lang string, r *runner.Request) (string, error) {
+func (s *Set) Render(lang string, r *httpfile.Request) (string, error) {
 	v, err := NewView(r)
 	if err != nil {
 		return "", err
@@ -115,7 +115,7 @@ var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]by
 // Supports returns nil when the code in lang sends r as written, or an
 // error wrapping [ErrCannotExpress] that says why it cannot. Languages a
 // site added are assumed to express every request.
-func (s *Set) Supports(lang string, r *runner.Request) error {
+func (s *Set) Supports(lang string, r *httpfile.Request) error {
 	if _, ok := s.tmpl[lang]; !ok {
 		return fmt.Errorf("%w %q", ErrUnknownLanguage, lang)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // splitURL splits an absolute URL into its origin ("https://host:port")
@@ -24,7 +24,7 @@ func splitURL(raw string) (origin, target string, err error) {
 		return "", "", fmt.Errorf("URL %q has no host", raw)
 	}
 	origin, target = raw[:i+3+j], rest[j:]
-	for _, seg := range runner.Segments(rest[:j]) {
+	for _, seg := range httpfile.Segments(rest[:j]) {
 		if k := strings.IndexFunc(seg.Text, notAuthority); k >= 0 {
 			return "", "", fmt.Errorf("URL %q: host has %q, which a URL cannot carry there (write an IDN host in punycode)", raw, seg.Text[k:k+1])
 		}
@@ -51,9 +51,9 @@ func NormalizeURL(raw string) (string, error) {
 	var b strings.Builder
 	b.WriteString(origin)
 	inQuery := false
-	for _, seg := range runner.Segments(target) {
+	for _, seg := range httpfile.Segments(target) {
 		if seg.Env != "" {
-			b.WriteString(runner.EnvRef(seg.Env))
+			b.WriteString(httpfile.EnvRef(seg.Env))
 			continue
 		}
 		inQuery = normalizeTarget(&b, seg.Text, inQuery)

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // VerifyOptions tune [Set.Verify] and [Set.VerifyAll].
@@ -42,14 +42,14 @@ type VerifyOptions struct {
 // The error wraps [ErrCannotExpress] when lang cannot express r,
 // [ErrNoInterpreter] when the language's interpreter is missing, and
 // otherwise says what differed.
-func (s *Set) Verify(ctx context.Context, lang string, r *runner.Request, opts VerifyOptions) error {
-	return s.VerifyAll(ctx, lang, []*runner.Request{r}, opts)[0]
+func (s *Set) Verify(ctx context.Context, lang string, r *httpfile.Request, opts VerifyOptions) error {
+	return s.VerifyAll(ctx, lang, []*httpfile.Request{r}, opts)[0]
 }
 
 // VerifyAll verifies each request of rs as [Set.Verify] does and returns
 // their errors in order. Compiled languages (Go, Java) are built once for
 // all the programs, which is much faster than one Verify per request.
-func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, opts VerifyOptions) []error {
+func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*httpfile.Request, opts VerifyOptions) []error {
 	steps := make([]Step, len(rs))
 	for i, r := range rs {
 		steps[i].Request = r
@@ -59,7 +59,7 @@ func (s *Set) VerifyAll(ctx context.Context, lang string, rs []*runner.Request, 
 
 // Step is a request of a block with how the page's runner answered it.
 type Step struct {
-	Request *runner.Request
+	Request *httpfile.Request
 	// Cached is how the runner's cache answered the request (see
 	// [CachedSteps]), or nil.
 	Cached *Cached
@@ -106,7 +106,7 @@ func (s *Set) VerifySteps(ctx context.Context, lang string, steps []Step, opts V
 type job struct {
 	index int
 	echo  *echoServer
-	local *runner.Request // the request sent to the echo server
+	local *httpfile.Request // the request sent to the echo server
 	view  *View
 	code  string
 	env   map[string]string
@@ -206,14 +206,14 @@ func (s *Set) sendAll(ctx context.Context, jobs []*job, opts VerifyOptions) {
 	each(jobs, opts, func(j *job) {
 		ctx, cancel := context.WithTimeout(ctx, opts.timeout())
 		defer cancel()
-		msg := runner.Expand(j.code, func(n string) string { return j.env[n] })
+		msg := httpfile.Expand(j.code, func(n string) string { return j.env[n] })
 		j.out, j.err = sendRaw(ctx, j.echo.URL, j.local.Method, msg)
 	})
 }
 
 // rebase returns a copy of r sent to origin: scheme and host replaced,
 // path and query kept.
-func rebase(r *runner.Request, origin string) (*runner.Request, error) {
+func rebase(r *httpfile.Request, origin string) (*httpfile.Request, error) {
 	u, err := NormalizeURL(r.URL)
 	if err != nil {
 		return nil, fmt.Errorf("snippet: %w", err)

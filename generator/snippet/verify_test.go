@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 	"github.com/snapdoc/snapdoc/templates"
 )
 
@@ -36,7 +36,7 @@ func TestVerifyCorpus(t *testing.T) {
 	s := loadSet(t)
 	corpus := append(ownCorpus(), harCorpus(t)...)
 	filter := os.Getenv("SNIPPET_LANGS")
-	reqs := make([]*runner.Request, len(corpus))
+	reqs := make([]*httpfile.Request, len(corpus))
 	for i, c := range corpus {
 		reqs[i] = c.req
 	}
@@ -90,7 +90,7 @@ func TestProgramsFailOnErrorStatus(t *testing.T) {
 		t.Skip("runs real interpreters")
 	}
 	s := loadSet(t)
-	r := &runner.Request{Method: "POST", URL: "https://api.test/orders",
+	r := &httpfile.Request{Method: "POST", URL: "https://api.test/orders",
 		Headers: h("Content-Type", "application/json"), Body: "{not json"}
 	for _, lang := range s.Languages() {
 		t.Run(lang.ID, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/snapdoc/snapdoc/runner"
+	"github.com/snapdoc/snapdoc/runner/httpfile"
 )
 
 // ErrBodyFile is returned for a request whose body is still a file
@@ -31,10 +31,10 @@ type View struct {
 	// Headers are the author's header fields in order, but for an
 	// Authorization field whose Basic credentials hold secrets: that one
 	// is in Basic.
-	Headers []runner.Header
+	Headers []httpfile.Header
 	// Basic holds the credentials of an Authorization field written as
 	// "Basic user:password" with secrets in it, which snapdoc sends
-	// encoded (see [runner.BasicCredentials]); each language encodes them
+	// encoded (see [httpfile.BasicCredentials]); each language encodes them
 	// its own way. Nil otherwise: credentials without secrets were
 	// encoded when the request was parsed, and are in Headers as sent.
 	Basic *Credentials
@@ -56,7 +56,7 @@ type View struct {
 
 // NewView prepares r for rendering. The URL must be absolute, the body
 // inline and valid UTF-8.
-func NewView(r *runner.Request) (*View, error) {
+func NewView(r *httpfile.Request) (*View, error) {
 	if r.BodyFile != "" && r.Body == "" {
 		return nil, fmt.Errorf("%w: %s", ErrBodyFile, r.BodyFile)
 	}
@@ -104,12 +104,12 @@ type Credentials struct {
 // basicOf returns headers without the Authorization field whose Basic
 // credentials hold secrets, and those credentials; headers as they are
 // and nil when there is no such field.
-func basicOf(headers []runner.Header) ([]runner.Header, *Credentials) {
+func basicOf(headers []httpfile.Header) ([]httpfile.Header, *Credentials) {
 	for i, h := range headers {
 		if !strings.EqualFold(h.Name, "Authorization") || !hasSecret(h.Value) {
 			continue
 		}
-		user, password, ok := runner.BasicCredentials(h.Value)
+		user, password, ok := httpfile.BasicCredentials(h.Value)
 		if !ok {
 			continue
 		}
@@ -121,7 +121,7 @@ func basicOf(headers []runner.Header) ([]runner.Header, *Credentials) {
 
 // hasSecret reports whether s refers to an environment variable.
 func hasSecret(s string) bool {
-	for _, seg := range runner.Segments(s) {
+	for _, seg := range httpfile.Segments(s) {
 		if seg.Env != "" {
 			return true
 		}
@@ -150,8 +150,8 @@ func (v *View) HasHeader(name string) bool {
 // field at the place of the first, values joined by ", " (by "; " for
 // Cookie), as RFC 9110 section 5.3 allows; for languages whose header maps
 // hold one value per name.
-func Combined(headers []runner.Header) []runner.Header {
-	var out []runner.Header
+func Combined(headers []httpfile.Header) []httpfile.Header {
+	var out []httpfile.Header
 	index := map[string]int{}
 	for _, h := range headers {
 		key := strings.ToLower(h.Name)

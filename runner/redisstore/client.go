@@ -82,6 +82,7 @@ func Open(rawURL string, opts ...Option) (*Client, error) {
 		}
 		return nil, fmt.Errorf("redisstore: %s: not a redis://HOST:PORT/DB URL", shown)
 	}
+	quietRedis.Do(func() { redis.SetLogger(discardLogger{}) })
 	c := newClient(opts)
 	ro.MaxRetries = -1 // a failure turns the client degraded at once
 	ro.DialerRetries = 1
@@ -97,6 +98,17 @@ func Open(rawURL string, opts ...Option) (*Client, error) {
 	c.start()
 	return c, nil
 }
+
+// quietRedis silences go-redis's own logger, once: it prints every failed
+// dial to stderr, of the CLI and of tests, while the client already
+// reports each change of health through its [WithLogger] logger. go-redis
+// has one logger for the process; no other part of snapdoc uses it.
+var quietRedis sync.Once
+
+// discardLogger is a go-redis logger that drops what it is given.
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}
 
 func newClient(opts []Option) *Client {
 	c := &Client{

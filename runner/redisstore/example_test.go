@@ -5,12 +5,13 @@ import (
 
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/redisstore"
+	"github.com/snapdoc/snapdoc/runner/service"
 )
 
 // The package's types fit the public runner's hooks.
 var (
-	_ runner.Budgets   = (*redisstore.Budgets)(nil)
-	_ runner.Collapser = (*redisstore.Store)(nil)
+	_ service.Budgets   = (*redisstore.Budgets)(nil)
+	_ service.Collapser = (*redisstore.Store)(nil)
 )
 
 // Example shows how snapdoc runner --public --store redis://HOST:PORT/DB
@@ -27,12 +28,12 @@ func Example() {
 	})
 	budgets := c.Budgets(redisstore.BudgetConfig{}) // 30 runs/min (burst 10) per client, 600/min to the origin
 
-	metrics := runner.NewMetrics(c.Collectors()...)
+	metrics := service.NewMetrics(c.Collectors()...)
 	var rc runner.Config
 	rc.SharedStore = store // the shared cache's entries, in Redis
 	rc.SharedCache = true
-	rc.Origin = runner.OriginBudget(budgets, nil) // what leaves the cache pays the origin budget
-	svc := &runner.Service{
+	rc.Origin = service.OriginBudget(budgets, nil) // what leaves the cache pays the origin budget
+	svc := &service.Service{
 		Public:   true,
 		Budgets:  budgets, // each reader's budget, across replicas
 		Collapse: store,   // identical runs, across replicas
