@@ -121,6 +121,9 @@ func post(t *testing.T, url, host, body string, header ...string) *http.Response
 	if host != "" {
 		req.Host = host
 	}
+	// A connection of its own: the runner closes idle ones after a second
+	// (testLimits), and a POST on one it has just closed is not retried.
+	req.Close = true
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -309,7 +312,8 @@ func TestHostileOversized(t *testing.T) {
 
 // TestHostileConnectionFlood opens 1,000 connections that send nothing,
 // half a head, or a head and half a body: the token holder is still
-// answered within a second, and only its run reaches the origin.
+// answered within a few seconds (far inside the crowd's 10 s timeouts, so
+// it was not queued behind them), and only its run reaches the origin.
 func TestHostileConnectionFlood(t *testing.T) {
 	lim := testLimits
 	lim.MaxConns = 256
@@ -318,7 +322,7 @@ func TestHostileConnectionFlood(t *testing.T) {
 	h := startHostile(t, Access{Token: "t0ken-value"}, lim)
 	flood(t, h.addr, 1000)
 	took := tokenRun(t, h)
-	if took > time.Second {
+	if took > 3*time.Second { // a loaded CI machine took 1.4 s
 		t.Errorf("the token holder waited %s under 1,000 idle connections", took)
 	}
 	if n := h.hits.Load(); n != 1 {
