@@ -29,15 +29,22 @@ type link struct {
 	Image     bool
 }
 
-// siteLink reports whether dest, a link's destination, names a place in
-// the site that the link stage resolves: not a URL with a scheme, not
-// //host/..., not /a/site/path (which is the author's own), not empty.
+// siteLink reports whether dest, a link's destination, names a file of
+// the site, relative to the lesson's file, or a #fragment of the page,
+// which the link stage resolves. Left as written are URLs with a scheme,
+// //host/..., /site/paths, and paths relative to the page's URL, whose
+// last segment has no extension ("../other-lesson/"), as lessons have
+// linked to each other before the link stage.
 func siteLink(dest string) bool {
 	if dest == "" || strings.HasPrefix(dest, "/") {
 		return false
 	}
 	u, err := url.Parse(dest)
-	return err == nil && u.Scheme == "" && u.Host == ""
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return false
+	}
+	base := path.Base(u.Path)
+	return u.Path == "" || strings.Contains(base, ".") && base != ".." && !strings.HasSuffix(u.Path, "/")
 }
 
 // linkPos is where the link or image n starts in the lesson's body src,
