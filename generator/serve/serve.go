@@ -91,7 +91,7 @@ func Run(ctx context.Context, opts Options) error {
 	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: service.NewGate(1, runWait)}
 	p.rebuild(ctx, nil)
 
-	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
+	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.StaticDir, generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
 	if err != nil {
 		return err
 	}
