@@ -18,6 +18,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	source := fs.String("source", ".", "the site's root `dir`")
 	dest := fs.String("dest", "", "the output `dir` (default SOURCE/public)")
 	drafts := fs.Bool("drafts", false, "include lessons marked draft")
+	warnLinks := fs.Bool("warn-links", false, "warn about a link to a missing lesson, heading or file, instead of failing")
 	baseURL := fs.String("base-url", "", "the `URL` the site is served from, e.g. https://docs.example.org/api/")
 	verbose := fs.Bool("verbose", false, "log what the build does")
 	run := fs.String("run", "auto", "when to execute http blocks: `auto` (blocks without a matching snapshot), refresh (all), replay (none; a missing snapshot is an error)")
@@ -38,7 +39,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		return usageError{"--run: " + err.Error()}
 	}
 	opts := generator.Options{
-		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL,
+		Source: *source, Dest: *dest, Drafts: *drafts, BaseURL: *baseURL, WarnLinks: *warnLinks,
 		Theme: templates.FS, Logger: e.logger(*verbose),
 		Run: mode, Strict: *strict, KeepGoing: *keepGoing, Progress: e.terminal(),
 		NoWait: *noWait, Waiting: e.stderr,

@@ -17,6 +17,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	port := fs.Int("port", 1313, "the `port` to listen on; 0 picks a free one")
 	bind := fs.String("bind", "127.0.0.1", "the `address` to bind to")
 	drafts := fs.Bool("drafts", false, "include lessons marked draft")
+	warnLinks := fs.Bool("warn-links", false, "show a link to a missing lesson, heading or file as a warning, not an error")
 	open := fs.Bool("open", false, "open the site in the default browser")
 	navigate := fs.Bool("navigate", false, "take open pages to a lesson when it is created")
 	readyFile := fs.String("ready-file", "", "write the site's URL to `file` once listening")
@@ -30,7 +31,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	return serve.Run(ctx, serve.Options{
 		Source: *source, Addr: net.JoinHostPort(*bind, strconv.Itoa(*port)),
-		Drafts: *drafts, Navigate: *navigate, Open: *open, ReadyFile: *readyFile,
+		Drafts: *drafts, WarnLinks: *warnLinks, Navigate: *navigate, Open: *open, ReadyFile: *readyFile,
 		AllowHosts: hosts, Token: os.Getenv(serve.TokenEnv),
 		Theme: templates.FS, Stdout: e.stdout, Stderr: e.stderr, Logger: e.logger(false),
 	})

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/internal/safeopen"
 	"github.com/snapdoc/snapdoc/internal/sitelock"
 	"github.com/snapdoc/snapdoc/internal/sitepath"
@@ -62,6 +63,9 @@ type Options struct {
 	// it, saying so to Waiting when set.
 	NoWait  bool
 	Waiting io.Writer
+	// WarnLinks makes a link to a missing lesson, heading or file a
+	// warning instead of an error (see [resolveLinks]).
+	WarnLinks bool
 }
 
 // lock takes the lock of the site, which a build holds while it writes
@@ -192,6 +196,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	byFile[ConfigFile] = append(byFile[ConfigFile], cfg.Warnings()...)
+	for _, w := range in.warnings {
+		pos, _ := fileerr.As(w)
+		byFile[pos.File] = append(byFile[pos.File], w)
+	}
 	var cfgSrc []byte // for the line of base_url, unless --base-url set it
 	if opts.BaseURL == "" {
 		cfgSrc, _ = os.ReadFile(filepath.Join(opts.Source, ConfigFile))
@@ -271,31 +279,60 @@ func (o *Options) config() (SiteConfig, error) {
 
 // content loads the site's config and lessons, and parses the lessons
 // and the requests of their http blocks. It ends the phases "load" and
-// "parse" of ph, when given.
-func (o *Options) content(md *Markdown, ph *phases) (SiteConfig, []*Lesson, error) {
-	cfg, err := o.config()
+// "parse" of ph, when given. The warnings are the bad links, when
+// [Options.WarnLinks] makes them warnings.
+func (o *Options) content(md *Markdown, ph *phases) (cfg SiteConfig, lessons []*Lesson, warnings []error, err error) {
+	cfg, err = o.config()
 	if err != nil {
-		return cfg, nil, err
+		return cfg, nil, nil, err
 	}
 	files, err := readLessons(os.DirFS(o.Source))
 	if err != nil {
-		return cfg, nil, err
+		return cfg, nil, nil, err
 	}
 	ph.done("load")
 	prog := startProgress(o.Progress, ph.buildStart(), "Parsing lessons", len(files))
-	lessons, err := parseLessons(files, md, loadOptions{drafts: o.Drafts, root: o.Source, parsed: func() { prog.add(1) }})
+	lessons, err = parseLessons(files, md, loadOptions{drafts: o.Drafts, root: o.Source, parsed: func() { prog.add(1) }})
 	prog.finish()
 	if err != nil {
-		return cfg, nil, err
-	}
-	if err := checkOutputs(&cfg, lessons, o.Source); err != nil {
-		return cfg, nil, err
+		return cfg, nil, nil, err
 	}
 	if err := parseBlocks(&cfg, lessons); err != nil {
-		return cfg, nil, err
+		return cfg, nil, nil, err
+	}
+	if warnings, err = o.links(&cfg, lessons); err != nil {
+		return cfg, nil, nil, err
 	}
 	ph.done("parse")
-	return cfg, lessons, nil
+	return cfg, lessons, warnings, nil
+}
+
+// links runs the link stage on lessons and then checks the outputs of
+// the site, the files the lessons use and static/'s among them. The bad
+// links are an error, or the warnings returned with [Options.WarnLinks].
+func (o *Options) links(cfg *SiteConfig, lessons []*Lesson) (warnings []error, err error) {
+	if err := resolveLinks(o.Source, cfg.basePath(), lessons); err != nil {
+		if !o.WarnLinks {
+			return nil, err
+		}
+		warnings = fileerrLines(err)
+	}
+	assets, err := assetOutputs(o.Source, lessons)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputs(cfg, lessons, o.Source, assets...); err != nil {
+		return nil, err
+	}
+	return warnings, nil
+}
+
+// fileerrLines are the errors err joins, one per bad link.
+func fileerrLines(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // loaded is what the load phases return: the site's config, its lessons
@@ -307,13 +344,16 @@ type loaded struct {
 	cfg     SiteConfig
 	lessons []*Lesson
 	theme   *Theme
+	// warnings are the bad links, when [Options.WarnLinks] makes them
+	// warnings.
+	warnings []error
 }
 
 // load runs the phases that read the site: config, lessons and blocks
 // ([Options.content]), the theme, and the checks that need all three,
 // such as that each language a lesson asks for has a template.
 func (o *Options) load(md *Markdown, ph *phases) (*loaded, error) {
-	cfg, lessons, err := o.content(md, ph)
+	cfg, lessons, warnings, err := o.content(md, ph)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +364,7 @@ func (o *Options) load(md *Markdown, ph *phases) (*loaded, error) {
 	if err := checkLanguages(o.Source, &cfg, theme.snippets, lessons); err != nil {
 		return nil, err
 	}
-	return &loaded{cfg: cfg, lessons: lessons, theme: theme}, nil
+	return &loaded{cfg: cfg, lessons: lessons, theme: theme, warnings: warnings}, nil
 }
 
 // theme loads the default theme overlaid by the site's templates/.
@@ -413,6 +453,9 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
 			jobs = append(jobs, func() error { return r.lesson(l) })
+		}
+		if p != nil && p.lessons[l] && len(l.assets) > 0 { // a full render publishes them in static
+			jobs = append(jobs, func() error { return copyAssets(r.source, l.assets, r.out) })
 		}
 	}
 	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {
@@ -565,6 +608,13 @@ func (b buffers) put(buf *bytes.Buffer) {
 }
 
 func (r *builder) static() error {
+	files, err := siteAssets(r.source, r.site.Lessons)
+	if err != nil {
+		return err
+	}
+	if err := copyAssets(r.source, files, r.out); err != nil {
+		return err
+	}
 	var css bytes.Buffer
 	if err := WriteHighlightCSS(&css); err != nil {
 		return err

@@ -57,8 +57,16 @@ type Lesson struct {
 	// includes are the files the lesson's code fences include, which
 	// its page is made from as much as from the lesson's file.
 	includes []include
-	src      []byte        // the Markdown body
-	body     *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
+	// links are the body's links and images into the site, ids the ids
+	// of its headings; the link stage ([resolveLinks]) checks the links
+	// and sets hrefs, the href each destination is published with, and
+	// assets, the files beside lessons the page uses.
+	links  []link
+	ids    []string
+	hrefs  map[string]string
+	assets []string
+	src    []byte        // the Markdown body
+	body   *renderedBody // src as HTML, when loading parsed it; see Markdown.parse
 	// search is the body's text for the search index, when loading
 	// parsed it; the index's build drops it.
 	search *searchText

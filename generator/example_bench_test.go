@@ -13,7 +13,7 @@ import (
 // recorded output, through the theme's example partial.
 func BenchmarkExample(b *testing.B) {
 	opts := Options{Source: "testdata/render/site", Theme: templates.FS, Run: RunReplay}
-	cfg, lessons, err := opts.content(NewMarkdown(), nil)
+	cfg, lessons, _, err := opts.content(NewMarkdown(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

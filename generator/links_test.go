@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/snapdoc/snapdoc/generator"
+	"github.com/snapdoc/snapdoc/internal/initsite"
 	"github.com/snapdoc/snapdoc/internal/linkcheck"
 	"github.com/snapdoc/snapdoc/templates"
 )
@@ -55,6 +56,23 @@ func TestLinksResolve(t *testing.T) {
 			return dest
 		}
 	}
+	// The site snapdoc init writes, whose lessons link to each other as
+	// .md files, and show an image beside them.
+	initSite := func(base string) func(t *testing.T) string {
+		return func(t *testing.T) string {
+			src := t.TempDir()
+			if _, err := initsite.Write(src, false); err != nil {
+				t.Fatal(err)
+			}
+			dest := filepath.Join(src, "public")
+			if _, err := generator.Build(context.Background(), generator.Options{
+				Source: src, Theme: templates.FS, Run: generator.RunReplay, BaseURL: base,
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return dest
+		}
+	}
 	odd := func(base string) func(t *testing.T) string {
 		return func(t *testing.T) string { return oddNamesSite(t, base) }
 	}
@@ -64,6 +82,8 @@ func TestLinksResolve(t *testing.T) {
 	}{
 		"sample":              {"/", sample("")},
 		"sample under a path": {"https://docs.example.org/api/v1/", sample("https://docs.example.org/api/v1/")},
+		"init":                {"/", initSite("")},
+		"init under a path":   {"https://docs.example.org/api/", initSite("https://docs.example.org/api/")},
 		"every kind":          {"https://docs.example.org/guide/", everyKindSite},
 		"odd names":           {"/", odd("/")},
 		"odd names on a path": {"https://docs.example.org/api/", odd("https://docs.example.org/api/")},

@@ -168,6 +168,9 @@ func lessonKey(fingerprint string, l *Lesson) string {
 		field([]byte(inc.file))
 		h.Write(inc.sum[:])
 	}
+	for _, k := range l.links { // the link stage's hrefs, made from other lessons
+		field([]byte(l.hrefs[k.Dest]))
+	}
 	for _, b := range l.Blocks {
 		e := b.Example
 		if e == nil {

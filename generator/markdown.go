@@ -110,6 +110,7 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 	for _, inc := range mdext.Includes(ctx) {
 		l.includes = append(l.includes, include{file: inc.File, sum: sha256.Sum256(inc.Data)})
 	}
+	l.links, l.ids = nil, nil
 	seen := map[string]bool{}
 	html := renderBuffers.get()
 	defer renderBuffers.put(html)
@@ -123,10 +124,23 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Link:
+			if dest := string(n.Destination); siteLink(dest) {
+				line, col := linkPos(n, l.src, bodyLine)
+				l.links = append(l.links, link{Dest: dest, Line: line, Col: col})
+			}
+		case *ast.Image:
+			if dest := string(n.Destination); siteLink(dest) {
+				line, col := linkPos(n, l.src, bodyLine)
+				l.links = append(l.links, link{Dest: dest, Line: line, Col: col, Image: true})
+			}
 		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			if len(idb) > 0 {
+				l.ids = append(l.ids, string(idb))
+			}
 			if n.Level == 2 || n.Level == 3 {
-				id, _ := n.AttributeString("id")
-				idb, _ := id.([]byte)
 				l.TOC = append(l.TOC, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, l.src)})
 			}
 		case *ast.FencedCodeBlock:
@@ -164,6 +178,11 @@ func (m *Markdown) parse(l *Lesson, bodyLine int) error {
 		return fmt.Errorf("%s: render markdown: %w", l.File, err)
 	}
 	l.body = &renderedBody{html: html.String(), splits: splits}
+	if rewritesLinks(l.links) {
+		// The hrefs come from the link stage, once every lesson is
+		// parsed: the page's render parses the body again to set them.
+		l.body = nil
+	}
 	l.search = newSearchText(l, doc)
 	return nil
 }
@@ -275,8 +294,21 @@ func (m *Markdown) render(w io.Writer, l *Lesson, block func(io.Writer, *Block) 
 	doc := m.md.Parser().Parse(text.NewReader(l.src), parser.WithContext(mdext.NewContext(mdext.Source{Root: m.root, File: l.File})))
 	k := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			if href, ok := l.hrefs[string(n.Destination)]; ok {
+				n.Destination = []byte(href)
+			}
+		case *ast.Image:
+			if href, ok := l.hrefs[string(n.Destination)]; ok {
+				n.Destination = []byte(href)
+			}
+		}
 		fb, ok := n.(*ast.FencedCodeBlock)
-		if !entering || !ok {
+		if !ok {
 			return ast.WalkContinue, nil
 		}
 		if lang, _ := fenceInfo(fb, l.src); lang == "http" && k < len(l.Blocks) {

@@ -46,12 +46,13 @@ var siteOutputs = []output{
 // checkOutputs reports every two sources that would make the same file of
 // the built site (a lesson's slug equal to another's, two tags that slug
 // alike, a lesson at a path of snapdoc's own, ...), naming both and where
-// they come from, before anything is written. Paths that differ only by
+// they come from, before anything is written. extra are further outputs,
+// such as the files the lessons use and static/'s. Paths that differ only by
 // case clash too: on a case-insensitive file system, where a site is often
 // checked out or served from, they are one file. A file clashes with a
 // directory of the same name as well: feed.xml the file and feed.xml/ the
 // lesson's directory cannot both be. The lessons' files are under source.
-func checkOutputs(cfg *SiteConfig, lessons []*Lesson, source string) error {
+func checkOutputs(cfg *SiteConfig, lessons []*Lesson, source string, extra ...output) error {
 	outs := append([]output{}, siteOutputs...)
 	for _, l := range lessons {
 		what := "the slug " + strconv.Quote(l.Slug)
@@ -83,7 +84,7 @@ func checkOutputs(cfg *SiteConfig, lessons []*Lesson, source string) error {
 			outs = append(outs, output{file: sitepath.File(pg.URL), kind: t.Kind, what: what, pos: pos})
 		}
 	}
-	return clashes(outs)
+	return clashes(append(outs, extra...))
 }
 
 // clashes reports the outputs of outs that another before it already

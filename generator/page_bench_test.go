@@ -18,7 +18,7 @@ func BenchmarkLessonPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	opts := Options{Source: dir, Theme: templates.FS}
-	cfg, lessons, err := opts.content(NewMarkdown(), nil)
+	cfg, lessons, _, err := opts.content(NewMarkdown(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -39,6 +39,10 @@ type parsedLesson struct {
 	// Includes is set when the lesson's fences include files, which
 	// may have changed since: such a lesson is parsed again.
 	Includes bool
+	// Links and IDs are the lesson's links into the site and its
+	// headings' ids, for the link stage.
+	Links []link
+	IDs   []string
 }
 
 // parsedBlock is what parsing a lesson file gave of one http block.
@@ -103,7 +107,7 @@ func (c *parseCache) parse(file string, src []byte, md *Markdown) (*Lesson, erro
 
 // parsed is what the cache keeps of l, parsed from a file of size bytes.
 func parsed(l *Lesson, size int) *parsedLesson {
-	p := &parsedLesson{Sum: l.sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src), Includes: len(l.includes) > 0}
+	p := &parsedLesson{Sum: l.sum, Meta: l.meta, Slug: l.Slug, TOC: l.TOC, Words: l.Words, Body: size - len(l.src), Includes: len(l.includes) > 0, Links: l.links, IDs: l.ids}
 	for _, b := range l.Blocks {
 		p.Blocks = append(p.Blocks, parsedBlock{Code: b.Code, Line: b.Line, Opts: b.opts})
 	}
@@ -117,6 +121,7 @@ func (p *parsedLesson) lesson(file string, src []byte) (*Lesson, error) {
 	}
 	l := newLesson(file, p.Meta)
 	l.Slug, l.TOC, l.Words, l.src, l.sum = p.Slug, p.TOC, p.Words, src[p.Body:], p.Sum
+	l.links, l.ids = p.Links, p.IDs
 	for i, pb := range p.Blocks {
 		b, err := newBlock(file, i, pb.Code, pb.Line, pb.Opts)
 		if err != nil {

@@ -35,7 +35,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 			}
 			md := NewMarkdown()
 			opts := Options{Source: src}
-			cfg, lessons, err := opts.content(md, &phases{log: slog.New(slog.DiscardHandler), start: time.Now(), last: time.Now()})
+			cfg, lessons, _, err := opts.content(md, &phases{log: slog.New(slog.DiscardHandler), start: time.Now(), last: time.Now()})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/snapdoc/snapdoc/generator/search"
+	"github.com/snapdoc/snapdoc/internal/fileerr"
 	"github.com/snapdoc/snapdoc/internal/sitepath"
 	"github.com/snapdoc/snapdoc/runner"
 	"github.com/snapdoc/snapdoc/runner/service"
@@ -102,7 +103,7 @@ func (s *Session) Update(ctx context.Context, changed []string) (*Update, error)
 // needsFullBuild reports whether a change to path p affects every page.
 func needsFullBuild(p string) bool {
 	return p == ConfigFile || p == "templates" || strings.HasPrefix(p, "templates/") ||
-		p == ContentDir || p == SnapshotDir ||
+		p == ContentDir || p == SnapshotDir || p == StaticDir || strings.HasPrefix(p, StaticDir+"/") ||
 		strings.HasPrefix(p, ContentDir+"/") && !strings.HasSuffix(p, ".md")
 }
 
@@ -118,6 +119,10 @@ func (s *Session) full(ctx context.Context) (*Update, error) {
 	warnings, err := s.run(ctx, &cfg, lessons)
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range in.warnings {
+		pos, _ := fileerr.As(w)
+		warnings[pos.File] = append(warnings[pos.File], w)
 	}
 	site := newSite(cfg, lessons)
 	out := &memSink{files: map[string][]byte{}}
@@ -168,7 +173,8 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	}
 	list := slices.Collect(maps.Values(lessons))
 	sortLessons(list)
-	if err := checkOutputs(&s.cfg, list, s.opts.Source); err != nil {
+	linkWarnings, err := s.opts.links(&s.cfg, list)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkLanguages(s.opts.Source, nil, s.theme.snippets, touched); err != nil {
@@ -177,6 +183,13 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	warnings, err := s.run(ctx, &s.cfg, touched)
 	if err != nil {
 		return nil, err
+	}
+	// The bad links of the touched lessons; another lesson's, which an
+	// edit here may break, show at the next full build.
+	for _, w := range linkWarnings {
+		if pos, _ := fileerr.As(w); pos != nil && slices.ContainsFunc(touched, func(l *Lesson) bool { return l.File == pos.File }) {
+			warnings[pos.File] = append(warnings[pos.File], w)
+		}
 	}
 	site := newSite(s.cfg, list)
 

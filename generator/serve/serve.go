@@ -35,6 +35,8 @@ type Options struct {
 	Addr string
 	// Drafts includes lessons marked draft.
 	Drafts bool
+	// WarnLinks makes a bad link a warning instead of an error.
+	WarnLinks bool
 	// Navigate takes open pages to a lesson when it is created.
 	Navigate bool
 	// Open opens the site in the desktop's browser.
@@ -83,13 +85,13 @@ func Run(ctx context.Context, opts Options) error {
 	if !service.IsLoopback(opts.Addr) {
 		fmt.Fprintf(opts.Stderr, "WARNING: serving on %s, beyond this machine: anyone with the token can run this site's requests, with your credentials; open the site once with ?token=$%s\n", opts.Addr, TokenEnv)
 	}
-	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger, Waiting: opts.Stderr})
+	session := generator.NewSession(generator.Options{Source: opts.Source, Drafts: opts.Drafts, WarnLinks: opts.WarnLinks, BaseURL: "/", Theme: opts.Theme, Logger: opts.Logger, Waiting: opts.Stderr})
 	defer session.Close()
 	srv := preview.NewServer(preview.ServerOptions{})
 	p := &previewer{stdout: opts.Stdout, stderr: opts.Stderr, session: session, srv: srv, navigate: opts.Navigate, runs: service.NewGate(1, runWait)}
 	p.rebuild(ctx, nil)
 
-	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
+	w, err := preview.NewWatcher(opts.Source, []string{generator.ContentDir, "templates", generator.StaticDir, generator.SnapshotDir, generator.ConfigFile}, preview.WatchOptions{Quiet: 2 * time.Millisecond})
 	if err != nil {
 		return err
 	}
