@@ -379,9 +379,6 @@ func (v jsValue) describe() string {
 	return s
 }
 
-// jsonNumber is n as a decoded JSON number.
-func jsonNumber(n int) json.Number { return json.Number(strconv.Itoa(n)) }
-
 // passFail names an assertion's outcome as snapshots record it.
 func passFail(pass bool) string {
 	if pass {

@@ -15,8 +15,8 @@ import (
 )
 
 // fences parses src as content/a.md of the site at root, whose body starts
-// on line 5, and returns its fences and the parse's problems.
-func fences(t *testing.T, root, src string) ([]*Fence, error, []Include) {
+// on line 5, and returns its fences, its includes and the parse's problems.
+func fences(t *testing.T, root, src string) ([]*Fence, []Include, error) {
 	t.Helper()
 	ctx := NewContext(Source{Root: root, File: "content/a.md", Line: 5})
 	doc := newMarkdown().Parser().Parse(text.NewReader([]byte(src)), parser.WithContext(ctx))
@@ -27,7 +27,7 @@ func fences(t *testing.T, root, src string) ([]*Fence, error, []Include) {
 		}
 		return ast.WalkContinue, nil
 	})
-	return out, Err(ctx), Includes(ctx)
+	return out, Includes(ctx), Err(ctx)
 }
 
 func TestFenceInfo(t *testing.T) {
@@ -43,7 +43,7 @@ func TestFenceInfo(t *testing.T) {
 		{"", Fence{}},
 	} {
 		src := "```" + tc.info + "\n1\n2\n3\n4\n5\n6\n```\n"
-		fs, err, _ := fences(t, "", src)
+		fs, _, err := fences(t, "", src)
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("%q: %v, %d fences", tc.info, err, len(fs))
 		}
@@ -71,7 +71,7 @@ func TestFenceInfoErrors(t *testing.T) {
 		{"python {2-9}", `content/a.md:6:4: code fence: line 9 is highlighted, but the code has 3 lines`},
 	} {
 		// The fence is on the body's second line, the file's sixth.
-		_, err, _ := fences(t, "", "\n```"+tc.info+"\na\nb\nc\n```\n")
+		_, _, err := fences(t, "", "\n```"+tc.info+"\na\nb\nc\n```\n")
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %s…", tc.info, err, tc.want)
 		}
@@ -80,7 +80,7 @@ func TestFenceInfoErrors(t *testing.T) {
 		}
 	}
 	// An http fence's info string is its own.
-	if fs, err, _ := fences(t, "", "```http norun id=x\nGET /\n```\n"); err != nil || len(fs) != 0 {
+	if fs, _, err := fences(t, "", "```http norun id=x\nGET /\n```\n"); err != nil || len(fs) != 0 {
 		t.Errorf("http fence: %v, %d fences", err, len(fs))
 	}
 }
@@ -103,7 +103,7 @@ func site(t *testing.T, files map[string]string) string {
 
 func TestFenceIncludes(t *testing.T) {
 	root := site(t, map[string]string{"content/examples/app.py": "import requests\nprint(1)\n", "examples/top.go": "package main\n"})
-	fs, err, inc := fences(t, root, "```python title=\"app.py\" {2}\n<<< ./examples/app.py\n```\n\n```go\n<<< @/examples/top.go\n```\n\n```go\n<<< ../examples/top.go\n```\n")
+	fs, inc, err := fences(t, root, "```python title=\"app.py\" {2}\n<<< ./examples/app.py\n```\n\n```go\n<<< @/examples/top.go\n```\n\n```go\n<<< ../examples/top.go\n```\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestFenceIncludes(t *testing.T) {
 	}
 	// Without a root, nothing is read: the line is the code, and lines
 	// highlighted in the file are not checked.
-	fs, err, inc = fences(t, "", "```python {7}\n<<< ./examples/app.py\n```\n")
+	fs, inc, err = fences(t, "", "```python {7}\n<<< ./examples/app.py\n```\n")
 	if err != nil || fs[0].Code != "<<< ./examples/app.py\n" || inc != nil {
 		t.Errorf("no root: %v %+v %v", err, fs[0], inc)
 	}
@@ -147,7 +147,7 @@ func TestFenceIncludeErrors(t *testing.T) {
 		{"./dir", "content/a.md:7:5: <<< ./dir: content/dir is not a regular file"},
 		{"./big.txt", "content/a.md:7:5: <<< ./big.txt: content/big.txt has 1048577 bytes"},
 	} {
-		_, err, inc := fences(t, root, "\n```text\n<<< "+tc.target+"\n```\n")
+		_, inc, err := fences(t, root, "\n```text\n<<< "+tc.target+"\n```\n")
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %s…", tc.target, err, tc.want)
 		}
@@ -160,7 +160,7 @@ func TestFenceIncludeErrors(t *testing.T) {
 		}
 	}
 	// A link that stays inside the root is followed.
-	fs, err, _ := fences(t, root, "```text\n<<< ./in.txt\n```\n")
+	fs, _, err := fences(t, root, "```text\n<<< ./in.txt\n```\n")
 	if err != nil || fs[0].Code != "ok\n" || fs[0].Include != "content/in.txt" {
 		t.Errorf("a link inside the root: %v %+v", err, fs[0])
 	}

@@ -109,7 +109,7 @@ func check(dir string, base, at *url.URL, name, ref string, pages map[string]*pa
 	fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(file)))
 	if err == nil && fi.IsDir() {
 		file = path.Join(file, "index.html")
-		fi, err = os.Stat(filepath.Join(dir, filepath.FromSlash(file)))
+		_, err = os.Stat(filepath.Join(dir, filepath.FromSlash(file)))
 	}
 	if err != nil {
 		return "no file " + file
