@@ -413,6 +413,9 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
 			jobs = append(jobs, func() error { return r.lesson(l) })
+			for _, a := range l.Aliases {
+				jobs = append(jobs, func() error { return r.alias(l, a) })
+			}
 		}
 	}
 	for _, t := range append(append([]*Term{}, s.Tags...), s.Categories...) {

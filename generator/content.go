@@ -39,6 +39,9 @@ type Lesson struct {
 	Draft       bool
 	Weight      int
 	Vars        map[string]string
+	// Aliases are the lesson's old paths as the front matter writes them
+	// ("/old/path/"); see [aliasPath].
+	Aliases []string
 
 	// File is the lesson's path relative to the site root.
 	File string
@@ -70,6 +73,7 @@ func newLesson(file string, m Meta) *Lesson {
 	return &Lesson{
 		Title: m.Title, Description: m.Description, Category: m.Category, Language: m.Language,
 		Languages: m.Languages, Tags: m.Tags, Updated: m.Updated, Draft: m.Draft, Weight: m.Weight, Vars: m.Vars,
+		Aliases: m.Aliases,
 		File: file, meta: m,
 	}
 }
