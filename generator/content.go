@@ -74,7 +74,7 @@ func newLesson(file string, m Meta) *Lesson {
 		Title: m.Title, Description: m.Description, Category: m.Category, Language: m.Language,
 		Languages: m.Languages, Tags: m.Tags, Updated: m.Updated, Draft: m.Draft, Weight: m.Weight, Vars: m.Vars,
 		Aliases: m.Aliases,
-		File: file, meta: m,
+		File:    file, meta: m,
 	}
 }
 
