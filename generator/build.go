@@ -516,6 +516,10 @@ func (r *builder) lesson(l *Lesson) error {
 		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
 	}
 	p.Prev, p.Next = r.site.neighbours(l)
+	p.Crumbs = r.site.sections.crumbs(l)
+	if l.IsSection() {
+		p.Lessons, p.Sections = r.site.sections.lessons[l.dir()], r.site.sections.subs[l.dir()]
+	}
 	if err := r.page("lesson.html", name, p); err != nil {
 		return fmt.Errorf("%s: %w", l.File, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"sort"
 	"strings"
 
@@ -213,6 +214,9 @@ func parseLesson(file string, src []byte, sum [sha256.Size]byte, md *Markdown) (
 		name := strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
 		if i, r := hostile.Index(name); i >= 0 {
 			return nil, fileerr.New(fileerr.Pos{File: hostile.Escape(file)}, "parse", "the file's name holds %s, which makes it read differently from what it is; rename the file", hostile.Describe(r))
+		}
+		if l.IsSection() { // content/guide/_index.md is the page of guide/
+			name = path.Dir(name)
 		}
 		l.Slug = slug.Path(name)
 	} else if !slug.Valid(l.Slug) {

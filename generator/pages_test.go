@@ -219,6 +219,12 @@ func everyKindSite(t *testing.T) string {
 		"content/second.md":       lesson("A second lesson", "checks", "Some text.\n\n## A heading\n\nMore text."),
 		"content/authoring.md":    authoringLesson,
 		"content/examples/app.py": authoringApp,
+		// A section with its page, a lesson and a subsection, for the
+		// breadcrumbs and the section's list.
+		"content/manual/_index.md":        "---\ntitle: The manual\ndescription: Everything, in order.\n---\n\nRead it in order.\n",
+		"content/manual/first.md":         lesson("First steps", "checks", "Some text."),
+		"content/manual/deeper/index.md":  "---\ntitle: Deeper\ndescription: Further on.\n---\n\nFurther.\n",
+		"content/manual/deeper/inside.md": lesson("Inside", "checks", "More text."),
 	})
 	dest := filepath.Join(src, "public")
 	opts := generator.Options{Source: src, Theme: templates.FS, KeepGoing: true}

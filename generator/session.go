@@ -245,6 +245,12 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 			p = nil
 		}
 	}
+	// A section's page lists its lessons and subsections, and the pages
+	// below it name it in their breadcrumbs: on a site with sections, a
+	// change to what lists a lesson redoes every page.
+	if len(relisted) > 0 && (len(site.sections.byDir) > 0 || len(s.site.sections.byDir) > 0) {
+		p = nil
+	}
 
 	files := map[string][]byte{} // all pages are rendered when p is nil
 	if p != nil {
