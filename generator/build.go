@@ -453,6 +453,9 @@ func (r *builder) render(ctx context.Context, p *plan) error {
 	for _, l := range s.Lessons {
 		if p == nil || p.lessons[l] {
 			jobs = append(jobs, func() error { return r.lesson(l) })
+			for _, a := range l.Aliases {
+				jobs = append(jobs, func() error { return r.alias(l, a) })
+			}
 		}
 		if p != nil && p.lessons[l] && len(l.assets) > 0 { // a full render publishes them in static
 			jobs = append(jobs, func() error { return copyAssets(r.source, l.assets, r.out) })
@@ -556,6 +559,10 @@ func (r *builder) lesson(l *Lesson) error {
 		Lesson: l, Body: template.HTML(body.String()), Related: r.site.related(l, 3),
 	}
 	p.Prev, p.Next = r.site.neighbours(l)
+	p.Crumbs = r.site.sections.crumbs(l)
+	if l.IsSection() {
+		p.Lessons, p.Sections = r.site.sections.lessons[l.dir()], r.site.sections.subs[l.dir()]
+	}
 	if err := r.page("lesson.html", name, p); err != nil {
 		return fmt.Errorf("%s: %w", l.File, err)
 	}

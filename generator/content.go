@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"sort"
 	"strings"
 
@@ -39,6 +40,9 @@ type Lesson struct {
 	Draft       bool
 	Weight      int
 	Vars        map[string]string
+	// Aliases are the lesson's old paths as the front matter writes them
+	// ("/old/path/"); see [aliasPath].
+	Aliases []string
 
 	// File is the lesson's path relative to the site root.
 	File string
@@ -78,7 +82,8 @@ func newLesson(file string, m Meta) *Lesson {
 	return &Lesson{
 		Title: m.Title, Description: m.Description, Category: m.Category, Language: m.Language,
 		Languages: m.Languages, Tags: m.Tags, Updated: m.Updated, Draft: m.Draft, Weight: m.Weight, Vars: m.Vars,
-		File: file, meta: m,
+		Aliases: m.Aliases,
+		File:    file, meta: m,
 	}
 }
 
@@ -217,6 +222,9 @@ func parseLesson(file string, src []byte, sum [sha256.Size]byte, md *Markdown) (
 		name := strings.TrimSuffix(strings.TrimPrefix(file, ContentDir+"/"), ".md")
 		if i, r := hostile.Index(name); i >= 0 {
 			return nil, fileerr.New(fileerr.Pos{File: hostile.Escape(file)}, "parse", "the file's name holds %s, which makes it read differently from what it is; rename the file", hostile.Describe(r))
+		}
+		if l.IsSection() { // content/guide/_index.md is the page of guide/
+			name = path.Dir(name)
 		}
 		l.Slug = slug.Path(name)
 	} else if !slug.Valid(l.Slug) {

@@ -56,6 +56,8 @@ func decodeFlatMeta(fm []byte) (m Meta, ok bool) {
 			m.Tags, ok = flatList(value)
 		case "languages":
 			m.Languages, ok = flatList(value)
+		case "aliases":
+			m.Aliases, ok = flatList(value)
 		case "updated":
 			var s string
 			if s, ok = flatScalar(value, false); ok {
@@ -79,7 +81,7 @@ func decodeFlatMeta(fm []byte) (m Meta, ok bool) {
 var flatKeys = map[string]uint16{
 	"title": 1 << 0, "description": 1 << 1, "category": 1 << 2, "language": 1 << 3,
 	"slug": 1 << 4, "tags": 1 << 5, "languages": 1 << 6, "updated": 1 << 7,
-	"draft": 1 << 8, "weight": 1 << 9,
+	"draft": 1 << 8, "weight": 1 << 9, "aliases": 1 << 10,
 }
 
 // flatScalar decodes a double-quoted scalar using no escapes but \" and

@@ -21,6 +21,7 @@ var flatMetaSeeds = []string{
 	"title: Ünïcödé — “quotes”\n",
 	"title: What? Why! (a) [b] {c}, 50% off & C# | x > y * z ? w\n",
 	"title: x\ntags: [c++, node.js, a_b, v1/v2, über]\n",
+	"title: x\naliases: [/old/path/, /a.html, \"/q?\"]\n", "title: x\naliases:\n  - /old/\n",
 	// For yaml.v3:
 	"title: null\n", "title: ~\n", "title:\n", "title: 'single'\n",
 	"title: a: b\n", "title: a #comment\n", "# comment\ntitle: x\n",

@@ -29,6 +29,9 @@ type Meta struct {
 	Slug        string            `yaml:"slug"`
 	Weight      int               `yaml:"weight"`
 	Vars        map[string]string `yaml:"vars"`
+	// Aliases are the old site paths of the lesson, such as "/old/path/",
+	// at each of which a page sends the reader on to the lesson.
+	Aliases []string `yaml:"aliases"`
 }
 
 // Date is a calendar date written YYYY-MM-DD.
@@ -101,6 +104,9 @@ func decodeMeta(file string, fm []byte, fmLine int) (Meta, error) {
 	}
 	m.Tags = uniq(m.Tags)
 	if err := checkNames(file, fm, fmLine, &m); err != nil {
+		return m, err
+	}
+	if err := checkAliases(file, fm, fmLine, m.Aliases); err != nil {
 		return m, err
 	}
 	return m, nil

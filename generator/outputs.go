@@ -19,7 +19,7 @@ import (
 // what makes it.
 type output struct {
 	file string // the file, as sitepath gives it; a directory ends with "/"
-	kind string // who owns it: "site", "lesson", "tags", "categories", "search", "static"
+	kind string // who owns it: "site", "lesson", "alias", "tags", "categories", "search", "static"
 	what string // what makes it, for the reader: `the tag "C++"`
 	// pos says where in the site's files it comes from; nil for the
 	// site's own files. It is called only to report a clash, which reads
@@ -84,7 +84,17 @@ func checkOutputs(cfg *SiteConfig, lessons []*Lesson, source string, extra ...ou
 			outs = append(outs, output{file: sitepath.File(pg.URL), kind: t.Kind, what: what, pos: pos})
 		}
 	}
-	return clashes(append(outs, extra...))
+	outs = append(outs, extra...)
+	// Aliases come last, so that a clash is reported at the alias: the
+	// page it would hide was there first.
+	for _, l := range lessons {
+		for _, a := range l.Aliases {
+			outs = append(outs, output{file: sitepath.File(aliasPath(a)), kind: "alias", what: "the alias " + strconv.Quote(a), pos: func() fileerr.Pos {
+				return frontMatterPos(source, l.File, "aliases", a)
+			}})
+		}
+	}
+	return clashes(outs)
 }
 
 // clashes reports the outputs of outs that another before it already

@@ -247,6 +247,24 @@ func (s *Session) incremental(ctx context.Context, changed []string) (*Update, e
 	if !slices.EqualFunc(s.site.Categories, site.Categories, func(a, b *Term) bool { return a.Name == b.Name && a.URL == b.URL }) {
 		p = nil
 	}
+	// An alias page dropped or moved leaves its old file behind unless
+	// every page is made anew.
+	for _, l := range touched {
+		if old := s.lessons[l.File]; old != nil && !slices.Equal(old.Aliases, l.Aliases) || old == nil && len(l.Aliases) > 0 {
+			p = nil
+		}
+	}
+	for _, old := range gone {
+		if len(old.Aliases) > 0 {
+			p = nil
+		}
+	}
+	// A section's page lists its lessons and subsections, and the pages
+	// below it name it in their breadcrumbs: on a site with sections, a
+	// change to what lists a lesson redoes every page.
+	if len(relisted) > 0 && (len(site.sections.byDir) > 0 || len(s.site.sections.byDir) > 0) {
+		p = nil
+	}
 
 	files := map[string][]byte{} // all pages are rendered when p is nil
 	if p != nil {

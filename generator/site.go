@@ -31,6 +31,9 @@ type Site struct {
 	// in uncategorized, for [Site.neighbours].
 	uncategorized []*Lesson
 	position      map[*Lesson]int
+	// sections are the site's sections, for the section pages and the
+	// breadcrumbs.
+	sections *sections
 }
 
 // members are the positions in [Site.Lessons] of the lessons of a tag, in
@@ -69,6 +72,13 @@ type Page struct {
 	// Pager is the page's part of a long list: the lessons of the term it
 	// shows, and links to the rest.
 	Pager *Pager
+	// Crumbs are the pages of the sections around a lesson, outermost
+	// first, for its breadcrumbs.
+	Crumbs []*Lesson
+	// Lessons and Sections are what a section's page lists: the lessons
+	// of the section and the pages of its subsections, by weight, then
+	// title.
+	Lessons, Sections []*Lesson
 	// Dev is true when the page is served by snapdoc serve.
 	Dev bool
 }
@@ -158,6 +168,7 @@ func newSite(cfg SiteConfig, lessons []*Lesson) *Site {
 		}
 		return []string{l.Category}
 	})
+	s.sections = newSections(lessons)
 	s.position = make(map[*Lesson]int, len(lessons))
 	for _, t := range s.Categories {
 		for i, l := range t.Lessons {
