@@ -18,10 +18,12 @@ import (
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
 
-// worstContrast finds, in a page, the piece of highlighted code whose
-// colour has the lowest contrast ratio (WCAG 2) with the background it is
-// shown on, and returns it as {ratio, text, class}.
-const worstContrast = `(() => {
+// worstContrast is a script that finds, among the page's elements that
+// match the CSS selector, the one whose colour has the lowest contrast
+// ratio (WCAG 2) with the background it is shown on, and returns it as
+// {ratio, text, class, count}.
+func worstContrast(selector string) string {
+	return `(() => {
 	const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
 	const lum = ([r, g, b]) => {
 		const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
@@ -35,7 +37,7 @@ const worstContrast = `(() => {
 		return [255, 255, 255];
 	};
 	let worst = {ratio: 99, text: "", class: ""};
-	const els = [...document.querySelectorAll("pre.chroma code, pre.chroma code span")];
+	const els = [...document.querySelectorAll(` + quoteJS(selector) + `)];
 	for (const el of els) {
 		if (!el.textContent.trim()) continue;
 		const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
@@ -45,6 +47,7 @@ const worstContrast = `(() => {
 	worst.count = els.length;
 	return worst;
 })()`
+}
 
 // TestCodeIsReadableInBothSchemes checks in Chromium that every token of
 // highlighted code, in every tab, stands out from its background in the
@@ -80,7 +83,7 @@ func TestCodeIsReadableInBothSchemes(t *testing.T) {
 			if err := chromedp.Do(ctx, emulate, chromedp.Navigate(srv.URL+page)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[result](worstContrast))
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[result](worstContrast("pre.chroma code, pre.chroma code span")))
 			if err != nil {
 				t.Fatal(err)
 			}
