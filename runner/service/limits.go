@@ -62,41 +62,27 @@ func DefaultLimits() Limits {
 // withDefaults fills the zero fields of l from [DefaultLimits].
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	set := func(v *time.Duration, def time.Duration) {
-		if *v <= 0 {
-			*v = def
-		}
-	}
-	set(&l.ReadHeaderTimeout, d.ReadHeaderTimeout)
-	set(&l.ReadTimeout, d.ReadTimeout)
-	set(&l.WriteTimeout, d.WriteTimeout)
-	set(&l.IdleTimeout, d.IdleTimeout)
-	set(&l.QueueWait, d.QueueWait)
-	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = d.MaxHeaderBytes
-	}
-	if l.MaxBodyBytes <= 0 {
-		l.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if l.MaxConns <= 0 {
-		l.MaxConns = d.MaxConns
-	}
-	if l.MaxRuns <= 0 {
-		l.MaxRuns = d.MaxRuns
-	}
-	if l.Rate <= 0 {
-		l.Rate = d.Rate
-	}
-	if l.Burst <= 0 {
-		l.Burst = d.Burst
-	}
-	if l.TrustedRate <= 0 {
-		l.TrustedRate = d.TrustedRate
-	}
-	if l.TrustedBurst <= 0 {
-		l.TrustedBurst = d.TrustedBurst
-	}
+	orDefault(&l.ReadHeaderTimeout, d.ReadHeaderTimeout)
+	orDefault(&l.ReadTimeout, d.ReadTimeout)
+	orDefault(&l.WriteTimeout, d.WriteTimeout)
+	orDefault(&l.IdleTimeout, d.IdleTimeout)
+	orDefault(&l.QueueWait, d.QueueWait)
+	orDefault(&l.MaxHeaderBytes, d.MaxHeaderBytes)
+	orDefault(&l.MaxBodyBytes, d.MaxBodyBytes)
+	orDefault(&l.MaxConns, d.MaxConns)
+	orDefault(&l.MaxRuns, d.MaxRuns)
+	orDefault(&l.Rate, d.Rate)
+	orDefault(&l.Burst, d.Burst)
+	orDefault(&l.TrustedRate, d.TrustedRate)
+	orDefault(&l.TrustedBurst, d.TrustedBurst)
 	return l
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // NewHTTPServer returns an http.Server for h with the timeouts and header
